@@ -1,0 +1,84 @@
+/* Registri UMKM: look up a certificate by printed number or id (any case, spaces, slashes).
+   Fetches one small shard of api/cari/, never the whole registry. */
+(function () {
+  "use strict";
+  function normalise(text) { return text.toLowerCase().replace(/[^0-9a-z]/g, ""); }
+  function fnv1a(text) {
+    var h = 0x811c9dc5;
+    var bytes = unescape(encodeURIComponent(text));
+    for (var i = 0; i < bytes.length; i++) {
+      h ^= bytes.charCodeAt(i);
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h >>> 0;
+  }
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error(r.status);
+      return r.json();
+    });
+  }
+  function say(out, html, status) {
+    out.innerHTML = "";
+    out.removeAttribute("data-status");
+    if (status) out.setAttribute("data-status", status);
+    out.appendChild(html);
+  }
+  function notFound(typed) {
+    var p = document.createDocumentFragment();
+    var b = document.createElement("strong");
+    b.textContent = "TIDAK DITEMUKAN";
+    var en = document.createElement("span");
+    en.lang = "en";
+    en.textContent = " NOT FOUND";
+    p.appendChild(b);
+    p.appendChild(en);
+    p.appendChild(document.createTextNode(
+      " — tidak ada sertifikat \u201c" + typed + "\u201d di registri ini. Periksa ketikan Anda; " +
+      "bila nomor sudah benar, sertifikat itu mungkin palsu. Laporkan ke penerbit registri."));
+    return p;
+  }
+  function lookup(form, typed) {
+    var out = form.querySelector(".ru-cari__hasil");
+    var root = form.getAttribute("data-root") || "";
+    var key = normalise(typed);
+    if (!key) {
+      say(out, document.createTextNode("Ketik nomor sertifikat atau kodenya."));
+      return;
+    }
+    say(out, document.createTextNode("Mencari\u2026"));
+    getJSON(root + "api/cari/meta.json").then(function (meta) {
+      return getJSON(root + "api/cari/" + (fnv1a(key) % meta.shards) + ".json");
+    }).then(function (shard) {
+      var id = Object.prototype.hasOwnProperty.call(shard, key) ? shard[key] : null;
+      if (id) {
+        say(out, document.createTextNode("Ditemukan. Membuka halaman verifikasi\u2026"));
+        window.location.href = root + "verifikasi/" + encodeURIComponent(id) + "/";
+      } else {
+        say(out, notFound(typed), "tidak-ditemukan");
+      }
+    }).catch(function () {
+      say(out, document.createTextNode("Pencarian gagal dimuat. Periksa sambungan internet lalu coba lagi."));
+    });
+  }
+  function init() {
+    var forms = document.querySelectorAll("form.ru-cari");
+    for (var i = 0; i < forms.length; i++) {
+      (function (form) {
+        var input = form.querySelector("input");
+        form.addEventListener("submit", function (e) {
+          e.preventDefault();
+          lookup(form, input.value);
+        });
+        var q = new URLSearchParams(window.location.search).get("q");
+        if (q && i === 0) {
+          input.value = q;
+          lookup(form, q);
+        }
+      })(forms[i]);
+    }
+  }
+  window.RegistriCari = { normalise: normalise, fnv1a: fnv1a };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

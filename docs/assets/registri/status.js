@@ -1,0 +1,73 @@
+/* Registri UMKM: re-judge every certificate status against the reader's date (SPEC.md).
+   The build date judged it once; a certificate that expired since then must not show BERLAKU.
+   Each status element carries data-status (shown), data-status-data (aktif | dibekukan |
+   dicabut, from the data file) and data-berlaku-sampai (YYYY-MM-DD or empty). */
+(function () {
+  "use strict";
+  var LABELS = {
+    berlaku: ["BERLAKU", "VALID"],
+    kedaluwarsa: ["KEDALUWARSA", "EXPIRED"],
+    dibekukan: ["DIBEKUKAN", "SUSPENDED"],
+    dicabut: ["DICABUT", "REVOKED"]
+  };
+  var NOTES = {
+    berlaku: ["Sertifikat ini tercatat dan masih berlaku.", "This certificate is registered and in force."],
+    kedaluwarsa: ["Sertifikat ini tercatat, tetapi masa berlakunya sudah habis.", "This certificate is registered, but it has expired."],
+    dibekukan: ["Sertifikat ini sedang dibekukan: untuk sementara tidak berlaku.", "This certificate is suspended: temporarily not in force."],
+    dicabut: ["Sertifikat ini telah dicabut dan tidak berlaku lagi.", "This certificate has been revoked and is no longer valid."]
+  };
+  var ICONS = {
+    berlaku: "M9 16.2 4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4z",
+    kedaluwarsa: "M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16zm.5-13H11v6l5.2 3.2.8-1.3-4.5-2.7z",
+    dibekukan: "M6 19h4V5H6zm8-14v14h4V5z",
+    dicabut: "M19 6.4 17.6 5 12 10.6 6.4 5 5 6.4 10.6 12 5 17.6 6.4 19 12 13.4 17.6 19 19 17.6 13.4 12z"
+  };
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function today() {
+    var d = new Date();
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
+  }
+  /* dataStatus: aktif | dibekukan | dicabut; until: YYYY-MM-DD or ""; date: YYYY-MM-DD */
+  function judge(dataStatus, until, date) {
+    if (dataStatus === "dibekukan" || dataStatus === "dicabut") return dataStatus;
+    if (until && date > until) return "kedaluwarsa";
+    return "berlaku";
+  }
+  function setText(el, selector, text) {
+    var t = el.querySelector(selector);
+    if (t) t.textContent = text;
+  }
+  function apply(el, status) {
+    var before = el.getAttribute("data-status");
+    if (before === status) return;
+    el.setAttribute("data-status", status);
+    setText(el, ".ru-status__kata", LABELS[status][0]);
+    setText(el, ".ru-status__en", LABELS[status][1]);
+    setText(el, ".ru-status__catatan", NOTES[status][0]);
+    setText(el, ".ru-status__catatan-en", NOTES[status][1]);
+    var path = el.querySelector(".ru-ikon path");
+    if (path) path.setAttribute("d", ICONS[status]);
+    if (el.classList.contains("v-status") && before && LABELS[before]) {
+      document.title = document.title.replace(LABELS[before][0], LABELS[status][0]);
+    }
+  }
+  function run(root) {
+    var date = today();
+    var els = (root || document).querySelectorAll("[data-status-data]");
+    for (var i = 0; i < els.length; i++) {
+      var el = els[i];
+      var shown = el.getAttribute("data-status");
+      var s = judge(el.getAttribute("data-status-data"), el.getAttribute("data-berlaku-sampai"), date);
+      /* A reader's clock set in the past must not revive what the build saw expired. */
+      if (shown === "kedaluwarsa" && s === "berlaku") continue;
+      apply(el, s);
+    }
+  }
+  window.RegistriStatus = { judge: judge, today: today, run: run, LABELS: LABELS, ICONS: ICONS };
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { run(); });
+  } else {
+    run();
+  }
+})();

@@ -1,0 +1,189 @@
+"""The command line: python -m generator check | build | serve | qr | docs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import load, reference, schema
+
+DEFAULT_DATA = "data/umkm.yaml"
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    try:
+        registry = load.load(args.data)
+    except load.DataError as e:
+        for line in e.lines():
+            print(line)
+        n = len(e.problems)
+        print(f"\n{n} masalah ditemukan di {e.filename}. Perbaiki lalu jalankan lagi.",
+              file=sys.stderr)
+        return 1
+    if args.previous:
+        from . import manifest
+
+        try:
+            missing = manifest.missing_ids(registry, args.previous)
+        except manifest.ManifestError as e:
+            print(f"{args.previous}: {e}")
+            return 1
+        if missing:
+            for line in manifest.describe_missing(args.data, missing):
+                print(line)
+            return 1
+    n_cert = sum(1 for _ in registry.certificates())
+    print(f"{args.data}: data sah: {len(registry.umkm)} UMKM, {n_cert} sertifikat.")
+    return 0
+
+
+def _report_data_error(e: load.DataError) -> int:
+    for line in e.lines():
+        print(line)
+    print(f"\n{len(e.problems)} masalah ditemukan di {e.filename}. Situs tidak diubah.",
+          file=sys.stderr)
+    return 1
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from . import config, site
+
+    site.quiet_mkdocs_logging()
+    config_file = Path(args.config)
+    data = Path(args.data) if args.data else site.data_path(config_file.parent.resolve())
+    try:
+        registry = site.build(config_file, data, Path(args.site_dir) if args.site_dir else None,
+                              strict=args.strict)
+    except load.DataError as e:
+        return _report_data_error(e)
+    except (config.ConfigError, site.BuildError) as e:
+        print(e)
+        print("Situs tidak diubah.", file=sys.stderr)
+        return 1
+    n_cert = sum(1 for _ in registry.certificates())
+    target = args.site_dir or "site"
+    print(f"Situs dibangun di {target}/: {len(registry.umkm)} UMKM, {n_cert} sertifikat.")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import os
+
+    from mkdocs.commands import serve
+
+    from . import config, site
+
+    config_file = Path(args.config)
+    data = Path(args.data) if args.data else site.data_path(config_file.parent.resolve())
+    os.environ[site.DATA_ENV] = str(data.resolve())
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    try:
+        site.generate(config_file.parent.resolve(), data,
+                      config.read_mkdocs_yml(config_file).get("site_url"))
+    except load.DataError as e:
+        return _report_data_error(e)
+    except config.ConfigError as e:
+        print(e)
+        return 1
+    site.quiet_mkdocs_logging(20)
+    print("Membuka situs di http://" + args.dev_addr + "/ (Ctrl+C untuk berhenti). "
+          "Situs dimuat ulang setiap kali berkas data disimpan.")
+    serve.serve(config_file=str(config_file), dev_addr=args.dev_addr, livereload=True,
+                watch=[str(data.parent)])
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    """Rewrite what is generated from the model and committed: JSON Schema, README table."""
+    root = Path(args.root)
+    (root / schema.SCHEMA_PATH).parent.mkdir(parents=True, exist_ok=True)
+    (root / schema.SCHEMA_PATH).write_text(schema.json_schema_text(), encoding="utf-8")
+    readme = root / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    new = reference.replace_between(text, reference.README_START, reference.README_END,
+                                    reference.data_field_table())
+    readme.write_text(new, encoding="utf-8")
+    print(f"ditulis: {schema.SCHEMA_PATH}, README.md (tabel kunci data)")
+    return 0
+
+
+def cmd_qr(args: argparse.Namespace) -> int:
+    """Print-ready QR codes (SVG and PNG) of every certificate and an A4 label sheet."""
+    from . import config, qr
+
+    try:
+        registry = load.load(args.data)
+    except load.DataError as e:
+        for line in e.lines():
+            print(line)
+        n = len(e.problems)
+        print(
+            f"\n{n} masalah ditemukan di {e.filename}. Perbaiki lalu jalankan lagi.",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        raw = config.read_mkdocs_yml(args.config).get("site_url")
+        site_url = config.require_site_url(None if raw is None else str(raw), source=args.config)
+        written = qr.write_print_folder(registry, site_url, Path(args.out))
+    except (config.ConfigError, qr.OutDirError) as e:
+        print(e, file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(
+            f"{args.out}: tidak bisa ditulis ({e.strerror or e}); folder lama tidak diubah.",
+            file=sys.stderr,
+        )
+        return 1
+    n = sum(1 for p in written if p.suffix == ".png")
+    print(
+        f"{args.out}/: {n} kode QR (SVG dan PNG {qr.PRINT_DPI} dpi, lebar minimal "
+        f"{qr.PRINT_MIN_MM:g} mm) dan {qr.LABEL_SHEET} untuk dicetak di kertas A4 "
+        f"({qr.stats['made']} dibuat baru, {max(0, n - qr.stats['made'])} dari cache)."
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m generator",
+                                description="Registri UMKM: periksa, bangun dan terbitkan.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    c = sub.add_parser("check", help="periksa berkas data")
+    c.add_argument("--data", default=DEFAULT_DATA)
+    c.add_argument("--previous", help="manifest id yang pernah terbit (berkas atau URL)")
+    c.set_defaults(func=cmd_check)
+
+    b = sub.add_parser("build", help="periksa data lalu bangun situs")
+    b.add_argument("--data", default=None, help=f"berkas data (bawaan: {DEFAULT_DATA})")
+    b.add_argument("--site-dir", default=None, help="folder hasil (bawaan: site)")
+    b.add_argument("--config", default="mkdocs.yml")
+    b.add_argument("--strict", action="store_true", help="peringatan mkdocs dianggap gagal")
+    b.set_defaults(func=cmd_build)
+
+    s = sub.add_parser("serve", help="situs langsung di komputer ini, dimuat ulang saat data berubah")
+    s.add_argument("--data", default=None)
+    s.add_argument("--config", default="mkdocs.yml")
+    s.add_argument("--dev-addr", default="127.0.0.1:8000")
+    s.set_defaults(func=cmd_serve)
+
+    d = sub.add_parser("docs", help="tulis ulang skema JSON dan tabel kunci di README")
+    d.add_argument("--root", default=".")
+    d.set_defaults(func=cmd_docs)
+
+    q = sub.add_parser("qr", help="kode QR cetak (SVG, PNG) dan lembar label A4")
+    q.add_argument("--data", default=DEFAULT_DATA)
+    q.add_argument("--out", default="qr-cetak", help="folder hasil (bawaan: qr-cetak)")
+    q.add_argument("--config", default="mkdocs.yml", help="berkas mkdocs.yml yang memuat site_url")
+    q.set_defaults(func=cmd_qr)
+
+    args = p.parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

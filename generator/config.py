@@ -1,0 +1,79 @@
+"""What the generator reads from mkdocs.yml and the environment."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import yaml
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message is for the admin, in plain words."""
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Safe loader that skips the tags mkdocs.yml may hold (!ENV, !!python/name:...)."""
+
+
+def _ignore_tag(loader, suffix, node):
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_mapping(node)
+
+
+_TolerantLoader.add_multi_constructor("!", _ignore_tag)
+_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
+
+
+def read_mkdocs_yml(path: str | Path = "mkdocs.yml") -> dict:
+    p = Path(path)
+    try:
+        data = yaml.load(p.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+    except FileNotFoundError:
+        raise ConfigError(f"{p}: berkas konfigurasi situs tidak ditemukan") from None
+    except yaml.YAMLError as e:
+        raise ConfigError(f"{p}: kesalahan susunan YAML: {e}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{p}: isi harus berupa pemetaan kunci: nilai")
+    return data
+
+
+def normalise_site_url(url: str | None) -> str | None:
+    """`site_url` ending in exactly one slash, or None when unset."""
+    if not url:
+        return None
+    return url.rstrip("/") + "/"
+
+
+def require_site_url(url: str | None, source: str = "mkdocs.yml") -> str:
+    """An absolute http(s) site_url, or ConfigError: printed QR codes must never guess it."""
+    if not url:
+        raise ConfigError(f"{source}: site_url belum diisi. Kode QR cetak harus memuat alamat "
+                          "lengkap situs, mis. site_url: https://dinas.github.io/registri/")
+    if not (url.startswith("https://") or url.startswith("http://")) or " " in url:
+        raise ConfigError(f"{source}: site_url '{url}' bukan alamat lengkap: harus diawali "
+                          "https://, mis. https://dinas.github.io/registri/")
+    rest = url.split("://", 1)[1]
+    if not rest or rest.startswith("/"):
+        raise ConfigError(f"{source}: site_url '{url}' tidak memuat nama situs")
+    return normalise_site_url(url)  # type: ignore[return-value]
+
+
+def build_datetime() -> datetime:
+    """The build's clock: SOURCE_DATE_EPOCH when set (reproducible builds), else now (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=UTC)
+        except ValueError:
+            raise ConfigError(f"SOURCE_DATE_EPOCH '{epoch}' harus berupa angka detik "
+                              "sejak 1970-01-01") from None
+    return datetime.now(tz=UTC).replace(microsecond=0)
+
+
+def build_date() -> date:
+    return build_datetime().date()

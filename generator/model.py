@@ -1,0 +1,309 @@
+"""The data model of data/umkm.yaml, declared once.
+
+Validation (load.py), the error texts, the JSON Schema (schema.py) and the field reference in the
+README all read the declarations below. Keys are Indonesian, as the admin reads them; so are the
+descriptions, which end up in the admin guide and in editor tooltips.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+SLUG_RE = r"^[a-z0-9][a-z0-9-]{1,62}$"
+KEY_RE = r"^[a-z0-9][a-z0-9-]{0,62}$"
+RESERVED_UMKM_ID = r"^halaman-[0-9]+$"  # /umkm/halaman-2/ is a page of the directory
+
+# Kinds of value a field can hold.
+TEXT = "text"  # one line or more of plain text
+DATE = "date"  # ISO date, YYYY-MM-DD
+BOOL = "bool"
+TEXTS = "texts"  # list of plain texts
+RECORD = "record"  # mapping with declared fields
+RECORDS = "records"  # list of records
+LABELS = "labels"  # mapping: key -> label text
+NAMED = "named"  # mapping: key -> record
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of the data file."""
+
+    key: str
+    kind: str
+    doc: str
+    required: bool = False
+    pattern: str | None = None  # regular expression a text must match
+    pattern_hint: str = ""  # what the pattern means, in plain words
+    choices: tuple[str, ...] = ()
+    default: Any = None
+    ref: str | None = None  # top-level section whose keys (or names) this value must be one of
+    unique: str | None = None  # values are unique across the file, within this scope name
+    fields: tuple[Field, ...] = ()  # for RECORD, RECORDS and NAMED
+    secret: bool = False  # never published
+    example: str = ""
+
+    def child(self, key: str) -> Field | None:
+        for f in self.fields:
+            if f.key == key:
+                return f
+        return None
+
+
+PHONE = dict(
+    pattern=r"^[+(]?[0-9][0-9 ()./-]{5,24}$",
+    pattern_hint="nomor telepon: angka, boleh diawali + dan berisi spasi, tanda kurung atau tanda -",
+)
+
+REGISTRY_CONTACT = (
+    Field("email", TEXT, "Alamat email untuk melaporkan dugaan sertifikat palsu.",
+          pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", pattern_hint="alamat email, mis. nama@contoh.id"),
+    Field("telepon", TEXT, "Nomor telepon kantor.", **PHONE),
+    Field("alamat", TEXT, "Alamat kantor penerbit."),
+)
+
+UMKM_CONTACT = (
+    Field("telepon", TEXT, "Nomor telepon usaha (dipublikasikan).", **PHONE),
+    Field("whatsapp", TEXT, "Nomor WhatsApp usaha (dipublikasikan), mis. 081234567890.", **PHONE),
+    Field("email", TEXT, "Email usaha (dipublikasikan).",
+          pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", pattern_hint="alamat email, mis. nama@contoh.id"),
+    Field("instagram", TEXT, "Akun Instagram, mis. @batiksekarjagad.",
+          pattern=r"^@?[A-Za-z0-9._]{1,30}$",
+          pattern_hint="nama akun Instagram: huruf, angka, titik atau garis bawah"),
+    Field("situs", TEXT, "Alamat situs web, diawali https:// atau http://.",
+          pattern=r"^https?://[^\s<>\"]+$", pattern_hint="alamat web yang diawali https://"),
+)
+
+SECRET = (
+    Field("nik", TEXT, "NIK pemilik. Tidak pernah dipublikasikan.", secret=True),
+    Field("alamat", TEXT, "Alamat rumah pemilik. Tidak pernah dipublikasikan.", secret=True),
+    Field("catatan", TEXT, "Catatan internal Dinas. Tidak pernah dipublikasikan.", secret=True),
+)
+
+CERTIFICATE_STATUSES = ("aktif", "dibekukan", "dicabut")
+FUNDING = ("mandiri", "fasilitasi")
+
+CERTIFICATE = (
+    Field("id", TEXT, "Kode tetap sertifikat: huruf kecil, angka dan tanda -. Menjadi alamat "
+          "halaman verifikasi dan isi kode QR; jangan pernah diubah.", required=True,
+          pattern=SLUG_RE, pattern_hint="2-63 huruf kecil a-z, angka atau tanda -, "
+          "diawali huruf atau angka", unique="id sertifikat", example="mwpm-2020-0001"),
+    Field("nomor", TEXT, "Nomor sertifikat persis seperti tercetak di kertas.", required=True,
+          unique="nomor sertifikat", example='"MWPM/UMKM/2020/0001"'),
+    Field("pemegang", TEXT, "Nama pemegang sertifikat (orang).", required=True),
+    Field("skema", TEXT, "Skema sertifikasi.", required=True,
+          example="Pengelolaan Usaha Mikro"),
+    Field("unit", TEXTS, "Unit kompetensi yang diuji."),
+    Field("lsp", TEXT, "Kode LSP penguji: salah satu kunci di bagian `lsp`.", required=True,
+          ref="lsp"),
+    Field("asesor", TEXTS, "Nama asesor penguji."),
+    Field("tuk", TEXT, "Tempat Uji Kompetensi."),
+    Field("tanggal_uji", DATE, "Tanggal uji kompetensi."),
+    Field("tanggal_terbit", DATE, "Tanggal terbit sertifikat.", required=True),
+    Field("berlaku_sampai", DATE, "Tanggal terakhir sertifikat berlaku. Kosongkan bila tanpa "
+          "masa berlaku."),
+    Field("pembiayaan", TEXT, "Sumber biaya: `mandiri` (biaya sendiri) atau `fasilitasi` "
+          "(dibiayai Dinas).", required=True, choices=FUNDING),
+    Field("status", TEXT, "`aktif` (bawaan), `dibekukan` atau `dicabut`. Sertifikat tidak "
+          "pernah dihapus: yang ditarik diberi status `dicabut`.", choices=CERTIFICATE_STATUSES,
+          default="aktif"),
+    Field("alasan_status", TEXT, "Alasan pembekuan atau pencabutan. Wajib bila status "
+          "`dibekukan` atau `dicabut`."),
+    Field("tanggal_status", DATE, "Tanggal pembekuan atau pencabutan. Wajib bila status "
+          "`dibekukan` atau `dicabut`."),
+)
+
+UMKM = (
+    Field("id", TEXT, "Kode tetap UMKM: huruf kecil, angka dan tanda -. Menjadi alamat halaman "
+          "profil; jangan pernah diubah.", required=True, pattern=SLUG_RE,
+          pattern_hint="2-63 huruf kecil a-z, angka atau tanda -, diawali huruf atau angka",
+          unique="id UMKM", example="batik-sekar-jagad"),
+    Field("nama", TEXT, "Nama usaha.", required=True),
+    Field("pemilik", TEXT, "Nama pemilik usaha.", required=True),
+    Field("sektor", TEXT, "Kode sektor: salah satu kunci di bagian `sektor`.", required=True,
+          ref="sektor"),
+    Field("kecamatan", TEXT, "Kecamatan: salah satu nama di bagian `kecamatan`.", required=True,
+          ref="kecamatan"),
+    Field("desa", TEXT, "Desa atau kelurahan."),
+    Field("produk", TEXTS, "Produk utama."),
+    Field("deskripsi", TEXT, "Deskripsi singkat usaha (teks biasa)."),
+    Field("kontak", RECORD, "Kontak usaha; semuanya dipublikasikan.", fields=UMKM_CONTACT),
+    Field("rahasia", RECORD, "Data rahasia untuk Dinas saja; TIDAK PERNAH dipublikasikan.",
+          fields=SECRET, secret=True),
+    Field("sertifikat", RECORDS, "Sertifikat kompetensi milik UMKM ini.", fields=CERTIFICATE),
+)
+
+LSP = (
+    Field("nama", TEXT, "Nama LSP.", required=True),
+    Field("lembaga", TEXT, "Lembaga induk LSP."),
+    Field("lisensi", TEXT, "Nomor lisensi BNSP."),
+)
+
+REGISTRY_INFO = (
+    Field("judul", TEXT, "Judul registri, tampil di setiap halaman.", required=True),
+    Field("penerbit", TEXT, "Instansi penerbit registri.", required=True),
+    Field("wilayah", TEXT, "Wilayah registri, mis. Kabupaten Probolinggo.", required=True),
+    Field("kontak", RECORD, "Ke mana melaporkan dugaan sertifikat palsu.",
+          fields=REGISTRY_CONTACT),
+    Field("contoh", BOOL, "`true` bila data ini contoh (fiktif): setiap halaman lalu "
+          "menampilkan spanduk peringatan.", default=False),
+)
+
+ROOT = Field("", RECORD, "Berkas data registri.", required=True, fields=(
+    Field("registri", RECORD, "Siapa yang menerbitkan registri ini.", required=True,
+          fields=REGISTRY_INFO),
+    Field("sektor", LABELS, "Daftar sektor: kode -> nama tampilan.", required=True,
+          pattern=KEY_RE, pattern_hint="huruf kecil a-z, angka atau tanda -"),
+    Field("kecamatan", TEXTS, "Daftar kecamatan yang boleh dipakai di `umkm[].kecamatan`.",
+          required=True, unique="kecamatan"),
+    Field("lsp", NAMED, "Lembaga Sertifikasi Profesi, menurut kode.", required=True,
+          pattern=KEY_RE, pattern_hint="huruf kecil a-z, angka atau tanda -", fields=LSP),
+    Field("umkm", RECORDS, "Daftar UMKM bersertifikat.", required=True, fields=UMKM),
+))
+
+
+def walk_fields(root: Field = ROOT, prefix: str = ""):
+    """Yield (path, Field) for every declared field, depth first, in declaration order."""
+    for f in root.fields:
+        path = f"{prefix}.{f.key}" if prefix else f.key
+        if f.kind == RECORDS:
+            path += "[]"
+        elif f.kind == NAMED:
+            path += ".<kode>"
+        yield path, f
+        if f.fields:
+            yield from walk_fields(f, path)
+
+
+def slugify(name: str) -> str:
+    """Kecamatan slug of SPEC.md: lower case, runs of anything but a-z0-9 become one hyphen."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+# ---------------------------------------------------------------------------------------------
+# The validated registry. Plain, frozen values; what pages and exports are allowed to see.
+# ---------------------------------------------------------------------------------------------
+
+STATUS_LABELS = {
+    # status: (Indonesian, English)
+    "berlaku": ("BERLAKU", "VALID"),
+    "kedaluwarsa": ("KEDALUWARSA", "EXPIRED"),
+    "dibekukan": ("DIBEKUKAN", "SUSPENDED"),
+    "dicabut": ("DICABUT", "REVOKED"),
+    "tidak-ditemukan": ("TIDAK DITEMUKAN", "NOT FOUND"),
+}
+DISPLAYED_STATUSES = ("berlaku", "kedaluwarsa", "dibekukan", "dicabut")
+
+
+@dataclass(frozen=True)
+class Lsp:
+    key: str
+    nama: str
+    lembaga: str | None = None
+    lisensi: str | None = None
+
+
+@dataclass(frozen=True)
+class Certificate:
+    id: str
+    nomor: str
+    pemegang: str
+    skema: str
+    lsp: str
+    tanggal_terbit: date
+    pembiayaan: str
+    unit: tuple[str, ...] = ()
+    asesor: tuple[str, ...] = ()
+    tuk: str | None = None
+    tanggal_uji: date | None = None
+    berlaku_sampai: date | None = None
+    status: str = "aktif"
+    alasan_status: str | None = None
+    tanggal_status: date | None = None
+    umkm_id: str = ""
+
+    def displayed_status(self, today: date) -> str:
+        """berlaku | kedaluwarsa | dibekukan | dicabut, as judged on `today` (SPEC.md)."""
+        if self.status in ("dibekukan", "dicabut"):
+            return self.status
+        if self.berlaku_sampai is not None and today > self.berlaku_sampai:
+            return "kedaluwarsa"
+        return "berlaku"
+
+
+@dataclass(frozen=True)
+class Contact:
+    telepon: str | None = None
+    whatsapp: str | None = None
+    email: str | None = None
+    instagram: str | None = None
+    situs: str | None = None
+
+
+@dataclass(frozen=True)
+class Umkm:
+    id: str
+    nama: str
+    pemilik: str
+    sektor: str
+    kecamatan: str
+    desa: str | None = None
+    produk: tuple[str, ...] = ()
+    deskripsi: str | None = None
+    kontak: Contact = field(default_factory=Contact)
+    sertifikat: tuple[Certificate, ...] = ()
+
+    @property
+    def kecamatan_slug(self) -> str:
+        return slugify(self.kecamatan)
+
+
+@dataclass(frozen=True)
+class RegistryContact:
+    email: str | None = None
+    telepon: str | None = None
+    alamat: str | None = None
+
+
+@dataclass(frozen=True)
+class RegistryInfo:
+    judul: str
+    penerbit: str
+    wilayah: str
+    kontak: RegistryContact = field(default_factory=RegistryContact)
+    contoh: bool = False
+
+
+@dataclass(frozen=True)
+class Secret:
+    nik: str | None = None
+    alamat: str | None = None
+    catatan: str | None = None
+
+
+@dataclass(frozen=True)
+class Registry:
+    """The whole public registry. Secrets are held apart: see `confidential_records`."""
+
+    registri: RegistryInfo
+    sektor: dict[str, str]
+    kecamatan: tuple[str, ...]
+    lsp: dict[str, Lsp]
+    umkm: tuple[Umkm, ...]
+    _secrets: dict[str, Secret] = field(default_factory=dict, repr=False, compare=False)
+
+    def certificates(self):
+        """Yield (umkm, certificate) for every certificate, in file order."""
+        for u in self.umkm:
+            for c in u.sertifikat:
+                yield u, c
+
+    def umkm_by_id(self) -> dict[str, Umkm]:
+        return {u.id: u for u in self.umkm}
+
+    def confidential_records(self) -> dict[str, Secret]:
+        """The `rahasia` of each UMKM, by UMKM id. NEVER pass this to pages or exports:
+        it exists for the admin's own tooling only, and is named so that a reviewer sees it."""
+        return dict(self._secrets)

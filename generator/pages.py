@@ -1,0 +1,350 @@
+"""Model -> pages: Markdown (front matter + escaped HTML blocks) and standalone HTML.
+
+Everything here is a pure function of (registry, build time, site_url) returning a mapping of
+relative paths to file contents; `sync_tree` writes them. Templates get plain values only.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+from html import escape
+from pathlib import Path
+
+import jinja2
+
+from . import charts, lookup, qr
+from .model import DISPLAYED_STATUSES, STATUS_LABELS, Certificate, Registry, Umkm, slugify
+
+# Folders of docs/ (and of the theme overrides) that belong to the generator: git-ignored,
+# rewritten on every build, stale files removed.
+GENERATED_DOCS = ("umkm", "sektor", "kecamatan", "verifikasi", "api")
+GENERATED_DOCS_FILES = ("index.md",)
+GENERATED_OVERRIDES = ("partials/registri",)
+
+PAGE_SIZE = 200  # entries per static list page (directory, sector, kecamatan)
+
+MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+          "September", "Oktober", "November", "Desember")
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December")
+
+# Status icons (24x24 paths); docs/assets/registri/status.js holds the same for re-judging.
+ICONS = {
+    "berlaku": "M9 16.2 4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4z",
+    "kedaluwarsa": "M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16zm.5-13H11"
+    "v6l5.2 3.2.8-1.3-4.5-2.7z",
+    "dibekukan": "M6 19h4V5H6zm8-14v14h4V5z",
+    "dicabut": "M19 6.4 17.6 5 12 10.6 6.4 5 5 6.4 10.6 12 5 17.6 6.4 19 12 13.4 17.6 19 19 17.6 13.4 12z",
+}
+
+STATUS_NOTES = {
+    "berlaku": ("Sertifikat ini tercatat dan masih berlaku.",
+                "This certificate is registered and in force."),
+    "kedaluwarsa": ("Sertifikat ini tercatat, tetapi masa berlakunya sudah habis.",
+                    "This certificate is registered, but it has expired."),
+    "dibekukan": ("Sertifikat ini sedang dibekukan: untuk sementara tidak berlaku.",
+                  "This certificate is suspended: temporarily not in force."),
+    "dicabut": ("Sertifikat ini telah dicabut dan tidak berlaku lagi.",
+                "This certificate has been revoked and is no longer valid."),
+}
+
+
+def date_id(d: date | None) -> str:
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}" if d else ""
+
+
+def date_en(d: date | None) -> str:
+    return f"{d.day} {MONTHS_EN[d.month - 1]} {d.year}" if d else ""
+
+
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("generator", "templates"),
+        autoescape=True,  # every template, whatever its extension: data is always text
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["date_id"] = date_id
+    env.filters["date_en"] = date_en
+    env.globals["STATUS_LABELS"] = STATUS_LABELS
+    env.globals["STATUS_NOTES"] = STATUS_NOTES
+    env.globals["ICONS"] = ICONS
+    return env
+
+
+ENV = _env()
+
+
+def front_matter(**meta) -> str:
+    """YAML front matter (as JSON, a subset of YAML). Text is HTML-escaped here, once, because
+    Material prints page.meta.title and page.title into HTML without escaping them."""
+    clean = {}
+    for k, v in meta.items():
+        if v is None:
+            continue
+        clean[k] = escape(v) if isinstance(v, str) else v
+    lines = [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in clean.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n\n"
+
+
+def html_block(html: str) -> str:
+    """Make rendered HTML one Markdown raw-HTML block: no blank lines, no leading indent, so
+    Python-Markdown (or any CommonMark engine) passes it through untouched."""
+    lines = [ln.strip() for ln in html.splitlines()]
+    return "\n".join(ln for ln in lines if ln) + "\n"
+
+
+def page(template: str, meta: dict, **ctx) -> str:
+    return front_matter(**meta) + html_block(ENV.get_template(template).render(**ctx))
+
+
+@dataclass(frozen=True)
+class CertView:
+    """A certificate with what templates need beside its fields."""
+
+    c: Certificate
+    status: str  # displayed status at build time
+    lsp_nama: str
+    lsp_lembaga: str | None
+    lsp_lisensi: str | None
+
+
+@dataclass(frozen=True)
+class UmkmView:
+    u: Umkm
+    sektor_label: str
+    certs: tuple[CertView, ...]
+
+    @property
+    def best_status(self) -> str:
+        order = {s: i for i, s in enumerate(DISPLAYED_STATUSES)}
+        return min((cv.status for cv in self.certs), key=order.get, default="")
+
+
+def whatsapp_number(raw: str) -> str:
+    digits = re.sub(r"\D", "", raw)
+    if digits.startswith("0"):
+        digits = "62" + digits[1:]
+    return digits
+
+
+def tel_number(raw: str) -> str:
+    return ("+" if raw.strip().startswith("+") else "") + re.sub(r"\D", "", raw)
+
+
+def paginate(items: list, base: str):
+    """[(page_path, items_on_page, page_no, n_pages)]: page 1 at base, page k at base/halaman-k/."""
+    n = max(1, math.ceil(len(items) / PAGE_SIZE))
+    out = []
+    for k in range(1, n + 1):
+        path = base if k == 1 else f"{base}halaman-{k}/"
+        out.append((path, items[(k - 1) * PAGE_SIZE: k * PAGE_SIZE], k, n))
+    return out
+
+
+class Site:
+    """Renders every generated file of the site."""
+
+    def __init__(self, registry: Registry, built: datetime, site_url: str | None):
+        self.r = registry
+        self.built = built
+        self.today = built.date()
+        self.site_url = site_url
+        self.views = [self._view(u) for u in registry.umkm]
+        self.views.sort(key=lambda v: (v.u.nama.casefold(), v.u.id))
+        self.common = dict(
+            reg=registry.registri, built=built, today=self.today, sektor=registry.sektor,
+            site_url=site_url,
+        )
+
+    def _view(self, u: Umkm) -> UmkmView:
+        certs = []
+        for c in u.sertifikat:
+            lsp = self.r.lsp[c.lsp]
+            certs.append(CertView(c, c.displayed_status(self.today), lsp.nama, lsp.lembaga,
+                                  lsp.lisensi))
+        return UmkmView(u, self.r.sektor[u.sektor], tuple(certs))
+
+    # -- pages -----------------------------------------------------------------------------
+
+    def files(self) -> dict[str, str | bytes]:
+        out: dict[str, str | bytes] = {}
+        out["index.md"] = self.home()
+        out.update(self.lists("umkm/", self.views, "Direktori UMKM", directory=True))
+        for v in self.views:
+            out[f"umkm/{v.u.id}/index.md"] = self.profile(v)
+            for cv in v.certs:
+                out[f"verifikasi/{cv.c.id}/index.html"] = self.verification(v, cv)
+        out["sektor/index.md"] = self.sector_index()
+        for key, label in self.r.sektor.items():
+            members = [v for v in self.views if v.u.sektor == key]
+            out.update(self.lists(f"sektor/{key}/", members, f"Sektor {label}",
+                                  heading=label))
+        out["kecamatan/index.md"] = self.district_index()
+        for name in self.r.kecamatan:
+            members = [v for v in self.views if v.u.kecamatan == name]
+            out.update(self.lists(f"kecamatan/{slugify(name)}/", members,
+                                  f"Kecamatan {name}", heading=f"Kecamatan {name}"))
+        out["verifikasi/index.md"] = self.verification_home()
+        out["api/direktori.json"] = self.directory_index()
+        out.update(lookup.index_files(self.r))
+        return out
+
+    def overrides(self) -> dict[str, str]:
+        """Theme partials that carry the registry's identity (banner, footer) to every page,
+        hand-written ones included. Jinja-side text: braces are escaped too."""
+        out = {}
+        for name in ("banner", "penerbit"):
+            html = ENV.get_template(f"{name}.html.j2").render(**self.common)
+            out[f"partials/registri/{name}.html"] = html.replace("{", "&#123;").replace(
+                "}", "&#125;")
+        return out
+
+    def home(self) -> str:
+        by_status = Counter(cv.status for v in self.views for cv in v.certs)
+        by_sector = Counter(v.u.sektor for v in self.views)
+        by_district = Counter(v.u.kecamatan for v in self.views)
+        by_year = Counter(cv.c.tanggal_terbit.year for v in self.views for cv in v.certs)
+        figures = dict(
+            n_umkm=len(self.views),
+            n_cert=sum(len(v.certs) for v in self.views),
+            n_district=len(by_district),
+            by_status=by_status,
+        )
+        chart_sector = charts.bars(
+            [(self.r.sektor[k], by_sector.get(k, 0), f"sektor/{k}/") for k in self.r.sektor],
+            "UMKM per sektor")
+        chart_district = charts.bars(
+            [(n, by_district.get(n, 0), f"kecamatan/{slugify(n)}/")
+             for n in sorted(self.r.kecamatan, key=lambda n: (-by_district.get(n, 0), n))],
+            "UMKM per kecamatan")
+        chart_year = charts.bars(
+            [(str(y), by_year[y], None) for y in sorted(by_year)],
+            "Sertifikat per tahun terbit")
+        chart_status = charts.bars(
+            [(STATUS_LABELS[s][0], by_status.get(s, 0), f"umkm/?status={s}")
+             for s in DISPLAYED_STATUSES], "Sertifikat per status", classes=DISPLAYED_STATUSES)
+        return page("home.html.j2", dict(title=self.r.registri.judul,
+                                         description=f"{self.r.registri.judul} — "
+                                         f"{self.r.registri.penerbit}",
+                                         hide=["navigation", "toc"]),
+                    root="", figures=figures, chart_sector=chart_sector,
+                    chart_district=chart_district, chart_year=chart_year,
+                    chart_status=chart_status, **self.common)
+
+    def lists(self, base: str, members: list[UmkmView], title: str, heading: str | None = None,
+              directory: bool = False) -> dict[str, str]:
+        out = {}
+        for path, items, k, n in paginate(members, base):
+            depth = path.count("/")
+            root = "../" * depth
+            page_title = title if k == 1 else f"{title} (halaman {k})"
+            out[f"{path}index.md"] = page(
+                "list.html.j2",
+                dict(title=page_title, hide=["navigation", "toc"],
+                     search={"exclude": True}),
+                root=root, heading=heading or title, items=items, page_no=k, n_pages=n,
+                base_root="../" * (depth - base.count("/")), total=len(members),
+                directory=directory, kecamatan=[(slugify(x), x) for x in self.r.kecamatan],
+                **self.common)
+        return out
+
+    def profile(self, v: UmkmView) -> str:
+        return page("profile.html.j2",
+                    dict(title=v.u.nama, description=f"{v.u.nama} — {v.sektor_label}, "
+                         f"Kecamatan {v.u.kecamatan}", hide=["navigation", "toc"]),
+                    root="../../", v=v, wa=whatsapp_number, tel=tel_number, **self.common)
+
+    def sector_index(self) -> str:
+        counts = Counter(v.u.sektor for v in self.views)
+        return page("index_list.html.j2", dict(title="Sektor", hide=["toc"]), root="../",
+                    heading="Sektor",
+                    entries=[(f"{k}/", lbl, counts.get(k, 0)) for k, lbl in
+                             self.r.sektor.items()], **self.common)
+
+    def district_index(self) -> str:
+        counts = Counter(v.u.kecamatan for v in self.views)
+        return page("index_list.html.j2", dict(title="Kecamatan", hide=["toc"]), root="../",
+                    heading="Kecamatan",
+                    entries=[(f"{slugify(n)}/", n, counts.get(n, 0)) for n in
+                             self.r.kecamatan], **self.common)
+
+    def verification_home(self) -> str:
+        return page("verify_home.html.j2",
+                    dict(title="Verifikasi sertifikat", hide=["toc"]), root="../",
+                    **self.common)
+
+    def verification(self, v: UmkmView, cv: CertView) -> str:
+        url = qr.verification_url(self.site_url, cv.c.id) if self.site_url else None
+        svg = qr.inline_svg(url or f"verifikasi/{cv.c.id}/",
+                            title=f"Kode QR sertifikat {cv.c.nomor}") if url else None
+        label = STATUS_LABELS[cv.status]
+        og_title = f"Sertifikat {cv.c.nomor} — {label[0]} · {v.u.nama}"
+        return ENV.get_template("verify.html.j2").render(
+            root="../../", v=v, cv=cv, url=url, qr_svg=svg, og_title=og_title, **self.common)
+
+    # -- data for the browser ---------------------------------------------------------------
+
+    def directory_index(self) -> bytes:
+        """Compact index the directory filters in the browser: one row per UMKM."""
+        rows = []
+        for v in self.views:
+            rows.append([
+                v.u.id, v.u.nama, v.u.pemilik, v.u.sektor, slugify(v.u.kecamatan),
+                " · ".join(v.u.produk), v.u.desa or "",
+                [[cv.c.status, cv.c.berlaku_sampai.isoformat() if cv.c.berlaku_sampai
+                  else ""] for cv in v.certs],
+            ])
+        data = {
+            "v": 1,
+            "kolom": ["id", "nama", "pemilik", "sektor", "kecamatan", "produk", "desa",
+                      "sertifikat[status, berlaku_sampai]"],
+            "tanggal_data": self.today.isoformat(),
+            "sektor": self.r.sektor,
+            "kecamatan": {slugify(n): n for n in self.r.kecamatan},
+            "umkm": rows,
+        }
+        return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
+def sync_tree(root: Path, files: dict[str, str | bytes], managed: tuple[str, ...],
+              managed_files: tuple[str, ...] = ()) -> int:
+    """Write `files` under `root`, touching only files whose bytes change (so `mkdocs serve`
+    does not loop), and delete stale files inside the `managed` folders. Returns writes."""
+    written = 0
+    wanted = set()
+    for rel, content in files.items():
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        target = root / rel
+        wanted.add(target)
+        try:
+            if target.read_bytes() == data:
+                continue
+        except OSError:
+            pass
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+        written += 1
+    for folder in managed:
+        base = root / folder
+        if not base.exists():
+            continue
+        for p in sorted(base.rglob("*"), reverse=True):
+            if p.is_file() and p not in wanted:
+                p.unlink()
+            elif p.is_dir() and not any(p.iterdir()):
+                p.rmdir()
+    for name in managed_files:
+        p = root / name
+        if p.exists() and p not in wanted:
+            p.unlink()
+    return written

@@ -1,0 +1,50 @@
+"""Field reference tables, generated from model.py, for the README and the /api/ page."""
+
+from __future__ import annotations
+
+from .model import BOOL, DATE, LABELS, NAMED, RECORD, RECORDS, TEXT, TEXTS, walk_fields
+
+README_START = "<!-- field-reference:start (python -m generator docs) -->"
+README_END = "<!-- field-reference:end -->"
+
+_KIND = {
+    TEXT: "teks",
+    DATE: "tanggal",
+    BOOL: "true/false",
+    TEXTS: "daftar teks",
+    RECORD: "bagian",
+    RECORDS: "daftar",
+    LABELS: "kode: nama",
+    NAMED: "kode: bagian",
+}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def data_field_table() -> str:
+    """Markdown table of every key of data/umkm.yaml (Indonesian, for the admin guide)."""
+    rows = ["| kunci | jenis | wajib | keterangan |", "|---|---|---|---|"]
+    for path, f in walk_fields():
+        extra = []
+        if f.choices:
+            extra.append("pilihan: " + ", ".join(f"`{c}`" for c in f.choices))
+        if f.ref:
+            extra.append(f"harus ada di `{f.ref}`")
+        if f.example:
+            extra.append(f"contoh: `{f.example}`")
+        doc = f.doc + (" (" + "; ".join(extra) + ")" if extra else "")
+        rows.append(f"| `{path}` | {_KIND[f.kind]} | {'ya' if f.required else ''} | "
+                    f"{_cell(doc)} |")
+    return "\n".join(rows) + "\n"
+
+
+def replace_between(text: str, start: str, end: str, body: str) -> str:
+    head, sep, rest = text.partition(start)
+    if not sep:
+        raise ValueError(f"marker {start!r} not found")
+    _, sep2, tail = rest.partition(end)
+    if not sep2:
+        raise ValueError(f"marker {end!r} not found")
+    return f"{head}{start}\n{body}{end}{tail}"

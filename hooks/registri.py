@@ -1,0 +1,21 @@
+"""MkDocs hook: regenerate the registry pages before every `mkdocs build` / `mkdocs serve` build.
+
+A few lines over generator.site.generate; it writes only files whose content changed, so
+`serve` does not loop. `watch: [data]` in mkdocs.yml makes serve rebuild on data edits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+from generator import load, site
+
+
+def on_pre_build(config, **kwargs) -> None:
+    project = Path(config.config_file_path).parent
+    try:
+        site.generate(project, site.data_path(project), config.site_url,
+                      docs_dir=Path(config.docs_dir))
+    except load.DataError as e:
+        raise PluginError("data registri tidak sah:\n" + "\n".join(e.lines())) from None
