@@ -26,6 +26,8 @@ CHROMIUM_ARGS = [
 def browser():
     """A real headless Debian Chromium, driven by Playwright (skipped if not installed)."""
     if not Path(CHROMIUM).exists():
+        if os.environ.get("REGISTRI_REQUIRE_BROWSER"):
+            pytest.fail(f"Chromium not found at {CHROMIUM} and REGISTRI_REQUIRE_BROWSER is set")
         pytest.skip("Chromium is not installed (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
 
@@ -72,3 +74,68 @@ def serve_dir():
     yield start
     for s in servers:
         s.shutdown()
+
+
+# -- building real sites in tmp_path ------------------------------------------------------------
+
+# A fixed build date (2026-11-28 00:00 UTC) so statuses do not drift with the calendar.
+FIXED_EPOCH = "1795824000"
+PROJECT_FILES = ("mkdocs.yml", "docs", "overrides", "hooks")
+GENERATED = ("docs/umkm", "docs/sektor", "docs/kecamatan", "docs/verifikasi", "docs/api",
+             "docs/index.md", "overrides/partials/registri")
+
+
+def make_project(dest: Path, data_text: str | None = None, site_url: str | None = "keep") -> Path:
+    """Copy the project's site files (not the generated ones) into `dest`, with `data_text` as
+    data/umkm.yaml (the sample when None). site_url: "keep", None (remove) or a new value."""
+    import re
+    import shutil as _sh
+
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        src = ROOT / name
+        if src.is_dir():
+            _sh.copytree(src, dest / name, ignore=_sh.ignore_patterns("__pycache__"))
+        else:
+            _sh.copy2(src, dest / name)
+    for g in GENERATED:
+        p = dest / g
+        if p.is_dir():
+            _sh.rmtree(p)
+        elif p.exists():
+            p.unlink()
+    (dest / "data").mkdir(exist_ok=True)
+    text = data_text if data_text is not None else SAMPLE.read_text(encoding="utf-8")
+    (dest / "data" / "umkm.yaml").write_text(text, encoding="utf-8")
+    if site_url != "keep":
+        cfg = (dest / "mkdocs.yml").read_text(encoding="utf-8")
+        line = "" if site_url is None else f"site_url: {site_url}"
+        cfg = re.sub(r"(?m)^site_url:.*$", line, cfg)
+        (dest / "mkdocs.yml").write_text(cfg, encoding="utf-8")
+    return dest
+
+
+def run_generator(project: Path, *args: str, epoch: str | None = FIXED_EPOCH, env=None):
+    """Run `python -m generator ARGS` in `project`; returns CompletedProcess (text)."""
+    import subprocess
+    import sys
+
+    e = dict(os.environ)
+    e.pop("REGISTRI_DATA", None)
+    e["REGISTRI_CACHE_DIR"] = str(project / ".cache" / "qr")
+    if epoch is None:
+        e.pop("SOURCE_DATE_EPOCH", None)
+    else:
+        e["SOURCE_DATE_EPOCH"] = epoch
+    e.update(env or {})
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=project,
+                          capture_output=True, text=True, env=e, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """The sample registry, built once per session at the fixed date. Returns site/."""
+    project = make_project(tmp_path_factory.mktemp("sample"))
+    r = run_generator(project, "build", "--strict")
+    assert r.returncode == 0, r.stdout + r.stderr
+    return project / "site"

@@ -1,0 +1,530 @@
+"""QR codes: decoded by an independent decoder (zxing-cpp), rendered by a real Chromium."""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import segno
+import zxingcpp
+from bs4 import BeautifulSoup
+from PIL import Image
+
+from generator import config, load, qr
+from generator.__main__ import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = "https://dinas.github.io/registri/"
+SECRET_NIK = "3513999988887777"
+SECRET_NOTE = "CATATAN-RAHASIA-DINAS"
+HOSTILE = "<script>alert(1)</script>"
+EPOCH_2024_06_01 = "1717200000"
+
+YAML_HEAD = """\
+registri:
+  judul: Registri Uji
+  penerbit: Dinas Koperasi Kabupaten Uji
+  wilayah: Kabupaten Uji
+sektor:
+  batik: Batik
+kecamatan: [Kraksaan]
+lsp:
+  lsp-uji:
+    nama: LSP Uji
+umkm:
+  - id: batik-uji
+    nama: Batik "Uji" & <b>Sejahtera</b>
+    pemilik: Siti Aminah
+    sektor: batik
+    kecamatan: Kraksaan
+    rahasia: {{nik: "{nik}", catatan: {note}}}
+    sertifikat:
+"""
+
+CERT = """\
+      - id: {id}
+        nomor: "{nomor}"
+        pemegang: "{pemegang}"
+        skema: Pengelolaan Usaha Mikro
+        lsp: lsp-uji
+        tanggal_terbit: 2020-09-07
+        pembiayaan: mandiri
+"""
+
+EXTRA = {
+    "expired": "        berlaku_sampai: 2021-09-06\n",
+    "revoked": "        status: dicabut\n        alasan_status: Dokumen palsu\n"
+    "        tanggal_status: 2022-01-01\n",
+}
+
+
+def registry_yaml(n_valid: int = 2, expired: bool = True, revoked: bool = True) -> str:
+    text = YAML_HEAD.format(nik=SECRET_NIK, note=SECRET_NOTE)
+    certs = [
+        (f"uji-2020-{i:04d}", f"UJI/UMKM/2020/{i:04d}", "Siti Aminah", "")
+        for i in range(1, n_valid + 1)
+    ]
+    if expired:
+        certs.append(("uji-2019-kadaluwarsa", "UJI/UMKM/2019/0099", HOSTILE, EXTRA["expired"]))
+    if revoked:
+        certs.append(("uji-2021-dicabut", "UJI/UMKM/2021/0007", "Budi Santoso", EXTRA["revoked"]))
+    for cid, nomor, holder, extra in certs:
+        text += CERT.format(id=cid, nomor=nomor, pemegang=holder) + extra
+    return text
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(tmp_path, monkeypatch):
+    """Each test starts with an empty cache of its own and a fixed build date."""
+    monkeypatch.setenv(qr.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH_2024_06_01)
+    qr.clear_memory_cache()
+    monkeypatch.setitem(qr.stats, "made", 0)
+    monkeypatch.setitem(qr.stats, "cached", 0)
+    yield
+    qr.clear_memory_cache()
+
+
+@pytest.fixture
+def data_file(tmp_path):
+    path = tmp_path / "umkm.yaml"
+    path.write_text(registry_yaml(), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def registry(data_file):
+    return load.load(data_file)
+
+
+@pytest.fixture
+def printed(registry, tmp_path):
+    out = tmp_path / "qr-cetak"
+    qr.write_print_files(registry, SITE, out)
+    return out
+
+
+def decode(image: Image.Image) -> list:
+    return zxingcpp.read_barcodes(image)
+
+
+def assert_single_qr(results: list, url: str) -> None:
+    assert len(results) == 1, results
+    r = results[0]
+    assert r.text == url
+    assert r.format == zxingcpp.BarcodeFormat.QRCode  # Micro QR reports MicroQRCode
+    assert r.ec_level in ("Q", "H")
+
+
+# ---------------------------------------------------------------------------------------------
+# URL
+
+
+@pytest.mark.parametrize(
+    "site",
+    [
+        "https://dinas.github.io/registri",
+        "https://dinas.github.io/registri/",
+        "https://dinas.github.io/registri//",
+    ],
+)
+def test_verification_url_is_site_url_verifikasi_id(site):
+    assert qr.verification_url(site, "uji-2020-0001") == (
+        "https://dinas.github.io/registri/verifikasi/uji-2020-0001/"
+    )
+
+
+@pytest.mark.parametrize("site", [None, "", "/registri/", "dinas.github.io/registri"])
+def test_verification_url_never_guesses_a_site(site):
+    with pytest.raises(config.ConfigError, match="site_url"):
+        qr.verification_url(site, "uji-2020-0001")
+
+
+# ---------------------------------------------------------------------------------------------
+# Print files
+
+
+def test_every_png_decodes_to_its_url_at_300_dpi(registry, printed):
+    certs = [c for _, c in registry.certificates()]
+    assert len(certs) == 4
+    for cert in certs:
+        url = qr.verification_url(SITE, cert.id)
+        with Image.open(printed / f"{cert.id}.png") as im:
+            assert_single_qr(decode(im), url)
+            dpi = im.info.get("dpi")
+            assert dpi and round(dpi[0]) == 300 and round(dpi[1]) == 300
+            width_mm = im.size[0] / 300 * 25.4
+        assert width_mm >= 25
+        assert width_mm == pytest.approx(qr.print_size_mm(url), abs=0.01)
+
+
+def svg_size_mm(svg: str) -> tuple[float, float]:
+    root = re.search(r"<svg[^>]*>", svg).group(0)
+    w = re.search(r'\swidth="([0-9.]+)mm"', root)
+    h = re.search(r'\sheight="([0-9.]+)mm"', root)
+    assert w and h, root
+    assert re.search(r'\sviewBox="0 0 \d+ \d+"', root), root
+    return float(w.group(1)), float(h.group(1))
+
+
+def test_print_svg_is_sized_in_mm_and_decodes_in_chromium(registry, printed, browser):
+    cert = next(c for _, c in registry.certificates())
+    url = qr.verification_url(SITE, cert.id)
+    svg = (printed / f"{cert.id}.svg").read_text(encoding="utf-8")
+    width, height = svg_size_mm(svg)
+    assert width == height >= 25
+    assert width >= qr.PRINT_MIN_MM
+    # Chromium draws CSS mm at 96 px/in: render the file at its own size, doubled.
+    page = browser.new_page(device_scale_factor=2)
+    try:
+        data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        page.set_content(
+            f'<body style="margin:0;background:#fff">'
+            f'<img id="q" src="data:image/svg+xml;base64,{data}"></body>'
+        )
+        box = page.locator("#q").bounding_box()
+        assert box["width"] == pytest.approx(width / 25.4 * 96, abs=1)
+        shot = page.locator("#q").screenshot()
+    finally:
+        page.close()
+    assert_single_qr(decode(Image.open(io.BytesIO(shot))), url)
+
+
+def test_no_secret_reaches_any_print_file(printed):
+    for path in printed.iterdir():
+        data = path.read_bytes()
+        assert SECRET_NIK.encode() not in data and SECRET_NOTE.encode() not in data, path
+
+
+# ---------------------------------------------------------------------------------------------
+# Inline SVG
+
+
+def test_inline_svg_is_embeddable_and_css_sized():
+    url = qr.verification_url(SITE, "uji-2020-0001")
+    svg = qr.inline_svg(url, title=f'Kode "QR" {HOSTILE}')
+    root = re.search(r"<svg[^>]*>", svg).group(0)
+    assert svg.startswith("<svg") and "<?xml" not in svg
+    assert 'class="ru-qr"' in root and 'role="img"' in root
+    assert re.search(r'\sviewBox="0 0 \d+ \d+"', root)
+    assert not re.search(r"\s(width|height)=", root)
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert 'aria-label="Kode &quot;QR&quot; &lt;script&gt;' in root
+    # Background + all dark modules: two paths, not one element per module.
+    assert svg.count("<path") == 2
+    default = qr.inline_svg(url)
+    assert "aria-label=" in default and url in default
+
+
+@pytest.mark.parametrize("background", ["#ffffff", "#1e2129"])  # Material light / slate
+def test_inline_svg_decodes_when_drawn_by_chromium(browser, background):
+    url = qr.verification_url(SITE, "uji-2020-0001")
+    page = browser.new_page()
+    try:
+        page.set_content(
+            f'<body style="margin:20px;background:{background}">'
+            f"<style>.ru-qr{{width:300px;height:300px;display:block}}</style>"
+            f'<div id="q">{qr.inline_svg(url)}</div></body>'
+        )
+        box = page.locator("#q svg").bounding_box()
+        assert box["width"] == pytest.approx(300) and box["height"] == pytest.approx(300)
+        shot = page.locator("#q svg").screenshot()
+    finally:
+        page.close()
+    assert_single_qr(decode(Image.open(io.BytesIO(shot))), url)
+
+
+def test_short_content_is_still_a_full_qr_code():
+    url = qr.verification_url("http://a.id", "ab")
+    svg = qr.inline_svg(url)
+    # Version 1 is 21 modules, + 2 x 4 quiet zone: Micro QR would be at most 17 + 2 x 2.
+    size = int(re.search(r'viewBox="0 0 (\d+) ', svg).group(1))
+    assert size >= 29 and (size - 8 - 17) % 4 == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Cache
+
+
+def forbid_segno(monkeypatch):
+    def boom(*args, **kwargs):
+        raise AssertionError("segno.make called although the code is cached")
+
+    monkeypatch.setattr(segno, "make", boom)
+    monkeypatch.setattr(segno, "make_qr", boom)
+
+
+def test_second_call_comes_from_memory(monkeypatch, tmp_path):
+    url = qr.verification_url(SITE, "uji-2020-0001")
+    first = qr.inline_svg(url)
+    assert qr.stats["made"] == 1
+    monkeypatch.setenv(qr.CACHE_ENV, str(tmp_path / "empty"))  # the disk cannot help
+    forbid_segno(monkeypatch)
+    assert qr.inline_svg(url) == first
+    assert qr.stats == {"made": 1, "cached": 1}
+
+
+def test_disk_cache_survives_a_new_process(monkeypatch, tmp_path):
+    url = qr.verification_url(SITE, "uji-2020-0001")
+    made = (qr.inline_svg(url), qr.print_svg(url), qr.print_png(url))
+    entries = list((tmp_path / "cache").rglob("*.bin"))
+    assert len(entries) == 3
+    assert not list((tmp_path / "cache").rglob(".tmp-*"))  # atomic writes leave no debris
+    qr.clear_memory_cache()
+    forbid_segno(monkeypatch)
+    assert (qr.inline_svg(url), qr.print_svg(url), qr.print_png(url)) == made
+    assert qr.stats["cached"] == 3
+
+
+def test_unchanged_rebuild_runs_no_segno(registry, tmp_path, monkeypatch):
+    first = qr.write_print_files(registry, SITE, tmp_path / "a")
+    assert qr.stats["made"] == 4
+    qr.clear_memory_cache()
+    forbid_segno(monkeypatch)
+    second = qr.write_print_files(registry, SITE, tmp_path / "b")
+    for a, b in zip(first, second, strict=True):
+        assert a.read_bytes() == b.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda b: b"",
+        lambda b: b[: len(b) // 2],
+        lambda b: b.replace(b"<path", b"<pith", 1) if b"<path" in b else b[:-1] + b"\x00",
+        lambda b: b"\xff\xfe garbage",
+    ],
+)
+def test_damaged_cache_entry_is_made_again(damage, tmp_path):
+    url = qr.verification_url(SITE, "uji-2020-0001")
+    good = qr.print_png(url)
+    (entry,) = (tmp_path / "cache").rglob("*.bin")
+    entry.write_bytes(damage(entry.read_bytes()))
+    qr.clear_memory_cache()
+    assert qr.print_png(url) == good
+    assert qr.stats["made"] == 2
+    qr.clear_memory_cache()
+    assert qr.print_png(url) == good  # and the entry was repaired
+    assert qr.stats["made"] == 2
+
+
+def test_unreadable_cache_entry_is_made_again(tmp_path):
+    url = qr.verification_url(SITE, "uji-2020-0001")
+    good = qr.inline_svg(url)
+    (entry,) = (tmp_path / "cache").rglob("*.bin")
+    entry.unlink()
+    entry.mkdir()  # a folder where the file should be: reading fails
+    qr.clear_memory_cache()
+    assert qr.inline_svg(url) == good
+
+
+def test_cache_key_covers_url_parameters_and_segno_version(monkeypatch, tmp_path):
+    url = qr.verification_url(SITE, "uji-2020-0001")
+    qr.inline_svg(url)
+    qr.print_svg(url)  # other parameters: another entry (from the same code)
+    qr.inline_svg(qr.verification_url(SITE, "uji-2020-0002"))
+    assert len(list((tmp_path / "cache").rglob("*.bin"))) == 3
+    assert qr.stats == {"made": 2, "cached": 0}
+    qr.clear_memory_cache()
+    monkeypatch.setattr(segno, "__version__", "99.0.0")
+    qr.inline_svg(url)
+    assert qr.stats["made"] == 3
+
+
+def test_unwritable_cache_costs_only_speed(monkeypatch, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv(qr.CACHE_ENV, str(blocker / "qr"))
+    url = qr.verification_url(SITE, "uji-2020-0001")
+    assert qr.inline_svg(url).startswith("<svg")
+
+
+# ---------------------------------------------------------------------------------------------
+# Label sheet
+
+
+def test_label_sheet_has_one_label_per_certificate(registry, printed):
+    soup = BeautifulSoup((printed / qr.LABEL_SHEET).read_text(encoding="utf-8"), "html.parser")
+    labels = soup.select("article.label")
+    certs = {c.id: (u, c) for u, c in registry.certificates()}
+    assert sorted(lab["data-id"] for lab in labels) == sorted(certs)
+    for lab in labels:
+        umkm, cert = certs[lab["data-id"]]
+        url = qr.verification_url(SITE, cert.id)
+        assert lab.select_one(".nomor").get_text() == cert.nomor
+        assert lab.select_one(".pemegang").get_text() == cert.pemegang
+        assert lab.select_one(".usaha").get_text() == umkm.nama
+        assert lab.select_one(".url").get_text() == url
+        img = lab.select_one("img")
+        assert img["src"] == f"{cert.id}.svg" and (printed / img["src"]).is_file()
+    assert soup.html["lang"] == "id"
+
+
+def test_label_sheet_shows_hostile_text_as_text(printed):
+    html = (printed / qr.LABEL_SHEET).read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    holder = soup.select_one('article[data-id="uji-2019-kadaluwarsa"] .pemegang')
+    assert holder.get_text() == HOSTILE and holder.find("script") is None
+    assert not any("alert(1)" in s.get_text() for s in soup.find_all("script"))
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert soup.find("b") is None  # the business name "<b>Sejahtera</b>" is text too
+    assert SECRET_NIK not in html and SECRET_NOTE not in html
+
+
+def test_label_sheet_sets_invalid_certificates_apart(printed):
+    soup = BeautifulSoup((printed / qr.LABEL_SHEET).read_text(encoding="utf-8"), "html.parser")
+    valid = [a["data-id"] for a in soup.select("section.berlaku article.label")]
+    other = {a["data-id"]: a for a in soup.select("section.lain article.label")}
+    assert valid == ["uji-2020-0001", "uji-2020-0002"]
+    assert set(other) == {"uji-2019-kadaluwarsa", "uji-2021-dicabut"}
+    assert other["uji-2019-kadaluwarsa"].select_one(".status").get_text() == "KEDALUWARSA"
+    assert other["uji-2021-dicabut"].select_one(".status").get_text() == "DICABUT"
+    assert all(a.select_one(".status") is None for a in soup.select("section.berlaku .label"))
+
+
+def pdf_pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+
+
+def test_label_sheet_prints_on_a4_without_splitting_labels(tmp_path, browser):
+    # 13 valid + 2 invalid: 12 labels on page 1, 1 on page 2, the invalid ones on page 3.
+    data = tmp_path / "umkm.yaml"
+    data.write_text(registry_yaml(n_valid=13), encoding="utf-8")
+    out = tmp_path / "qr-cetak"
+    qr.write_print_files(load.load(data), SITE, out)
+    page = browser.new_page(device_scale_factor=2)
+    try:
+        page.goto((out / qr.LABEL_SHEET).as_uri())
+        page.wait_for_load_state("load")
+        broken = page.evaluate("[...document.images].filter(i => !i.naturalWidth).length")
+        assert broken == 0
+        pdf = page.pdf(format="A4", prefer_css_page_size=True)
+        page.emulate_media(media="print")
+        shot = page.screenshot(full_page=True)
+    finally:
+        page.close()
+    assert pdf_pages(pdf) == 3
+    # Every label's code, as laid out on the sheet, reads back as its own URL.
+    found = sorted(r.text for r in decode(Image.open(io.BytesIO(shot))))
+    registry = load.load(data)
+    assert found == sorted(qr.verification_url(SITE, c.id) for _, c in registry.certificates())
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line
+
+
+def write_mkdocs(tmp_path: Path, site_url: str | None) -> Path:
+    path = tmp_path / "mkdocs.yml"
+    text = "site_name: Registri Uji\n"
+    if site_url is not None:
+        text += f"site_url: {site_url}\n"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_cli_writes_files_and_a_summary(data_file, tmp_path, capsys):
+    cfg = write_mkdocs(tmp_path, "https://dinas.github.io/registri")
+    out = tmp_path / "qr-cetak"
+    rc = main(["qr", "--data", str(data_file), "--out", str(out), "--config", str(cfg)])
+    stdout = capsys.readouterr().out
+    assert rc == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [
+            f"{i}.{ext}"
+            for i in ("uji-2020-0001", "uji-2020-0002", "uji-2019-kadaluwarsa", "uji-2021-dicabut")
+            for ext in ("svg", "png")
+        ]
+        + [qr.LABEL_SHEET]
+    )
+    assert len(stdout.strip().splitlines()) == 1 and "4 kode QR" in stdout
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".qr-cetak")] == []
+
+
+@pytest.mark.parametrize("site_url", [None, "/registri/", '""'])
+def test_cli_without_absolute_site_url_fails_cleanly(data_file, tmp_path, site_url):
+    cfg = write_mkdocs(tmp_path, site_url)
+    out = tmp_path / "qr-cetak"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), qr.CACHE_ENV: str(tmp_path / "cache")}
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "qr",
+            "--data",
+            str(data_file),
+            "--out",
+            str(out),
+            "--config",
+            str(cfg),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert proc.returncode == 1
+    assert "site_url" in proc.stderr and "mkdocs.yml" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert not out.exists()
+    assert not any(p.name.startswith(".qr-cetak") for p in tmp_path.iterdir())
+
+
+def test_cli_reports_data_problems_with_lines(tmp_path, capsys):
+    data = tmp_path / "umkm.yaml"
+    data.write_text(
+        registry_yaml().replace("pembiayaan: mandiri", "pembiayaan: gratis", 1), encoding="utf-8"
+    )
+    cfg = write_mkdocs(tmp_path, SITE)
+    out = tmp_path / "qr-cetak"
+    rc = main(["qr", "--data", str(data), "--out", str(out), "--config", str(cfg)])
+    assert rc == 1
+    assert re.search(r"umkm\.yaml:\d+:\d+: .*pembiayaan", capsys.readouterr().out)
+    assert not out.exists()
+
+
+def test_cli_failure_leaves_the_previous_folder(data_file, tmp_path, monkeypatch, capsys):
+    cfg = write_mkdocs(tmp_path, SITE)
+    out = tmp_path / "qr-cetak"
+    args = ["qr", "--data", str(data_file), "--out", str(out), "--config", str(cfg)]
+    assert main(args) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    calls = []
+
+    def failing_png(url):
+        calls.append(url)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return b"PNG"
+
+    monkeypatch.setattr(qr, "print_png", failing_png)
+    assert main(args) == 1
+    assert "tidak bisa ditulis" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert not any(p.name.startswith(".qr-cetak") for p in tmp_path.iterdir())
+
+
+def test_cli_refuses_to_replace_a_foreign_folder(data_file, tmp_path, capsys):
+    cfg = write_mkdocs(tmp_path, SITE)
+    out = tmp_path / "dokumen"
+    out.mkdir()
+    (out / "catatan.txt").write_text("penting")
+    rc = main(["qr", "--data", str(data_file), "--out", str(out), "--config", str(cfg)])
+    assert rc == 1 and "--out" in capsys.readouterr().err
+    assert [p.name for p in out.iterdir()] == ["catatan.txt"]
+
+
+def test_default_cache_is_dot_cache_qr_of_the_project(monkeypatch, tmp_path):
+    monkeypatch.delenv(qr.CACHE_ENV)
+    monkeypatch.chdir(tmp_path)
+    assert qr.cache_dir() == tmp_path / ".cache" / "qr"
+    qr.inline_svg(qr.verification_url(SITE, "uji-2020-0001"))
+    assert len(list((tmp_path / ".cache" / "qr").rglob("*.bin"))) == 1
