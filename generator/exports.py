@@ -1,0 +1,682 @@
+"""The machine-readable copies of the registry under /api/: JSON, CSV, the id manifest, and
+the /api/ page that documents them.
+
+Pure functions: `api_files` returns {path relative to docs/: bytes}; the site pipeline writes
+them. Only public fields are read (model fields marked `secret` are skipped, and the
+registry's confidential records are never asked for). The field reference on the /api/ page
+and the tests both read the declarations in `API_FILES`, so the documentation cannot drift
+from what the files hold.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from datetime import date, datetime
+from typing import Any, NamedTuple
+
+from . import model
+from .config import normalise_site_url
+from .model import RECORD, RECORDS, Field
+
+FORMAT_VERSION = 1
+LICENCE = {"nama": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/deed.id"}
+
+CSV_DELIMITER = ";"
+CSV_LIST_JOIN = " | "
+# A cell starting with one of these is a formula for Excel, LibreOffice or Google Sheets
+# (the full-width forms too, in East Asian locales). Such a cell gets one ' in front; so does
+# a cell that starts with ' itself, so that reading back is always "drop one leading '".
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+CSV_TEXT_MARK = "'"
+# Identifiers that Excel would read as numbers or dates always get the mark: it would turn the
+# phone number 0812... into 812..., +62 ... into a formula error, nomor 0001 into 1.
+CSV_TEXT_COLUMNS = ("nomor", "telepon", "whatsapp")
+
+
+# ---------------------------------------------------------------------------------------------
+# The declaration: every file of /api/ and every field it holds. Drives the /api/ page and
+# tests/test_exports.py (a key present but undeclared, or declared but absent, fails).
+# ---------------------------------------------------------------------------------------------
+
+
+class ApiField(NamedTuple):
+    name: str  # JSON path: `a.b` for a key of an object, `a[]` for the items of a list
+    type: str
+    doc: str
+
+
+class ApiFile(NamedTuple):
+    path: str  # relative to /api/'s parent; <id> stands for a certificate id
+    kind: str  # "json" | "csv"
+    doc: str
+    fields: tuple[ApiField, ...]
+
+
+def _under(prefix: str, fields: tuple[ApiField, ...]) -> tuple[ApiField, ...]:
+    return tuple(f._replace(name=f"{prefix}.{f.name}") for f in fields)
+
+
+def _csv(f: ApiField) -> ApiField:
+    """The CSV column of a JSON field: lists become `list`, null becomes an empty cell."""
+    type_ = "list" if f.type.startswith("array") else f.type.replace(" / null", "")
+    doc = f.doc.replace("`null`", "kosong")
+    if f.name in CSV_TEXT_COLUMNS:
+        doc += " Selalu diawali `'` (lihat Format CSV)."
+    return ApiField(f.name, type_, doc)
+
+
+F = ApiField
+
+# fmt: off
+_BUILD = (
+    F("versi_format", "integer", "Versi format berkas. Naik hanya bila ada perubahan yang tidak "
+      "cocok dengan versi lama (kunci dihapus atau diganti artinya); kunci baru bisa "
+      "ditambahkan kapan saja tanpa menaikkan versi."),
+    F("dibangun", "datetime", "Waktu situs dibangun (ISO 8601, UTC)."),
+    F("tanggal_data", "date", "Tanggal pembangunan: `status_tampil` dinilai pada tanggal ini "
+      "(as-of date of `status_tampil`)."),
+)
+
+_CERTIFICATE_DATA = (
+    F("id", "string", "Kode tetap sertifikat; bagian dari alamat halaman verifikasi dan isi "
+      "kode QR. Tidak pernah berubah."),
+    F("nomor", "string", "Nomor sertifikat persis seperti tercetak di kertas."),
+    F("pemegang", "string", "Nama pemegang sertifikat (orang)."),
+    F("skema", "string", "Skema sertifikasi."),
+    F("unit", "array[string]", "Unit kompetensi yang diuji (bisa kosong)."),
+    F("lsp", "string", "Kode LSP penguji; rinciannya ada di daftar `lsp` registri."),
+    F("asesor", "array[string]", "Nama asesor penguji (bisa kosong)."),
+    F("tuk", "string / null", "Tempat Uji Kompetensi."),
+    F("tanggal_uji", "date / null", "Tanggal uji kompetensi."),
+    F("tanggal_terbit", "date", "Tanggal terbit sertifikat."),
+    F("berlaku_sampai", "date / null", "Hari terakhir sertifikat berlaku; `null` bila tanpa "
+      "masa berlaku. Pakai ini untuk menilai kedaluwarsa pada tanggal Anda sendiri."),
+    F("pembiayaan", "string", "`mandiri` (biaya sendiri) atau `fasilitasi` (dibiayai Dinas)."),
+    F("status", "string", "Status mentah dari data: `aktif`, `dibekukan` atau `dicabut`."),
+    F("alasan_status", "string / null", "Alasan pembekuan atau pencabutan."),
+    F("tanggal_status", "date / null", "Tanggal pembekuan atau pencabutan."),
+)
+
+_STATUS_TAMPIL = F(
+    "status_tampil", "string", "Status yang ditampilkan, dinilai pada `tanggal_data`: "
+    "`berlaku`, `kedaluwarsa`, `dibekukan` atau `dicabut` (valid, expired, suspended, revoked).")
+_URL_VERIFIKASI = F(
+    "url_verifikasi", "string / null", "Alamat halaman verifikasi (isi kode QR); `null` bila "
+    "mkdocs.yml belum mengisi `site_url`.")
+_URL_PROFIL = F(
+    "url_profil", "string / null", "Alamat halaman profil UMKM; `null` bila mkdocs.yml belum "
+    "mengisi `site_url`.")
+
+_REGISTRY_INFO = (
+    F("judul", "string", "Judul registri."),
+    F("penerbit", "string", "Instansi penerbit registri."),
+    F("wilayah", "string", "Wilayah registri."),
+)
+_CONTOH = F("contoh", "boolean", "`true` bila data ini contoh (fiktif): sertifikatnya tidak "
+            "sungguhan.")
+
+_LSP = (
+    F("kode", "string", "Kode LSP."),
+    F("nama", "string", "Nama LSP."),
+    F("lembaga", "string / null", "Lembaga induk LSP."),
+    F("lisensi", "string / null", "Nomor lisensi BNSP."),
+)
+
+_UMKM_CONTACT = (
+    F("telepon", "string / null", "Nomor telepon usaha."),
+    F("whatsapp", "string / null", "Nomor WhatsApp usaha."),
+    F("email", "string / null", "Email usaha."),
+    F("instagram", "string / null", "Akun Instagram."),
+    F("situs", "string / null", "Alamat situs web usaha."),
+)
+
+_UMKM_HEAD = (
+    F("id", "string", "Kode tetap UMKM; bagian dari alamat profil. Tidak pernah berubah."),
+    F("nama", "string", "Nama usaha."),
+    F("pemilik", "string", "Nama pemilik usaha."),
+    F("sektor", "string", "Kode sektor; namanya ada di daftar `sektor` registri."),
+    F("kecamatan", "string", "Nama kecamatan."),
+    F("kecamatan_slug", "string", "Slug kecamatan, seperti di alamat `/kecamatan/<slug>/`."),
+    F("desa", "string / null", "Desa atau kelurahan."),
+    F("produk", "array[string]", "Produk utama (bisa kosong)."),
+    F("deskripsi", "string / null", "Deskripsi singkat; teks biasa (bukan HTML), bisa memuat "
+      "baris baru."),
+)
+
+REGISTRY_JSON = ApiFile("api/registri.json", "json", "Seluruh registri publik dalam satu berkas.", (
+    *_BUILD,
+    F("lisensi", "object", "Lisensi data."),
+    F("lisensi.nama", "string", "Nama lisensi: `CC BY 4.0`."),
+    F("lisensi.url", "string", "Alamat teks lisensi."),
+    F("url_situs", "string / null", "Alamat situs (`site_url` di mkdocs.yml), diakhiri `/`."),
+    F("registri", "object", "Siapa yang menerbitkan registri ini."),
+    *_under("registri", _REGISTRY_INFO),
+    F("registri.kontak", "object", "Ke mana melaporkan dugaan sertifikat palsu."),
+    F("registri.kontak.email", "string / null", "Email pelaporan."),
+    F("registri.kontak.telepon", "string / null", "Telepon kantor."),
+    F("registri.kontak.alamat", "string / null", "Alamat kantor."),
+    *_under("registri", (_CONTOH,)),
+    F("sektor", "array[object]", "Daftar sektor, urut seperti di data."),
+    F("sektor[].kode", "string", "Kode sektor, seperti di alamat `/sektor/<kode>/`."),
+    F("sektor[].nama", "string", "Nama tampilan sektor."),
+    F("kecamatan", "array[object]", "Daftar kecamatan wilayah ini, urut seperti di data."),
+    F("kecamatan[].nama", "string", "Nama kecamatan."),
+    F("kecamatan[].slug", "string", "Slug kecamatan, seperti di alamat `/kecamatan/<slug>/`."),
+    F("lsp", "array[object]", "Lembaga Sertifikasi Profesi."),
+    *_under("lsp[]", _LSP),
+    F("umkm", "array[object]", "UMKM bersertifikat, urut seperti di data."),
+    *_under("umkm[]", (
+        *_UMKM_HEAD,
+        F("kontak", "object", "Kontak usaha yang dipublikasikan."),
+        *_under("kontak", _UMKM_CONTACT),
+        _URL_PROFIL,
+        F("sertifikat", "array[object]", "Sertifikat UMKM ini, termasuk yang dibekukan, "
+          "dicabut atau kedaluwarsa."),
+        *_under("sertifikat[]", (*_CERTIFICATE_DATA, _STATUS_TAMPIL, _URL_VERIFIKASI)),
+    )),
+))
+
+CERTIFICATE_JSON = ApiFile(
+    "api/sertifikat/<id>.json", "json",
+    "Satu sertifikat, untuk verifikasi lewat program. Id yang tidak ada menjawab HTTP 404.", (
+    *_BUILD,
+    *(F("lsp", "object", "LSP penguji.") if f.name == "lsp" else f for f in _CERTIFICATE_DATA),
+    *_under("lsp", _LSP),
+    _STATUS_TAMPIL,
+    F("status_label", "object", "Kata status seperti di halaman verifikasi."),
+    F("status_label.id", "string", "Bahasa Indonesia: `BERLAKU`, `KEDALUWARSA`, `DIBEKUKAN` "
+      "atau `DICABUT`."),
+    F("status_label.en", "string", "English: `VALID`, `EXPIRED`, `SUSPENDED` or `REVOKED`."),
+    _URL_VERIFIKASI,
+    F("umkm", "object", "UMKM pemilik sertifikat."),
+    F("umkm.id", "string", "Kode tetap UMKM."),
+    F("umkm.nama", "string", "Nama usaha."),
+    F("umkm.sektor", "string", "Kode sektor."),
+    F("umkm.sektor_nama", "string", "Nama tampilan sektor."),
+    F("umkm.kecamatan", "string", "Nama kecamatan."),
+    F("umkm.kecamatan_slug", "string", "Slug kecamatan."),
+    _URL_PROFIL._replace(name="umkm.url_profil"),
+    F("registri", "object", "Penerbit registri."),
+    *_under("registri", (*_REGISTRY_INFO, _CONTOH)),
+))
+
+MANIFEST_JSON = ApiFile(
+    "api/manifest.json", "json",
+    "Semua id yang pernah terbit dan masih terbit. Pembangunan berikutnya ditolak bila ada id "
+    "di sini yang hilang dari data: alamat yang sudah tercetak tidak boleh menjadi 404.", (
+    *_BUILD,
+    F("sertifikat", "array[string]", "Id semua sertifikat, terurut."),
+    F("umkm", "array[string]", "Id semua UMKM, terurut."),
+))
+
+UMKM_CSV = ApiFile("api/umkm.csv", "csv", "Satu baris per UMKM.", tuple(map(_csv, (
+    *_UMKM_HEAD[:4],
+    F("sektor_nama", "string", "Nama tampilan sektor."),
+    *_UMKM_HEAD[4:],
+    *_UMKM_CONTACT,
+    F("sertifikat", "array[string]", "Id sertifikat UMKM ini."),
+    _URL_PROFIL,
+))))
+
+CERTIFICATE_CSV = ApiFile("api/sertifikat.csv", "csv", "Satu baris per sertifikat.",
+                          tuple(map(_csv, (
+    *_CERTIFICATE_DATA,
+    F("lsp_nama", "string", "Nama LSP."),
+    _STATUS_TAMPIL,
+    F("umkm_id", "string", "Kode tetap UMKM pemilik."),
+    F("umkm_nama", "string", "Nama usaha pemilik."),
+    F("sektor", "string", "Kode sektor UMKM pemilik."),
+    F("kecamatan", "string", "Kecamatan UMKM pemilik."),
+    _URL_VERIFIKASI,
+))))
+# fmt: on
+
+API_FILES = (CERTIFICATE_JSON, REGISTRY_JSON, UMKM_CSV, CERTIFICATE_CSV, MANIFEST_JSON)
+
+
+# ---------------------------------------------------------------------------------------------
+# Values
+# ---------------------------------------------------------------------------------------------
+
+
+def _value(v: Any) -> Any:
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, tuple | list):
+        return [_value(x) for x in v]
+    return v
+
+
+def _public(obj: Any, fields: tuple[Field, ...], skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The public fields of a model object, in declaration order (model.py is the source)."""
+    out: dict[str, Any] = {}
+    for f in fields:
+        if f.secret or f.key in skip:
+            continue
+        v = getattr(obj, f.key)
+        out[f.key] = _public(v, f.fields) if f.kind == RECORD else _value(v)
+    return out
+
+
+def _certificate_data(c: model.Certificate) -> dict[str, Any]:
+    return _public(c, model.CERTIFICATE)
+
+
+def _url(site_url: str | None, path: str) -> str | None:
+    return f"{site_url}{path}" if site_url else None
+
+
+def verification_url(site_url: str | None, cert_id: str) -> str | None:
+    return _url(site_url, f"verifikasi/{cert_id}/")
+
+
+def profile_url(site_url: str | None, umkm_id: str) -> str | None:
+    return _url(site_url, f"umkm/{umkm_id}/")
+
+
+def _build_stamp(built: datetime) -> dict[str, Any]:
+    return {
+        "versi_format": FORMAT_VERSION,
+        "dibangun": built.isoformat(timespec="seconds"),
+        "tanggal_data": built.date().isoformat(),
+    }
+
+
+def _lsp(lsp: model.Lsp) -> dict[str, Any]:
+    return {"kode": lsp.key, **_public(lsp, model.LSP)}
+
+
+def _umkm_fields_skip() -> tuple[str, ...]:
+    return tuple(f.key for f in model.UMKM if f.kind == RECORDS)
+
+
+def registry_data(registry: model.Registry, built: datetime, site_url: str | None) -> dict:
+    """The content of api/registri.json."""
+    site_url = normalise_site_url(site_url)
+    today = built.date()
+    umkm = []
+    for u in registry.umkm:
+        record: dict[str, Any] = {}
+        for key, value in _public(u, model.UMKM, skip=_umkm_fields_skip()).items():
+            record[key] = value
+            if key == "kecamatan":
+                record["kecamatan_slug"] = u.kecamatan_slug
+        record["url_profil"] = profile_url(site_url, u.id)
+        record["sertifikat"] = [
+            {
+                **_certificate_data(c),
+                "status_tampil": c.displayed_status(today),
+                "url_verifikasi": verification_url(site_url, c.id),
+            }
+            for c in u.sertifikat
+        ]
+        umkm.append(record)
+    return {
+        **_build_stamp(built),
+        "lisensi": dict(LICENCE),
+        "url_situs": site_url,
+        "registri": _public(registry.registri, model.REGISTRY_INFO),
+        "sektor": [{"kode": k, "nama": v} for k, v in registry.sektor.items()],
+        "kecamatan": [{"nama": k, "slug": model.slugify(k)} for k in registry.kecamatan],
+        "lsp": [_lsp(v) for v in registry.lsp.values()],
+        "umkm": umkm,
+    }
+
+
+def certificate_data(
+    registry: model.Registry,
+    umkm: model.Umkm,
+    c: model.Certificate,
+    built: datetime,
+    site_url: str | None,
+) -> dict:
+    """The content of api/sertifikat/<id>.json."""
+    site_url = normalise_site_url(site_url)
+    status = c.displayed_status(built.date())
+    label_id, label_en = model.STATUS_LABELS[status]
+    info = registry.registri
+    data = {**_build_stamp(built), **_certificate_data(c)}
+    data["lsp"] = _lsp(registry.lsp[c.lsp])
+    data["status_tampil"] = status
+    data["status_label"] = {"id": label_id, "en": label_en}
+    data["url_verifikasi"] = verification_url(site_url, c.id)
+    data["umkm"] = {
+        "id": umkm.id,
+        "nama": umkm.nama,
+        "sektor": umkm.sektor,
+        "sektor_nama": registry.sektor[umkm.sektor],
+        "kecamatan": umkm.kecamatan,
+        "kecamatan_slug": umkm.kecamatan_slug,
+        "url_profil": profile_url(site_url, umkm.id),
+    }
+    data["registri"] = {
+        "judul": info.judul,
+        "penerbit": info.penerbit,
+        "wilayah": info.wilayah,
+        "contoh": info.contoh,
+    }
+    return data
+
+
+def published_ids(registry: model.Registry) -> dict[str, list[str]]:
+    """{"sertifikat": [...], "umkm": [...]}: every published id, sorted."""
+    return {
+        "sertifikat": sorted(c.id for _, c in registry.certificates()),
+        "umkm": sorted(u.id for u in registry.umkm),
+    }
+
+
+def manifest_data(registry: model.Registry, built: datetime) -> dict:
+    """The content of api/manifest.json: what the permanent-URL guard compares against."""
+    return {**_build_stamp(built), **published_ids(registry)}
+
+
+def _json_bytes(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV for Excel with Indonesian settings: `;`, UTF-8 with BOM, CRLF.
+# ---------------------------------------------------------------------------------------------
+
+
+def csv_list(items: list[str] | tuple[str, ...]) -> str:
+    """Join a list into one cell: items separated by " | "; in an item, \\ is written \\\\ and
+    | is written \\| (so an item may hold " | " and still come back whole)."""
+    return CSV_LIST_JOIN.join(i.replace("\\", "\\\\").replace("|", "\\|") for i in items)
+
+
+def csv_cell(value: Any, always_mark: bool = False) -> str:
+    """The text of one cell. None is an empty cell; lists are joined by `csv_list`; a text
+    that a spreadsheet would run as a formula (or that starts with ') gets one ' in front."""
+    if value is None:
+        text = ""
+    elif isinstance(value, list | tuple):
+        text = csv_list([str(v) for v in value])
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    else:
+        text = str(value)
+    if text and (always_mark or text.startswith(CSV_FORMULA_START + (CSV_TEXT_MARK,))):
+        text = CSV_TEXT_MARK + text
+    return text
+
+
+def _csv_bytes(api_file: ApiFile, rows: list[dict[str, Any]]) -> bytes:
+    columns = [f.name for f in api_file.fields]
+    buf = io.StringIO()
+    writer = csv.writer(
+        buf,
+        delimiter=CSV_DELIMITER,
+        quotechar='"',
+        lineterminator="\r\n",
+        quoting=csv.QUOTE_MINIMAL,
+    )
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([csv_cell(row[c], always_mark=c in CSV_TEXT_COLUMNS) for c in columns])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def umkm_rows(registry: model.Registry, site_url: str | None) -> list[dict[str, Any]]:
+    site_url = normalise_site_url(site_url)
+    rows = []
+    for u in registry.umkm:
+        row = _public(u, model.UMKM, skip=("kontak", *_umkm_fields_skip()))
+        row.update(_public(u.kontak, model.UMKM_CONTACT))
+        row["sektor_nama"] = registry.sektor[u.sektor]
+        row["kecamatan_slug"] = u.kecamatan_slug
+        row["sertifikat"] = [c.id for c in u.sertifikat]
+        row["url_profil"] = profile_url(site_url, u.id)
+        rows.append(row)
+    return rows
+
+
+def certificate_rows(
+    registry: model.Registry, built: datetime, site_url: str | None
+) -> list[dict[str, Any]]:
+    site_url = normalise_site_url(site_url)
+    rows = []
+    for u, c in registry.certificates():
+        row = _certificate_data(c)
+        row["lsp_nama"] = registry.lsp[c.lsp].nama
+        row["status_tampil"] = c.displayed_status(built.date())
+        row["umkm_id"] = u.id
+        row["umkm_nama"] = u.nama
+        row["sektor"] = u.sektor
+        row["kecamatan"] = u.kecamatan
+        row["url_verifikasi"] = verification_url(site_url, c.id)
+        rows.append(row)
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# The /api/ page. Static words are ours; every value from data goes through `_esc` inside an
+# HTML block, so it is never Markdown, never markup, and never a {{ }} for a template engine.
+# ---------------------------------------------------------------------------------------------
+
+# HTML's own specials, then what Markdown, its extensions or a template engine could act on,
+# as character references: the browser shows the same text, no processor sees syntax.
+_ENTITIES = {
+    **{c: html.escape(c, quote=True) for c in "&<>\"'"},
+    **{c: f"&#{ord(c)};" for c in "{}[]()*_`\\|~#!$:^+-=@%"},
+}
+
+
+def _esc(text: str) -> str:
+    """`text` as inert HTML text: escaped for HTML, and nothing left for Markdown."""
+    return "".join(_ENTITIES.get(ch, ch) for ch in text)
+
+
+def _doc_html(doc: str) -> str:
+    """A description from the declarations above (our words, not data): `x` becomes
+    <code>x</code>."""
+    parts = html.escape(doc, quote=False).split("`")
+    return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
+
+
+def _field_table(api_file: ApiFile) -> str:
+    head = "kolom" if api_file.kind == "csv" else "kunci"
+    rows = [
+        f'<table data-api-file="{_esc(api_file.path)}">',
+        f"<thead><tr><th>{head}</th><th>jenis</th><th>keterangan</th></tr></thead>",
+        "<tbody>",
+    ]
+    for f in api_file.fields:
+        rows.append(
+            f"<tr><td><code>{_esc(f.name)}</code></td><td>{_esc(f.type)}</td>"
+            f"<td>{_doc_html(f.doc)}</td></tr>"
+        )
+    rows += ["</tbody>", "</table>"]
+    return "\n".join(rows)
+
+
+def _block(*lines: str) -> str:
+    """Lines of one raw HTML block: no blank line inside, blank lines around."""
+    return "\n".join(line for line in lines if line)
+
+
+_STATUS_WORDS = {
+    "berlaku": "aktif dan belum lewat `berlaku_sampai`",
+    "kedaluwarsa": "aktif tetapi `berlaku_sampai` sudah lewat",
+    "dibekukan": "dibekukan sementara oleh penerbit",
+    "dicabut": "dicabut oleh penerbit",
+}
+
+
+def index_page(registry: model.Registry, built: datetime, site_url: str | None) -> str:
+    """The Markdown of the /api/ page."""
+    site_url = normalise_site_url(site_url)
+    info = registry.registri
+    base = site_url or "https://alamat-situs/"
+    example_id = next((c.id for _, c in registry.certificates()), "contoh-2020-0001")
+    cert_url = f"{base}api/sertifikat/{example_id}.json"
+    day = built.date().isoformat()
+    no_site = (
+        ""
+        if site_url
+        else (
+            "<p><em>Situs ini belum mengisi <code>site_url</code> di mkdocs.yml: ganti "
+            "<code>https&#58;//alamat-situs/</code> di contoh dengan alamat situs.</em></p>"
+        )
+    )
+    jq_judge = html.escape(
+        'jq -r \'if .status != "aktif" then .status '
+        'elif .berlaku_sampai != null and .berlaku_sampai < (now | strftime("%Y-%m-%d")) '
+        'then "kedaluwarsa" else "berlaku" end\'',
+        quote=False,
+    )
+    status_rows = "\n".join(
+        f"<tr><td><code>{s}</code></td><td>{model.STATUS_LABELS[s][0]}</td>"
+        f"<td>{model.STATUS_LABELS[s][1]}</td><td>{_doc_html(_STATUS_WORDS[s])}</td></tr>"
+        for s in model.DISPLAYED_STATUSES
+    )
+    file_rows = "\n".join(
+        f'<tr><td><a href="{_esc(_relative(f.path))}"><code>{_esc(f.path)}</code></a></td>'
+        f"<td>{_doc_html(f.doc)}</td></tr>"
+        if "<" not in f.path
+        else f"<tr><td><code>{_esc(f.path)}</code></td><td>{_doc_html(f.doc)}</td></tr>"
+        for f in API_FILES
+    )
+    sections = [
+        "---\ntitle: API dan Data Terbuka\n---",
+        _block(
+            "<p>Semua data publik <strong>"
+            + _esc(info.judul)
+            + "</strong> ("
+            + _esc(info.penerbit)
+            + ") tersedia sebagai berkas statis JSON dan CSV, tanpa "
+            "pendaftaran dan tanpa kunci API. Data diperbarui setiap hari; data terakhir: "
+            f'<time datetime="{day}">{day}</time>.</p>',
+            '<p lang="en"><em>For integrators:</em> every public fact of this registry is '
+            "published as static JSON and CSV files with the fields documented below. Certificate "
+            "ids and business ids never change and never disappear: a withdrawn certificate stays "
+            "published with status <code>dicabut</code> (revoked).</p>",
+            "<p><strong>Tidak pernah dipublikasikan:</strong> data <code>rahasia</code> (NIK, "
+            "alamat rumah, catatan internal) tidak ada di situs maupun di berkas mana pun.</p>",
+            no_site,
+        ),
+        "## Berkas",
+        _block(
+            "<table>",
+            "<thead><tr><th>berkas</th><th>isi</th></tr></thead>",
+            "<tbody>",
+            file_rows,
+            "</tbody>",
+            "</table>",
+            "<p>Berkas lain di bawah <code>/api/</code> yang tidak tercantum di sini dipakai oleh "
+            "halaman situs ini sendiri (mis. untuk pencarian) dan bisa berubah kapan saja: "
+            "jangan diandalkan.</p>",
+        ),
+        "## Memeriksa sertifikat lewat program",
+        _block(
+            '<p lang="en"><em>Verify a certificate by program.</em></p>',
+            "<p>Ambil <code>api/sertifikat/&lt;id&gt;.json</code>, dengan id yang tertulis di "
+            "alamat kode QR (<code>…/verifikasi/&lt;id&gt;/</code>), lalu baca "
+            "<code>status_tampil</code>:</p>",
+            f"<pre><code>curl -sf {_esc(cert_url)} | jq -r .status_tampil</code></pre>",
+            "<p>Id yang tidak ada menjawab HTTP 404: artinya <strong>TIDAK DITEMUKAN</strong> "
+            "(NOT FOUND). Dengan <code>-f</code>, curl lalu tidak mengeluarkan apa pun, jadi "
+            "keluarannya kosong. Untuk membedakan 404 dari gangguan jaringan, pakai "
+            "<code>set -o pipefail</code>: kode keluar 22 berarti server menjawab galat HTTP "
+            "(404 untuk id yang tidak ada), kode lain berarti situs tidak terhubungi.</p>",
+            "<p><code>status_tampil</code> dinilai pada <code>tanggal_data</code>, yaitu hari "
+            "situs terakhir dibangun (<em>as of</em> <code>tanggal_data</code>). Sertifikat yang "
+            "habis masa berlakunya sesudah hari itu masih tertulis <code>berlaku</code> sampai "
+            "pembangunan berikutnya. Untuk menilai sendiri pada hari ini, pakai "
+            "<code>status</code> dan <code>berlaku_sampai</code>:</p>",
+            f"<pre><code>curl -sf {_esc(cert_url)} | {jq_judge}</code></pre>",
+            "<table>",
+            "<thead><tr><th>status_tampil</th><th>Indonesia</th><th>English</th>"
+            "<th>artinya</th></tr></thead>",
+            "<tbody>",
+            status_rows,
+            "</tbody>",
+            "</table>",
+        ),
+        "## Format CSV",
+        _block(
+            "<p>Berkas CSV disiapkan agar langsung terbuka benar di Excel dengan pengaturan "
+            "Indonesia:</p>",
+            "<ul>",
+            "<li>pemisah kolom titik koma <code>;</code>, pengodean UTF-8 dengan BOM, akhir "
+            "baris CRLF; baris pertama berisi nama kolom;</li>",
+            "<li>isi yang memuat <code>;</code>, tanda kutip atau baris baru diapit tanda kutip "
+            'ganda <code>"</code>, dan tanda kutip di dalamnya ditulis dua kali (RFC 4180);</li>',
+            "<li>sel kosong berarti tidak ada nilai; tanggal ditulis TAHUN-BULAN-HARI;</li>",
+            "<li>daftar (jenis <code>list</code>) digabung dalam satu sel dengan pemisah "
+            "<code>&#32;&#124;&#32;</code> (spasi, garis tegak, spasi); di dalam satu butir, "
+            "<code>&#92;</code> ditulis <code>&#92;&#92;</code> dan <code>&#124;</code> ditulis "
+            "<code>&#92;&#124;</code>;</li>",
+            "<li>sel yang diawali <code>=</code>, <code>+</code>, <code>-</code>, <code>@</code>, "
+            "tab atau CR (juga bentuk lebar penuhnya) akan dijalankan sebagai rumus oleh "
+            "spreadsheet; sel seperti itu, sel yang diawali <code>'</code>, dan setiap sel "
+            "kolom <code>telepon</code> dan <code>whatsapp</code> diberi satu <code>'</code> "
+            "di depannya. Excel membacanya sebagai teks (nomor 0812… tetap diawali 0). "
+            "<strong>Program yang membaca CSV ini: buang satu <code>'</code> di awal sel bila "
+            "ada.</strong></li>",
+            "</ul>",
+            '<p lang="en"><em>CSV: <code>;</code>-separated, UTF-8 with BOM, CRLF. Lists are '
+            "joined with <code>&#32;&#124;&#32;</code> (items escape <code>&#92;</code> and "
+            "<code>&#124;</code> with a backslash). A cell that would start with a formula "
+            "character, or with <code>'</code>, and every phone cell, is prefixed with one "
+            "<code>'</code>: strip one leading <code>'</code> when reading. For exact data, "
+            "prefer the JSON files.</em></p>",
+        ),
+        "## Referensi kunci dan kolom",
+        _block(
+            "<p>Jenis: <code>string</code> teks; <code>date</code> teks TAHUN-BULAN-HARI; "
+            "<code>datetime</code> waktu ISO 8601; <code>/ null</code> berarti bisa "
+            "<code>null</code>; <code>a[]</code> berarti setiap butir daftar <code>a</code>. "
+            "Kunci yang boleh kosong selalu ada dengan nilai <code>null</code>.</p>",
+        ),
+    ]
+    for f in API_FILES:
+        sections.append(f"### {f.path.removeprefix('api/')}".replace("<id>", "&lt;id&gt;"))
+        sections.append(_block(f"<p>{_doc_html(f.doc)}</p>", _field_table(f)))
+    sections += [
+        "## Lisensi",
+        _block(
+            '<p>Data registri ini dilisensikan <a href="' + _esc(LICENCE["url"]) + '">'
+            "Creative Commons Atribusi 4.0 Internasional (CC BY 4.0)</a>: boleh disalin, "
+            "dibagikan dan diolah, termasuk untuk keperluan komersial, dengan menyebut "
+            "sumbernya: <strong>"
+            + _esc(info.penerbit)
+            + "</strong>, <em>"
+            + _esc(info.judul)
+            + "</em>.</p>",
+            '<p lang="en"><em>The data is licensed CC BY 4.0: reuse it freely, credit the '
+            "publisher named above.</em></p>",
+        ),
+    ]
+    return "\n\n".join(sections) + "\n"
+
+
+def _relative(path: str) -> str:
+    """Link target of an /api/ file from the /api/ page itself."""
+    return path.removeprefix("api/")
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def api_files(registry: model.Registry, built: datetime, site_url: str | None) -> dict[str, bytes]:
+    """Every file of /api/, as {path relative to docs/: content}. Same input, same bytes."""
+    site_url = normalise_site_url(site_url)
+    files: dict[str, bytes] = {
+        "api/index.md": index_page(registry, built, site_url).encode("utf-8"),
+        "api/registri.json": _json_bytes(registry_data(registry, built, site_url)),
+        "api/umkm.csv": _csv_bytes(UMKM_CSV, umkm_rows(registry, site_url)),
+        "api/sertifikat.csv": _csv_bytes(
+            CERTIFICATE_CSV, certificate_rows(registry, built, site_url)
+        ),
+        "api/manifest.json": _json_bytes(manifest_data(registry, built)),
+    }
+    for u, c in registry.certificates():
+        files[f"api/sertifikat/{c.id}.json"] = _json_bytes(
+            certificate_data(registry, u, c, built, site_url)
+        )
+    return files
