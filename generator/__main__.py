@@ -18,8 +18,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         for line in e.lines():
             print(line)
         n = len(e.problems)
-        print(f"\n{n} masalah ditemukan di {e.filename}. Perbaiki lalu jalankan lagi.",
-              file=sys.stderr)
+        print(
+            f"\n{n} masalah ditemukan di {e.filename}. Perbaiki lalu jalankan lagi.",
+            file=sys.stderr,
+        )
         return 1
     if args.previous:
         from . import manifest
@@ -41,8 +43,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _report_data_error(e: load.DataError) -> int:
     for line in e.lines():
         print(line)
-    print(f"\n{len(e.problems)} masalah ditemukan di {e.filename}. Situs tidak diubah.",
-          file=sys.stderr)
+    print(
+        f"\n{len(e.problems)} masalah ditemukan di {e.filename}. Situs tidak diubah.",
+        file=sys.stderr,
+    )
     return 1
 
 
@@ -53,8 +57,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     config_file = Path(args.config)
     data = Path(args.data) if args.data else site.data_path(config_file.parent.resolve())
     try:
-        registry = site.build(config_file, data, Path(args.site_dir) if args.site_dir else None,
-                              strict=args.strict)
+        registry = site.build(
+            config_file, data, Path(args.site_dir) if args.site_dir else None, strict=args.strict
+        )
     except load.DataError as e:
         return _report_data_error(e)
     except (config.ConfigError, site.BuildError) as e:
@@ -79,18 +84,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
     os.environ[site.DATA_ENV] = str(data.resolve())
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
-        site.generate(config_file.parent.resolve(), data,
-                      config.read_mkdocs_yml(config_file).get("site_url"))
+        site.generate(
+            config_file.parent.resolve(), data, config.read_mkdocs_yml(config_file).get("site_url")
+        )
     except load.DataError as e:
         return _report_data_error(e)
     except config.ConfigError as e:
         print(e)
         return 1
     site.quiet_mkdocs_logging(20)
-    print("Membuka situs di http://" + args.dev_addr + "/ (Ctrl+C untuk berhenti). "
-          "Situs dimuat ulang setiap kali berkas data disimpan.")
-    serve.serve(config_file=str(config_file), dev_addr=args.dev_addr, livereload=True,
-                watch=[str(data.parent)])
+    print(
+        "Membuka situs di http://" + args.dev_addr + "/ (Ctrl+C untuk berhenti). "
+        "Situs dimuat ulang setiap kali berkas data disimpan."
+    )
+    serve.serve(
+        config_file=str(config_file),
+        dev_addr=args.dev_addr,
+        livereload=True,
+        watch=[str(data.parent)],
+    )
     return 0
 
 
@@ -101,8 +113,9 @@ def cmd_docs(args: argparse.Namespace) -> int:
     (root / schema.SCHEMA_PATH).write_text(schema.json_schema_text(), encoding="utf-8")
     readme = root / "README.md"
     text = readme.read_text(encoding="utf-8")
-    new = reference.replace_between(text, reference.README_START, reference.README_END,
-                                    reference.data_field_table())
+    new = reference.replace_between(
+        text, reference.README_START, reference.README_END, reference.data_field_table()
+    )
     readme.write_text(new, encoding="utf-8")
     print(f"ditulis: {schema.SCHEMA_PATH}, README.md (tabel kunci data)")
     return 0
@@ -146,8 +159,9 @@ def cmd_qr(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m generator",
-                                description="Registri UMKM: periksa, bangun dan terbitkan.")
+    p = argparse.ArgumentParser(
+        prog="python -m generator", description="Registri UMKM: periksa, bangun dan terbitkan."
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     c = sub.add_parser("check", help="periksa berkas data")
@@ -162,7 +176,9 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--strict", action="store_true", help="peringatan mkdocs dianggap gagal")
     b.set_defaults(func=cmd_build)
 
-    s = sub.add_parser("serve", help="situs langsung di komputer ini, dimuat ulang saat data berubah")
+    s = sub.add_parser(
+        "serve", help="situs langsung di komputer ini, dimuat ulang saat data berubah"
+    )
     s.add_argument("--data", default=None)
     s.add_argument("--config", default="mkdocs.yml")
     s.add_argument("--dev-addr", default="127.0.0.1:8000")

@@ -12,8 +12,9 @@ BAR_W = 190
 NUM_W = 44
 
 
-def bars(rows: list[tuple[str, int, str | None]], title: str,
-         classes: tuple[str, ...] | None = None) -> Markup:
+def bars(
+    rows: list[tuple[str, int, str | None]], title: str, classes: tuple[str, ...] | None = None
+) -> Markup:
     """rows: (label, value, link or None). Returns an accessible <figure> with an inline SVG.
 
     Labels and numbers are real text in the SVG, so the chart reads without colour, and the
@@ -24,7 +25,8 @@ def bars(rows: list[tuple[str, int, str | None]], title: str,
     parts = [
         f'<svg class="ru-chart" viewBox="0 0 {width} {height}" width="{width}" '
         f'height="{height}" role="img" aria-label="{escape(title)}: '
-        + escape(", ".join(f"{label} {value}" for label, value, _ in rows)) + '">'
+        + escape(", ".join(f"{label} {value}" for label, value, _ in rows))
+        + '">'
     ]
     for i, (label, value, link) in enumerate(rows):
         y = i * ROW + 2
@@ -42,5 +44,6 @@ def bars(rows: list[tuple[str, int, str | None]], title: str,
     parts.append("</svg>")
     return Markup(
         f'<figure class="ru-figure"><figcaption>{escape(title)}</figcaption>'
-        + "".join(parts) + "</figure>"
+        + "".join(parts)
+        + "</figure>"
     )

@@ -52,11 +52,15 @@ def normalise_site_url(url: str | None) -> str | None:
 def require_site_url(url: str | None, source: str = "mkdocs.yml") -> str:
     """An absolute http(s) site_url, or ConfigError: printed QR codes must never guess it."""
     if not url:
-        raise ConfigError(f"{source}: site_url belum diisi. Kode QR cetak harus memuat alamat "
-                          "lengkap situs, mis. site_url: https://dinas.github.io/registri/")
+        raise ConfigError(
+            f"{source}: site_url belum diisi. Kode QR cetak harus memuat alamat "
+            "lengkap situs, mis. site_url: https://dinas.github.io/registri/"
+        )
     if not (url.startswith("https://") or url.startswith("http://")) or " " in url:
-        raise ConfigError(f"{source}: site_url '{url}' bukan alamat lengkap: harus diawali "
-                          "https://, mis. https://dinas.github.io/registri/")
+        raise ConfigError(
+            f"{source}: site_url '{url}' bukan alamat lengkap: harus diawali "
+            "https://, mis. https://dinas.github.io/registri/"
+        )
     rest = url.split("://", 1)[1]
     if not rest or rest.startswith("/"):
         raise ConfigError(f"{source}: site_url '{url}' tidak memuat nama situs")
@@ -70,8 +74,9 @@ def build_datetime() -> datetime:
         try:
             return datetime.fromtimestamp(int(epoch), tz=UTC)
         except ValueError:
-            raise ConfigError(f"SOURCE_DATE_EPOCH '{epoch}' harus berupa angka detik "
-                              "sejak 1970-01-01") from None
+            raise ConfigError(
+                f"SOURCE_DATE_EPOCH '{epoch}' harus berupa angka detik sejak 1970-01-01"
+            ) from None
     return datetime.now(tz=UTC).replace(microsecond=0)
 
 

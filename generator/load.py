@@ -93,8 +93,11 @@ class _Reader:
         kind = f.kind
         if kind in (TEXT, DATE, BOOL):
             if not isinstance(node, yaml.ScalarNode):
-                self.problem(node.start_mark, path, f"harus berupa {_KIND_WORDS[kind]}, "
-                             f"bukan {_node_word(node)}")
+                self.problem(
+                    node.start_mark,
+                    path,
+                    f"harus berupa {_KIND_WORDS[kind]}, bukan {_node_word(node)}",
+                )
                 return None
             return self.scalar(node, f, path)
         if kind in (TEXTS, RECORDS):
@@ -102,15 +105,26 @@ class _Reader:
                 hint = ""
                 if kind == TEXTS and isinstance(node, yaml.ScalarNode):
                     hint = f" (tulis sebagai daftar, mis. [{node.value}])"
-                self.problem(node.start_mark, path, f"harus berupa {_KIND_WORDS[kind]}, "
-                             f"bukan {_node_word(node)}{hint}")
+                self.problem(
+                    node.start_mark,
+                    path,
+                    f"harus berupa {_KIND_WORDS[kind]}, bukan {_node_word(node)}{hint}",
+                )
                 return None
             out = _Seq()
             out.mark, out.marks = node.start_mark, []
-            item_field = Field(f.key, TEXT if kind == TEXTS else RECORD, f.doc,
-                               fields=f.fields)
+            item_field = Field(f.key, TEXT if kind == TEXTS else RECORD, f.doc, fields=f.fields)
             for i, item in enumerate(node.value):
                 item_path = f"{path}[{i}]"
+                if _is_null(item) or (
+                    kind == TEXTS and isinstance(item, yaml.ScalarNode) and not item.value.strip()
+                ):
+                    self.problem(
+                        item.start_mark,
+                        item_path,
+                        "butir daftar kosong: isi atau hapus baris '-' ini",
+                    )
+                    continue
                 if kind == RECORDS and isinstance(item, yaml.MappingNode):
                     item_path = f"{path}[{_id_of(item) or i}]"
                 v = self.value(item, item_field, item_path)
@@ -120,8 +134,11 @@ class _Reader:
             return out
         if kind in (RECORD, LABELS, NAMED):
             if not isinstance(node, yaml.MappingNode):
-                self.problem(node.start_mark, path, f"harus berupa {_KIND_WORDS[kind]}, "
-                             f"bukan {_node_word(node)}")
+                self.problem(
+                    node.start_mark,
+                    path,
+                    f"harus berupa {_KIND_WORDS[kind]}, bukan {_node_word(node)}",
+                )
                 return None
             return self.mapping(node, f, path)
         raise AssertionError(kind)
@@ -135,8 +152,11 @@ class _Reader:
             return text.lower() in ("true", "yes", "on", "y")
         if f.kind == DATE:
             if not _DATE_RE.match(text):
-                self.problem(node.start_mark, path, f"tanggal '{text}' tidak sah: tulis "
-                             "sebagai TAHUN-BULAN-HARI, mis. 2020-08-27")
+                self.problem(
+                    node.start_mark,
+                    path,
+                    f"tanggal '{text}' tidak sah: tulis sebagai TAHUN-BULAN-HARI, mis. 2020-08-27",
+                )
                 return None
             try:
                 return date.fromisoformat(text)
@@ -148,58 +168,80 @@ class _Reader:
             return None
         if f.choices and text not in f.choices:
             choices = ", ".join(f.choices)
-            self.problem(node.start_mark, path, f"'{text}' tidak dikenal: pilih salah satu "
-                         f"dari {choices}{_suggest(text, f.choices)}")
+            self.problem(
+                node.start_mark,
+                path,
+                f"'{text}' tidak dikenal: pilih salah satu "
+                f"dari {choices}{_suggest(text, f.choices)}",
+            )
             return None
         return text
 
     def mapping(self, node: yaml.MappingNode, f: Field, path: str) -> _Rec:
         out = _Rec()
         out.mark, out.marks = node.start_mark, {}
+        key_lines: dict[str, int] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.problem(key_node.start_mark, path, "kunci harus berupa teks")
                 continue
             key = key_node.value
             key_path = f"{path}.{key}" if path else key
-            if key in out.marks:
-                first = out.marks[key].line + 1
-                self.problem(key_node.start_mark, key_path,
-                             f"kunci '{key}' ditulis dua kali (pertama di baris {first})")
+            if key in key_lines:
+                self.problem(
+                    key_node.start_mark,
+                    key_path,
+                    f"kunci '{key}' ditulis dua kali (pertama di baris {key_lines[key]})",
+                )
                 continue
+            key_lines[key] = key_node.start_mark.line + 1
             out.marks[key] = value_node.start_mark
             if f.kind == RECORD:
                 child = f.child(key)
                 if child is None:
                     allowed = [c.key for c in f.fields]
-                    self.problem(key_node.start_mark, key_path,
-                                 f"kunci tidak dikenal{_suggest(key, allowed)}"
-                                 + ("" if _suggest(key, allowed) else
-                                    f" (kunci yang boleh: {', '.join(allowed)})"))
+                    self.problem(
+                        key_node.start_mark,
+                        key_path,
+                        f"kunci tidak dikenal{_suggest(key, allowed)}"
+                        + (
+                            ""
+                            if _suggest(key, allowed)
+                            else f" (kunci yang boleh: {', '.join(allowed)})"
+                        ),
+                    )
                     continue
             else:  # LABELS / NAMED: the key is a code chosen by the admin
                 if f.pattern and not re.match(f.pattern, key):
-                    self.problem(key_node.start_mark, key_path,
-                                 f"kode '{key}' tidak sah: harus {f.pattern_hint}")
+                    self.problem(
+                        key_node.start_mark,
+                        key_path,
+                        f"kode '{key}' tidak sah: harus {f.pattern_hint}",
+                    )
                     continue
-                child = Field(key, TEXT if f.kind == LABELS else RECORD, f.doc, required=True,
-                              fields=f.fields)
+                child = Field(
+                    key, TEXT if f.kind == LABELS else RECORD, f.doc, required=True, fields=f.fields
+                )
             if _is_null(value_node):
                 if child.required:
                     self.problem(value_node.start_mark, key_path, "tidak boleh kosong")
-                continue  # an empty optional key is the same as no key
+                del out.marks[key]  # an empty optional key is the same as no key
+                continue
             v = self.value(value_node, child, key_path)
             if v is None:
                 continue
-            if isinstance(v, str) and v == "" and child.required:
-                self.problem(value_node.start_mark, key_path, "tidak boleh kosong")
+            if v == "" or (v == [] and child.kind != RECORDS) or v == {}:
+                if child.required:
+                    self.problem(value_node.start_mark, key_path, "tidak boleh kosong")
+                del out.marks[key]  # an empty optional value is the same as no value
                 continue
             out[key] = v
         if f.kind == RECORD:
             for child in f.fields:
-                if child.required and child.key not in out.marks:
-                    self.problem(node.start_mark, path or "berkas",
-                                 f"kunci wajib '{child.key}' belum diisi")
+                if child.required and child.key not in key_lines:
+                    self.problem(
+                        node.start_mark, path or "berkas", f"kunci wajib '{child.key}' belum diisi"
+                    )
         return out
 
 
@@ -229,16 +271,26 @@ def _check_references(data: _Rec, r: _Reader) -> None:
     if isinstance(districts, _Seq):
         for name, mark in zip(districts, districts.marks, strict=True):
             if name in seen_names:
-                r.problem(mark, "kecamatan", f"'{name}' ditulis dua kali "
-                          f"(pertama di baris {seen_names[name]})")
+                r.problem(
+                    mark,
+                    "kecamatan",
+                    f"'{name}' ditulis dua kali (pertama di baris {seen_names[name]})",
+                )
             seen_names.setdefault(name, mark.line + 1)
             slug = model.slugify(name)
             if not slug:
-                r.problem(mark, "kecamatan", f"'{name}' tidak menghasilkan alamat halaman: "
-                          "pakai huruf atau angka")
+                r.problem(
+                    mark,
+                    "kecamatan",
+                    f"'{name}' tidak menghasilkan alamat halaman: pakai huruf atau angka",
+                )
             elif slug in slugs and slugs[slug] != name:
-                r.problem(mark, "kecamatan", f"'{name}' dan '{slugs[slug]}' menghasilkan "
-                          f"alamat halaman yang sama (kecamatan/{slug}/)")
+                r.problem(
+                    mark,
+                    "kecamatan",
+                    f"'{name}' dan '{slugs[slug]}' menghasilkan "
+                    f"alamat halaman yang sama (kecamatan/{slug}/)",
+                )
             slugs.setdefault(slug, name)
     refs = {"sektor": sectors, "kecamatan": districts, "lsp": lsps}
     seen: dict[tuple[str, str], int] = {}
@@ -257,29 +309,40 @@ def _check_references(data: _Rec, r: _Reader) -> None:
             mark, value, fpath = rec.marks[f.key], rec[f.key], f"{path}.{f.key}"
             if f.ref and value not in refs[f.ref]:
                 options = list(refs[f.ref])
-                r.problem(mark, fpath, f"{f.key} '{value}' tidak ada di bagian "
-                          f"'{f.ref}'{_suggest(value, options)}")
+                r.problem(
+                    mark,
+                    fpath,
+                    f"{f.key} '{value}' tidak ada di bagian '{f.ref}'{_suggest(value, options)}",
+                )
             if f.unique:
                 unique(f.unique, value, mark, fpath)
 
-    lookup_keys: dict[str, tuple[str, int]] = {}  # normalised number or id -> (cert id, line)
+    # normalised number or id -> (cert id, line, text as written)
+    lookup_keys: dict[str, tuple[str, int, str]] = {}
 
     def lookup_key(text: str, cid: str, mark: yaml.Mark, path: str) -> None:
         key = re.sub(r"[^0-9a-z]", "", text.casefold())
         other = lookup_keys.get(key)
-        if other and other[0] != cid:
-            r.problem(mark, path, f"'{text}' tidak bisa dibedakan dari sertifikat '{other[0]}' "
-                      f"(baris {other[1]}) saat dicari tanpa huruf besar, spasi atau tanda "
-                      "baca; buat nomor atau id yang berbeda")
+        if other and other[0] != cid and other[2] != text:  # same text: a duplicate, said once
+            r.problem(
+                mark,
+                path,
+                f"'{text}' tidak bisa dibedakan dari sertifikat '{other[0]}' "
+                f"(baris {other[1]}) saat dicari tanpa huruf besar, spasi atau tanda "
+                "baca; buat nomor atau id yang berbeda",
+            )
         elif not other:
-            lookup_keys[key] = (cid, mark.line + 1)
+            lookup_keys[key] = (cid, mark.line + 1, text)
 
     for u_index, u in enumerate(data.get("umkm") or []):
         upath = f"umkm[{u.get('id', u_index)}]"
         record_rules(u, model.UMKM, upath)
         if re.match(model.RESERVED_UMKM_ID, u.get("id", "")):
-            r.problem(u.marks["id"], f"{upath}.id", f"id '{u['id']}' dipakai untuk halaman "
-                      "direktori; pilih id lain")
+            r.problem(
+                u.marks["id"],
+                f"{upath}.id",
+                f"id '{u['id']}' dipakai untuk halaman direktori; pilih id lain",
+            )
         for c_index, c in enumerate(u.get("sertifikat") or []):
             cpath = f"{upath}.sertifikat[{c.get('id', c_index)}]"
             record_rules(c, model.CERTIFICATE, cpath)
@@ -294,23 +357,32 @@ def _certificate_rules(c: _Rec, path: str, r: _Reader) -> None:
     order = [k for k in ("tanggal_uji", "tanggal_terbit", "berlaku_sampai") if k in c]
     for earlier, later in zip(order, order[1:], strict=False):
         if c[earlier] > c[later]:
-            r.problem(c.marks[later], f"{path}.{later}",
-                      f"{later} ({c[later]}) lebih awal dari {earlier} ({c[earlier]})")
+            r.problem(
+                c.marks[later],
+                f"{path}.{later}",
+                f"{later} ({c[later]}) lebih awal dari {earlier} ({c[earlier]})",
+            )
+    if "status" in c.marks and "status" not in c:
+        return  # the status itself was rejected: its rules cannot be judged
     status = c.get("status", "aktif")
     if status in ("dibekukan", "dicabut"):
         for k in ("alasan_status", "tanggal_status"):
-            if k not in c:
+            if k not in c.marks:  # absent or empty; a rejected value was reported already
                 r.problem(c.mark, f"{path}.{k}", f"wajib diisi karena status '{status}'")
         if "tanggal_status" in c and "tanggal_terbit" in c:
             if c["tanggal_status"] < c["tanggal_terbit"]:
-                r.problem(c.marks["tanggal_status"], f"{path}.tanggal_status",
-                          f"tanggal_status ({c['tanggal_status']}) lebih awal dari "
-                          f"tanggal_terbit ({c['tanggal_terbit']})")
+                r.problem(
+                    c.marks["tanggal_status"],
+                    f"{path}.tanggal_status",
+                    f"tanggal_status ({c['tanggal_status']}) lebih awal dari "
+                    f"tanggal_terbit ({c['tanggal_terbit']})",
+                )
     else:
         for k in ("alasan_status", "tanggal_status"):
             if k in c:
-                r.problem(c.marks[k], f"{path}.{k}", "hanya diisi bila status 'dibekukan' "
-                          "atau 'dicabut'")
+                r.problem(
+                    c.marks[k], f"{path}.{k}", "hanya diisi bila status 'dibekukan' atau 'dicabut'"
+                )
 
 
 def read_text(path: Path) -> str:
@@ -323,17 +395,25 @@ def read_text(path: Path) -> str:
     except IsADirectoryError:
         raise DataError(name, [Problem(0, 0, "ini folder, bukan berkas")]) from None
     except OSError as e:
-        raise DataError(name, [Problem(0, 0, f"berkas tidak bisa dibaca ({e.strerror})")]) \
-            from None
+        raise DataError(name, [Problem(0, 0, f"berkas tidak bisa dibaca ({e.strerror})")]) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         before = raw[: e.start]
         line = before.count(b"\n") + 1
-        col = e.start - (before.rfind(b"\n") + 1) + 1
-        raise DataError(name, [Problem(line, col, "berkas bukan teks UTF-8: ada byte yang "
-                                       "tidak bisa dibaca. Simpan ulang sebagai UTF-8.")]) \
-            from None
+        line_start = before.rfind(b"\n") + 1
+        col = len(raw[line_start : e.start].decode("utf-8", errors="replace")) + 1
+        raise DataError(
+            name,
+            [
+                Problem(
+                    line,
+                    col,
+                    "berkas bukan teks UTF-8: ada byte yang "
+                    "tidak bisa dibaca. Simpan ulang sebagai UTF-8.",
+                )
+            ],
+        ) from None
 
 
 def compose(text: str, name: str) -> yaml.Node:
@@ -344,17 +424,48 @@ def compose(text: str, name: str) -> yaml.Node:
         what = e.problem or "susunan YAML tidak sah"
         ctx = f" ({e.context})" if e.context else ""
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise DataError(name, [Problem(line, col, f"kesalahan susunan YAML: {what}{ctx}. "
-                                       "Periksa indentasi dan tanda ':' di sekitar baris ini.")]) \
-            from None
+        raise DataError(
+            name,
+            [
+                Problem(
+                    line,
+                    col,
+                    f"kesalahan susunan YAML: {what}{ctx}. "
+                    "Periksa indentasi dan tanda ':' di sekitar baris ini.",
+                )
+            ],
+        ) from None
+    except yaml.reader.ReaderError as e:
+        before = text[: e.position]
+        line = before.count("\n") + 1
+        col = e.position - (before.rfind("\n") + 1) + 1
+        raise DataError(
+            name,
+            [
+                Problem(
+                    line,
+                    col,
+                    f"karakter tidak sah (kode {e.character!r}) di berkas: hapus karakter itu",
+                )
+            ],
+        ) from None
     except yaml.YAMLError as e:
-        raise DataError(name, [Problem(1, 1, f"kesalahan susunan YAML: {e}")]) from None
+        first = str(e).splitlines()[0] if str(e) else "susunan YAML tidak sah"
+        raise DataError(name, [Problem(1, 1, f"kesalahan susunan YAML: {first}")]) from None
     if node is None:
         raise DataError(name, [Problem(1, 1, "berkas kosong: belum ada data registri")])
     if not isinstance(node, yaml.MappingNode):
-        raise DataError(name, [Problem(node.start_mark.line + 1, node.start_mark.column + 1,
-                                       "isi berkas harus berupa pemetaan dengan bagian "
-                                       "registri, sektor, kecamatan, lsp dan umkm")])
+        raise DataError(
+            name,
+            [
+                Problem(
+                    node.start_mark.line + 1,
+                    node.start_mark.column + 1,
+                    "isi berkas harus berupa pemetaan dengan bagian "
+                    "registri, sektor, kecamatan, lsp dan umkm",
+                )
+            ],
+        )
     return node
 
 
@@ -386,19 +497,29 @@ def _build(d: dict) -> model.Registry:
         certs = tuple(
             model.Certificate(
                 **{k: v for k, v in c.items() if k not in ("unit", "asesor")},
-                unit=_texts(c.get("unit")), asesor=_texts(c.get("asesor")), umkm_id=u["id"],
+                unit=_texts(c.get("unit")),
+                asesor=_texts(c.get("asesor")),
+                umkm_id=u["id"],
             )
             for c in u.get("sertifikat", ())
         )
-        public = {k: v for k, v in u.items() if k not in ("rahasia", "sertifikat", "kontak",
-                                                           "produk")}
-        umkm.append(model.Umkm(**public, produk=_texts(u.get("produk")),
-                               kontak=model.Contact(**u.get("kontak", {})), sertifikat=certs))
+        public = {
+            k: v for k, v in u.items() if k not in ("rahasia", "sertifikat", "kontak", "produk")
+        }
+        umkm.append(
+            model.Umkm(
+                **public,
+                produk=_texts(u.get("produk")),
+                kontak=model.Contact(**u.get("kontak", {})),
+                sertifikat=certs,
+            )
+        )
         if "rahasia" in u:
             secrets[u["id"]] = model.Secret(**u["rahasia"])
     return model.Registry(
-        registri=model.RegistryInfo(**{**info, "kontak": model.RegistryContact(
-            **info.get("kontak", {}))}),
+        registri=model.RegistryInfo(
+            **{**info, "kontak": model.RegistryContact(**info.get("kontak", {}))}
+        ),
         sektor=dict(d["sektor"]),
         kecamatan=tuple(d["kecamatan"]),
         lsp={k: model.Lsp(key=k, **v) for k, v in d["lsp"].items()},

@@ -57,5 +57,6 @@ def index_files(registry: Registry) -> dict[str, bytes]:
 
 
 def _json(obj) -> bytes:
-    return (json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-            + "\n").encode()
+    return (
+        json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
+    ).encode()

@@ -54,12 +54,18 @@ class Field:
 
 PHONE = dict(
     pattern=r"^[+(]?[0-9][0-9 ()./-]{5,24}$",
-    pattern_hint="nomor telepon: angka, boleh diawali + dan berisi spasi, tanda kurung atau tanda -",
+    pattern_hint="nomor telepon: angka, boleh diawali + atau ( dan berisi spasi, "
+    "tanda kurung atau tanda -",
 )
 
 REGISTRY_CONTACT = (
-    Field("email", TEXT, "Alamat email untuk melaporkan dugaan sertifikat palsu.",
-          pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", pattern_hint="alamat email, mis. nama@contoh.id"),
+    Field(
+        "email",
+        TEXT,
+        "Alamat email untuk melaporkan dugaan sertifikat palsu.",
+        pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+        pattern_hint="alamat email, mis. nama@contoh.id",
+    ),
     Field("telepon", TEXT, "Nomor telepon kantor.", **PHONE),
     Field("alamat", TEXT, "Alamat kantor penerbit."),
 )
@@ -67,13 +73,27 @@ REGISTRY_CONTACT = (
 UMKM_CONTACT = (
     Field("telepon", TEXT, "Nomor telepon usaha (dipublikasikan).", **PHONE),
     Field("whatsapp", TEXT, "Nomor WhatsApp usaha (dipublikasikan), mis. 081234567890.", **PHONE),
-    Field("email", TEXT, "Email usaha (dipublikasikan).",
-          pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", pattern_hint="alamat email, mis. nama@contoh.id"),
-    Field("instagram", TEXT, "Akun Instagram, mis. @batiksekarjagad.",
-          pattern=r"^@?[A-Za-z0-9._]{1,30}$",
-          pattern_hint="nama akun Instagram: huruf, angka, titik atau garis bawah"),
-    Field("situs", TEXT, "Alamat situs web, diawali https:// atau http://.",
-          pattern=r"^https?://[^\s<>\"]+$", pattern_hint="alamat web yang diawali https://"),
+    Field(
+        "email",
+        TEXT,
+        "Email usaha (dipublikasikan).",
+        pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+        pattern_hint="alamat email, mis. nama@contoh.id",
+    ),
+    Field(
+        "instagram",
+        TEXT,
+        "Akun Instagram, mis. @batiksekarjagad.",
+        pattern=r"^@?[A-Za-z0-9._]{1,30}$",
+        pattern_hint="nama akun Instagram: huruf, angka, titik atau garis bawah",
+    ),
+    Field(
+        "situs",
+        TEXT,
+        "Alamat situs web, diawali https:// atau http://.",
+        pattern=r"^https?://[^\s<>\"]+$",
+        pattern_hint="alamat web yang diawali https://",
+    ),
 )
 
 SECRET = (
@@ -86,52 +106,106 @@ CERTIFICATE_STATUSES = ("aktif", "dibekukan", "dicabut")
 FUNDING = ("mandiri", "fasilitasi")
 
 CERTIFICATE = (
-    Field("id", TEXT, "Kode tetap sertifikat: huruf kecil, angka dan tanda -. Menjadi alamat "
-          "halaman verifikasi dan isi kode QR; jangan pernah diubah.", required=True,
-          pattern=SLUG_RE, pattern_hint="2-63 huruf kecil a-z, angka atau tanda -, "
-          "diawali huruf atau angka", unique="id sertifikat", example="mwpm-2020-0001"),
-    Field("nomor", TEXT, "Nomor sertifikat persis seperti tercetak di kertas.", required=True,
-          unique="nomor sertifikat", example='"MWPM/UMKM/2020/0001"'),
+    Field(
+        "id",
+        TEXT,
+        "Kode tetap sertifikat: huruf kecil, angka dan tanda -. Menjadi alamat "
+        "halaman verifikasi dan isi kode QR; jangan pernah diubah.",
+        required=True,
+        pattern=SLUG_RE,
+        pattern_hint="2-63 huruf kecil a-z, angka atau tanda -, diawali huruf atau angka",
+        unique="id sertifikat",
+        example="mwpm-2020-0001",
+    ),
+    Field(
+        "nomor",
+        TEXT,
+        "Nomor sertifikat persis seperti tercetak di kertas.",
+        required=True,
+        unique="nomor sertifikat",
+        example='"MWPM/UMKM/2020/0001"',
+    ),
     Field("pemegang", TEXT, "Nama pemegang sertifikat (orang).", required=True),
-    Field("skema", TEXT, "Skema sertifikasi.", required=True,
-          example="Pengelolaan Usaha Mikro"),
+    Field("skema", TEXT, "Skema sertifikasi.", required=True, example="Pengelolaan Usaha Mikro"),
     Field("unit", TEXTS, "Unit kompetensi yang diuji."),
-    Field("lsp", TEXT, "Kode LSP penguji: salah satu kunci di bagian `lsp`.", required=True,
-          ref="lsp"),
+    Field(
+        "lsp", TEXT, "Kode LSP penguji: salah satu kunci di bagian `lsp`.", required=True, ref="lsp"
+    ),
     Field("asesor", TEXTS, "Nama asesor penguji."),
     Field("tuk", TEXT, "Tempat Uji Kompetensi."),
     Field("tanggal_uji", DATE, "Tanggal uji kompetensi."),
     Field("tanggal_terbit", DATE, "Tanggal terbit sertifikat.", required=True),
-    Field("berlaku_sampai", DATE, "Tanggal terakhir sertifikat berlaku. Kosongkan bila tanpa "
-          "masa berlaku."),
-    Field("pembiayaan", TEXT, "Sumber biaya: `mandiri` (biaya sendiri) atau `fasilitasi` "
-          "(dibiayai Dinas).", required=True, choices=FUNDING),
-    Field("status", TEXT, "`aktif` (bawaan), `dibekukan` atau `dicabut`. Sertifikat tidak "
-          "pernah dihapus: yang ditarik diberi status `dicabut`.", choices=CERTIFICATE_STATUSES,
-          default="aktif"),
-    Field("alasan_status", TEXT, "Alasan pembekuan atau pencabutan. Wajib bila status "
-          "`dibekukan` atau `dicabut`."),
-    Field("tanggal_status", DATE, "Tanggal pembekuan atau pencabutan. Wajib bila status "
-          "`dibekukan` atau `dicabut`."),
+    Field(
+        "berlaku_sampai",
+        DATE,
+        "Tanggal terakhir sertifikat berlaku. Kosongkan bila tanpa masa berlaku.",
+    ),
+    Field(
+        "pembiayaan",
+        TEXT,
+        "Sumber biaya: `mandiri` (biaya sendiri) atau `fasilitasi` (dibiayai Dinas).",
+        required=True,
+        choices=FUNDING,
+    ),
+    Field(
+        "status",
+        TEXT,
+        "`aktif` (bawaan), `dibekukan` atau `dicabut`. Sertifikat tidak "
+        "pernah dihapus: yang ditarik diberi status `dicabut`.",
+        choices=CERTIFICATE_STATUSES,
+        default="aktif",
+    ),
+    Field(
+        "alasan_status",
+        TEXT,
+        "Alasan pembekuan atau pencabutan. Wajib bila status `dibekukan` atau `dicabut`.",
+    ),
+    Field(
+        "tanggal_status",
+        DATE,
+        "Tanggal pembekuan atau pencabutan. Wajib bila status `dibekukan` atau `dicabut`.",
+    ),
 )
 
 UMKM = (
-    Field("id", TEXT, "Kode tetap UMKM: huruf kecil, angka dan tanda -. Menjadi alamat halaman "
-          "profil; jangan pernah diubah.", required=True, pattern=SLUG_RE,
-          pattern_hint="2-63 huruf kecil a-z, angka atau tanda -, diawali huruf atau angka",
-          unique="id UMKM", example="batik-sekar-jagad"),
+    Field(
+        "id",
+        TEXT,
+        "Kode tetap UMKM: huruf kecil, angka dan tanda -. Menjadi alamat halaman "
+        "profil; jangan pernah diubah.",
+        required=True,
+        pattern=SLUG_RE,
+        pattern_hint="2-63 huruf kecil a-z, angka atau tanda -, diawali huruf atau angka",
+        unique="id UMKM",
+        example="batik-sekar-jagad",
+    ),
     Field("nama", TEXT, "Nama usaha.", required=True),
     Field("pemilik", TEXT, "Nama pemilik usaha.", required=True),
-    Field("sektor", TEXT, "Kode sektor: salah satu kunci di bagian `sektor`.", required=True,
-          ref="sektor"),
-    Field("kecamatan", TEXT, "Kecamatan: salah satu nama di bagian `kecamatan`.", required=True,
-          ref="kecamatan"),
+    Field(
+        "sektor",
+        TEXT,
+        "Kode sektor: salah satu kunci di bagian `sektor`.",
+        required=True,
+        ref="sektor",
+    ),
+    Field(
+        "kecamatan",
+        TEXT,
+        "Kecamatan: salah satu nama di bagian `kecamatan`.",
+        required=True,
+        ref="kecamatan",
+    ),
     Field("desa", TEXT, "Desa atau kelurahan."),
     Field("produk", TEXTS, "Produk utama."),
     Field("deskripsi", TEXT, "Deskripsi singkat usaha (teks biasa)."),
     Field("kontak", RECORD, "Kontak usaha; semuanya dipublikasikan.", fields=UMKM_CONTACT),
-    Field("rahasia", RECORD, "Data rahasia untuk Dinas saja; TIDAK PERNAH dipublikasikan.",
-          fields=SECRET, secret=True),
+    Field(
+        "rahasia",
+        RECORD,
+        "Data rahasia untuk Dinas saja; TIDAK PERNAH dipublikasikan.",
+        fields=SECRET,
+        secret=True,
+    ),
     Field("sertifikat", RECORDS, "Sertifikat kompetensi milik UMKM ini.", fields=CERTIFICATE),
 )
 
@@ -145,23 +219,55 @@ REGISTRY_INFO = (
     Field("judul", TEXT, "Judul registri, tampil di setiap halaman.", required=True),
     Field("penerbit", TEXT, "Instansi penerbit registri.", required=True),
     Field("wilayah", TEXT, "Wilayah registri, mis. Kabupaten Probolinggo.", required=True),
-    Field("kontak", RECORD, "Ke mana melaporkan dugaan sertifikat palsu.",
-          fields=REGISTRY_CONTACT),
-    Field("contoh", BOOL, "`true` bila data ini contoh (fiktif): setiap halaman lalu "
-          "menampilkan spanduk peringatan.", default=False),
+    Field("kontak", RECORD, "Ke mana melaporkan dugaan sertifikat palsu.", fields=REGISTRY_CONTACT),
+    Field(
+        "contoh",
+        BOOL,
+        "`true` bila data ini contoh (fiktif): setiap halaman lalu menampilkan spanduk peringatan.",
+        default=False,
+    ),
 )
 
-ROOT = Field("", RECORD, "Berkas data registri.", required=True, fields=(
-    Field("registri", RECORD, "Siapa yang menerbitkan registri ini.", required=True,
-          fields=REGISTRY_INFO),
-    Field("sektor", LABELS, "Daftar sektor: kode -> nama tampilan.", required=True,
-          pattern=KEY_RE, pattern_hint="huruf kecil a-z, angka atau tanda -"),
-    Field("kecamatan", TEXTS, "Daftar kecamatan yang boleh dipakai di `umkm[].kecamatan`.",
-          required=True, unique="kecamatan"),
-    Field("lsp", NAMED, "Lembaga Sertifikasi Profesi, menurut kode.", required=True,
-          pattern=KEY_RE, pattern_hint="huruf kecil a-z, angka atau tanda -", fields=LSP),
-    Field("umkm", RECORDS, "Daftar UMKM bersertifikat.", required=True, fields=UMKM),
-))
+ROOT = Field(
+    "",
+    RECORD,
+    "Berkas data registri.",
+    required=True,
+    fields=(
+        Field(
+            "registri",
+            RECORD,
+            "Siapa yang menerbitkan registri ini.",
+            required=True,
+            fields=REGISTRY_INFO,
+        ),
+        Field(
+            "sektor",
+            LABELS,
+            "Daftar sektor: kode -> nama tampilan.",
+            required=True,
+            pattern=KEY_RE,
+            pattern_hint="huruf kecil a-z, angka atau tanda -",
+        ),
+        Field(
+            "kecamatan",
+            TEXTS,
+            "Daftar kecamatan yang boleh dipakai di `umkm[].kecamatan`.",
+            required=True,
+            unique="kecamatan",
+        ),
+        Field(
+            "lsp",
+            NAMED,
+            "Lembaga Sertifikasi Profesi, menurut kode.",
+            required=True,
+            pattern=KEY_RE,
+            pattern_hint="huruf kecil a-z, angka atau tanda -",
+            fields=LSP,
+        ),
+        Field("umkm", RECORDS, "Daftar UMKM bersertifikat.", required=True, fields=UMKM),
+    ),
+)
 
 
 def walk_fields(root: Field = ROOT, prefix: str = ""):

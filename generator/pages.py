@@ -28,29 +28,62 @@ GENERATED_OVERRIDES = ("partials/registri",)
 
 PAGE_SIZE = 200  # entries per static list page (directory, sector, kecamatan)
 
-MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-          "September", "Oktober", "November", "Desember")
-MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
-             "September", "October", "November", "December")
+MONTHS = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 # Status icons (24x24 paths); docs/assets/registri/status.js holds the same for re-judging.
 ICONS = {
     "berlaku": "M9 16.2 4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4z",
-    "kedaluwarsa": "M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16zm.5-13H11"
-    "v6l5.2 3.2.8-1.3-4.5-2.7z",
+    "kedaluwarsa": "M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 "
+    "16zm.5-13H11v6l5.2 3.2.8-1.3-4.5-2.7z",
     "dibekukan": "M6 19h4V5H6zm8-14v14h4V5z",
-    "dicabut": "M19 6.4 17.6 5 12 10.6 6.4 5 5 6.4 10.6 12 5 17.6 6.4 19 12 13.4 17.6 19 19 17.6 13.4 12z",
+    "dicabut": "M19 6.4 17.6 5 12 10.6 6.4 5 5 6.4 10.6 12 5 17.6 6.4 19 12 13.4 17.6 19 "
+    "19 17.6 13.4 12z",
 }
 
 STATUS_NOTES = {
-    "berlaku": ("Sertifikat ini tercatat dan masih berlaku.",
-                "This certificate is registered and in force."),
-    "kedaluwarsa": ("Sertifikat ini tercatat, tetapi masa berlakunya sudah habis.",
-                    "This certificate is registered, but it has expired."),
-    "dibekukan": ("Sertifikat ini sedang dibekukan: untuk sementara tidak berlaku.",
-                  "This certificate is suspended: temporarily not in force."),
-    "dicabut": ("Sertifikat ini telah dicabut dan tidak berlaku lagi.",
-                "This certificate has been revoked and is no longer valid."),
+    "berlaku": (
+        "Sertifikat ini tercatat dan masih berlaku.",
+        "This certificate is registered and in force.",
+    ),
+    "kedaluwarsa": (
+        "Sertifikat ini tercatat, tetapi masa berlakunya sudah habis.",
+        "This certificate is registered, but it has expired.",
+    ),
+    "dibekukan": (
+        "Sertifikat ini sedang dibekukan: untuk sementara tidak berlaku.",
+        "This certificate is suspended: temporarily not in force.",
+    ),
+    "dicabut": (
+        "Sertifikat ini telah dicabut dan tidak berlaku lagi.",
+        "This certificate has been revoked and is no longer valid.",
+    ),
 }
 
 
@@ -145,7 +178,7 @@ def paginate(items: list, base: str):
     out = []
     for k in range(1, n + 1):
         path = base if k == 1 else f"{base}halaman-{k}/"
-        out.append((path, items[(k - 1) * PAGE_SIZE: k * PAGE_SIZE], k, n))
+        out.append((path, items[(k - 1) * PAGE_SIZE : k * PAGE_SIZE], k, n))
     return out
 
 
@@ -160,7 +193,10 @@ class Site:
         self.views = [self._view(u) for u in registry.umkm]
         self.views.sort(key=lambda v: (v.u.nama.casefold(), v.u.id))
         self.common = dict(
-            reg=registry.registri, built=built, today=self.today, sektor=registry.sektor,
+            reg=registry.registri,
+            built=built,
+            today=self.today,
+            sektor=registry.sektor,
             site_url=site_url,
         )
 
@@ -168,8 +204,9 @@ class Site:
         certs = []
         for c in u.sertifikat:
             lsp = self.r.lsp[c.lsp]
-            certs.append(CertView(c, c.displayed_status(self.today), lsp.nama, lsp.lembaga,
-                                  lsp.lisensi))
+            certs.append(
+                CertView(c, c.displayed_status(self.today), lsp.nama, lsp.lembaga, lsp.lisensi)
+            )
         return UmkmView(u, self.r.sektor[u.sektor], tuple(certs))
 
     # -- pages -----------------------------------------------------------------------------
@@ -185,13 +222,18 @@ class Site:
         out["sektor/index.md"] = self.sector_index()
         for key, label in self.r.sektor.items():
             members = [v for v in self.views if v.u.sektor == key]
-            out.update(self.lists(f"sektor/{key}/", members, f"Sektor {label}",
-                                  heading=label))
+            out.update(self.lists(f"sektor/{key}/", members, f"Sektor {label}", heading=label))
         out["kecamatan/index.md"] = self.district_index()
         for name in self.r.kecamatan:
             members = [v for v in self.views if v.u.kecamatan == name]
-            out.update(self.lists(f"kecamatan/{slugify(name)}/", members,
-                                  f"Kecamatan {name}", heading=f"Kecamatan {name}"))
+            out.update(
+                self.lists(
+                    f"kecamatan/{slugify(name)}/",
+                    members,
+                    f"Kecamatan {name}",
+                    heading=f"Kecamatan {name}",
+                )
+            )
         out["verifikasi/index.md"] = self.verification_home()
         out["api/direktori.json"] = self.directory_index()
         out.update(lookup.index_files(self.r))
@@ -204,7 +246,8 @@ class Site:
         for name in ("banner", "penerbit"):
             html = ENV.get_template(f"{name}.html.j2").render(**self.common)
             out[f"partials/registri/{name}.html"] = html.replace("{", "&#123;").replace(
-                "}", "&#125;")
+                "}", "&#125;"
+            )
         return out
 
     def home(self) -> str:
@@ -220,27 +263,50 @@ class Site:
         )
         chart_sector = charts.bars(
             [(self.r.sektor[k], by_sector.get(k, 0), f"sektor/{k}/") for k in self.r.sektor],
-            "UMKM per sektor")
+            "UMKM per sektor",
+        )
         chart_district = charts.bars(
-            [(n, by_district.get(n, 0), f"kecamatan/{slugify(n)}/")
-             for n in sorted(self.r.kecamatan, key=lambda n: (-by_district.get(n, 0), n))],
-            "UMKM per kecamatan")
+            [
+                (n, by_district.get(n, 0), f"kecamatan/{slugify(n)}/")
+                for n in sorted(self.r.kecamatan, key=lambda n: (-by_district.get(n, 0), n))
+            ],
+            "UMKM per kecamatan",
+        )
         chart_year = charts.bars(
-            [(str(y), by_year[y], None) for y in sorted(by_year)],
-            "Sertifikat per tahun terbit")
+            [(str(y), by_year[y], None) for y in sorted(by_year)], "Sertifikat per tahun terbit"
+        )
         chart_status = charts.bars(
-            [(STATUS_LABELS[s][0], by_status.get(s, 0), f"umkm/?status={s}")
-             for s in DISPLAYED_STATUSES], "Sertifikat per status", classes=DISPLAYED_STATUSES)
-        return page("home.html.j2", dict(title=self.r.registri.judul,
-                                         description=f"{self.r.registri.judul} — "
-                                         f"{self.r.registri.penerbit}",
-                                         hide=["navigation", "toc"]),
-                    root="", figures=figures, chart_sector=chart_sector,
-                    chart_district=chart_district, chart_year=chart_year,
-                    chart_status=chart_status, **self.common)
+            [
+                (STATUS_LABELS[s][0], by_status.get(s, 0), f"umkm/?status={s}")
+                for s in DISPLAYED_STATUSES
+            ],
+            "Sertifikat per status",
+            classes=DISPLAYED_STATUSES,
+        )
+        return page(
+            "home.html.j2",
+            dict(
+                title=self.r.registri.judul,
+                description=f"{self.r.registri.judul} — {self.r.registri.penerbit}",
+                hide=["navigation", "toc"],
+            ),
+            root="",
+            figures=figures,
+            chart_sector=chart_sector,
+            chart_district=chart_district,
+            chart_year=chart_year,
+            chart_status=chart_status,
+            **self.common,
+        )
 
-    def lists(self, base: str, members: list[UmkmView], title: str, heading: str | None = None,
-              directory: bool = False) -> dict[str, str]:
+    def lists(
+        self,
+        base: str,
+        members: list[UmkmView],
+        title: str,
+        heading: str | None = None,
+        directory: bool = False,
+    ) -> dict[str, str]:
         out = {}
         for path, items, k, n in paginate(members, base):
             depth = path.count("/")
@@ -248,47 +314,77 @@ class Site:
             page_title = title if k == 1 else f"{title} (halaman {k})"
             out[f"{path}index.md"] = page(
                 "list.html.j2",
-                dict(title=page_title, hide=["navigation", "toc"],
-                     search={"exclude": True}),
-                root=root, heading=heading or title, items=items, page_no=k, n_pages=n,
-                base_root="../" * (depth - base.count("/")), total=len(members),
-                directory=directory, kecamatan=[(slugify(x), x) for x in self.r.kecamatan],
-                **self.common)
+                dict(title=page_title, hide=["navigation", "toc"], search={"exclude": True}),
+                root=root,
+                heading=heading or title,
+                items=items,
+                page_no=k,
+                n_pages=n,
+                base_root="../" * (depth - base.count("/")),
+                total=len(members),
+                directory=directory,
+                kecamatan=[(slugify(x), x) for x in self.r.kecamatan],
+                **self.common,
+            )
         return out
 
     def profile(self, v: UmkmView) -> str:
-        return page("profile.html.j2",
-                    dict(title=v.u.nama, description=f"{v.u.nama} — {v.sektor_label}, "
-                         f"Kecamatan {v.u.kecamatan}", hide=["navigation", "toc"]),
-                    root="../../", v=v, wa=whatsapp_number, tel=tel_number, **self.common)
+        return page(
+            "profile.html.j2",
+            dict(
+                title=v.u.nama,
+                description=f"{v.u.nama} — {v.sektor_label}, Kecamatan {v.u.kecamatan}",
+                hide=["navigation", "toc"],
+            ),
+            root="../../",
+            v=v,
+            wa=whatsapp_number,
+            tel=tel_number,
+            **self.common,
+        )
 
     def sector_index(self) -> str:
         counts = Counter(v.u.sektor for v in self.views)
-        return page("index_list.html.j2", dict(title="Sektor", hide=["toc"]), root="../",
-                    heading="Sektor",
-                    entries=[(f"{k}/", lbl, counts.get(k, 0)) for k, lbl in
-                             self.r.sektor.items()], **self.common)
+        return page(
+            "index_list.html.j2",
+            dict(title="Sektor", hide=["toc"]),
+            root="../",
+            heading="Sektor",
+            entries=[(f"{k}/", lbl, counts.get(k, 0)) for k, lbl in self.r.sektor.items()],
+            **self.common,
+        )
 
     def district_index(self) -> str:
         counts = Counter(v.u.kecamatan for v in self.views)
-        return page("index_list.html.j2", dict(title="Kecamatan", hide=["toc"]), root="../",
-                    heading="Kecamatan",
-                    entries=[(f"{slugify(n)}/", n, counts.get(n, 0)) for n in
-                             self.r.kecamatan], **self.common)
+        return page(
+            "index_list.html.j2",
+            dict(title="Kecamatan", hide=["toc"]),
+            root="../",
+            heading="Kecamatan",
+            entries=[(f"{slugify(n)}/", n, counts.get(n, 0)) for n in self.r.kecamatan],
+            **self.common,
+        )
 
     def verification_home(self) -> str:
-        return page("verify_home.html.j2",
-                    dict(title="Verifikasi sertifikat", hide=["toc"]), root="../",
-                    **self.common)
+        return page(
+            "verify_home.html.j2",
+            dict(title="Verifikasi sertifikat", hide=["toc"]),
+            root="../",
+            **self.common,
+        )
 
     def verification(self, v: UmkmView, cv: CertView) -> str:
         url = qr.verification_url(self.site_url, cv.c.id) if self.site_url else None
-        svg = qr.inline_svg(url or f"verifikasi/{cv.c.id}/",
-                            title=f"Kode QR sertifikat {cv.c.nomor}") if url else None
+        svg = (
+            qr.inline_svg(url or f"verifikasi/{cv.c.id}/", title=f"Kode QR sertifikat {cv.c.nomor}")
+            if url
+            else None
+        )
         label = STATUS_LABELS[cv.status]
         og_title = f"Sertifikat {cv.c.nomor} — {label[0]} · {v.u.nama}"
         return ENV.get_template("verify.html.j2").render(
-            root="../../", v=v, cv=cv, url=url, qr_svg=svg, og_title=og_title, **self.common)
+            root="../../", v=v, cv=cv, url=url, qr_svg=svg, og_title=og_title, **self.common
+        )
 
     # -- data for the browser ---------------------------------------------------------------
 
@@ -296,16 +392,36 @@ class Site:
         """Compact index the directory filters in the browser: one row per UMKM."""
         rows = []
         for v in self.views:
-            rows.append([
-                v.u.id, v.u.nama, v.u.pemilik, v.u.sektor, slugify(v.u.kecamatan),
-                " · ".join(v.u.produk), v.u.desa or "",
-                [[cv.c.status, cv.c.berlaku_sampai.isoformat() if cv.c.berlaku_sampai
-                  else ""] for cv in v.certs],
-            ])
+            rows.append(
+                [
+                    v.u.id,
+                    v.u.nama,
+                    v.u.pemilik,
+                    v.u.sektor,
+                    slugify(v.u.kecamatan),
+                    " · ".join(v.u.produk),
+                    v.u.desa or "",
+                    [
+                        [
+                            cv.c.status,
+                            cv.c.berlaku_sampai.isoformat() if cv.c.berlaku_sampai else "",
+                        ]
+                        for cv in v.certs
+                    ],
+                ]
+            )
         data = {
             "v": 1,
-            "kolom": ["id", "nama", "pemilik", "sektor", "kecamatan", "produk", "desa",
-                      "sertifikat[status, berlaku_sampai]"],
+            "kolom": [
+                "id",
+                "nama",
+                "pemilik",
+                "sektor",
+                "kecamatan",
+                "produk",
+                "desa",
+                "sertifikat[status, berlaku_sampai]",
+            ],
             "tanggal_data": self.today.isoformat(),
             "sektor": self.r.sektor,
             "kecamatan": {slugify(n): n for n in self.r.kecamatan},
@@ -314,8 +430,12 @@ class Site:
         return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
-def sync_tree(root: Path, files: dict[str, str | bytes], managed: tuple[str, ...],
-              managed_files: tuple[str, ...] = ()) -> int:
+def sync_tree(
+    root: Path,
+    files: dict[str, str | bytes],
+    managed: tuple[str, ...],
+    managed_files: tuple[str, ...] = (),
+) -> int:
     """Write `files` under `root`, touching only files whose bytes change (so `mkdocs serve`
     does not loop), and delete stale files inside the `managed` folders. Returns writes."""
     written = 0

@@ -35,8 +35,7 @@ def data_field_table() -> str:
         if f.example:
             extra.append(f"contoh: `{f.example}`")
         doc = f.doc + (" (" + "; ".join(extra) + ")" if extra else "")
-        rows.append(f"| `{path}` | {_KIND[f.kind]} | {'ya' if f.required else ''} | "
-                    f"{_cell(doc)} |")
+        rows.append(f"| `{path}` | {_KIND[f.kind]} | {'ya' if f.required else ''} | {_cell(doc)} |")
     return "\n".join(rows) + "\n"
 
 

@@ -1,4 +1,4 @@
-"""The JSON Schema of data/umkm.yaml, derived from model.py (committed as schema/umkm.schema.json)."""
+"""The JSON Schema of data/umkm.yaml, derived from model.py (committed in schema/)."""
 
 from __future__ import annotations
 
@@ -31,13 +31,28 @@ def _schema(f: Field) -> dict[str, Any]:
     elif f.kind == RECORDS:
         s = {"type": "array", "items": _record(f.fields)}
     elif f.kind == LABELS:
-        s = {"type": "object", "propertyNames": {"pattern": f.pattern},
-             "additionalProperties": {"type": "string", "minLength": 1}, "minProperties": 1}
+        s = {
+            "type": "object",
+            "propertyNames": {"pattern": f.pattern},
+            "additionalProperties": {"type": "string", "minLength": 1},
+            "minProperties": 1,
+        }
     elif f.kind == NAMED:
-        s = {"type": "object", "propertyNames": {"pattern": f.pattern},
-             "additionalProperties": _record(f.fields), "minProperties": 1}
+        s = {
+            "type": "object",
+            "propertyNames": {"pattern": f.pattern},
+            "additionalProperties": _record(f.fields),
+            "minProperties": 1,
+        }
     else:  # pragma: no cover - model.py declares no other kind
         raise AssertionError(f.kind)
+    if not f.required and f.kind != RECORDS:
+        # `key:` left empty is the same as no key for the checker: let editors agree
+        s["type"] = [s["type"], "null"]
+        if "enum" in s:
+            s["enum"] = [*s["enum"], None]
+    elif f.required and f.kind == TEXTS:
+        s["minItems"] = 1
     if f.doc:
         s["description"] = f.doc
     if f.default is not None:

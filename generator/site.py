@@ -42,8 +42,13 @@ def data_path(project_dir: Path, explicit: str | os.PathLike | None = None) -> P
     return p if p.is_absolute() else (project_dir / p)
 
 
-def generate(project_dir: Path, data: Path, site_url: str | None,
-             docs_dir: Path | None = None, overrides_dir: Path | None = None) -> Registry:
+def generate(
+    project_dir: Path,
+    data: Path,
+    site_url: str | None,
+    docs_dir: Path | None = None,
+    overrides_dir: Path | None = None,
+) -> Registry:
     """Validate `data` and write every generated page into docs/ (only changed files).
 
     Raises load.DataError (nothing written) when the data has problems."""
@@ -76,8 +81,9 @@ class BuildError(Exception):
     """The engine failed; the message is for the admin."""
 
 
-def build(config_file: Path, data: Path, site_dir: Path | None = None,
-          strict: bool = False) -> Registry:
+def build(
+    config_file: Path, data: Path, site_dir: Path | None = None, strict: bool = False
+) -> Registry:
     """Generate and build the site into a fresh folder, then swap it into place."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException

@@ -15,7 +15,8 @@ from generator import load, site
 def on_pre_build(config, **kwargs) -> None:
     project = Path(config.config_file_path).parent
     try:
-        site.generate(project, site.data_path(project), config.site_url,
-                      docs_dir=Path(config.docs_dir))
+        site.generate(
+            project, site.data_path(project), config.site_url, docs_dir=Path(config.docs_dir)
+        )
     except load.DataError as e:
         raise PluginError("data registri tidak sah:\n" + "\n".join(e.lines())) from None
