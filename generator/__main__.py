@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from . import load, reference, schema
 
@@ -84,17 +85,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     os.environ[site.DATA_ENV] = str(data.resolve())
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
-        site.generate(
-            config_file.parent.resolve(), data, config.read_mkdocs_yml(config_file).get("site_url")
-        )
+        site_url = config.read_mkdocs_yml(config_file).get("site_url")
+        site.generate(config_file.parent.resolve(), data, site_url)
     except load.DataError as e:
         return _report_data_error(e)
     except config.ConfigError as e:
         print(e)
         return 1
     site.quiet_mkdocs_logging(20)
+    path = urlsplit(config.normalise_site_url(site_url) or "/").path
     print(
-        "Membuka situs di http://" + args.dev_addr + "/ (Ctrl+C untuk berhenti). "
+        f"Membuka situs di http://{args.dev_addr}{path} (Ctrl+C untuk berhenti). "
         "Situs dimuat ulang setiap kali berkas data disimpan."
     )
     serve.serve(

@@ -219,19 +219,48 @@ class Site:
             out[f"umkm/{v.u.id}/index.md"] = self.profile(v)
             for cv in v.certs:
                 out[f"verifikasi/{cv.c.id}/index.html"] = self.verification(v, cv)
+        by_sector: dict[str, list[UmkmView]] = {k: [] for k in self.r.sektor}
+        by_district: dict[str, list[UmkmView]] = {n: [] for n in self.r.kecamatan}
+        for v in self.views:
+            by_sector[v.u.sektor].append(v)
+            by_district[v.u.kecamatan].append(v)
         out["sektor/index.md"] = self.sector_index()
         for key, label in self.r.sektor.items():
-            members = [v for v in self.views if v.u.sektor == key]
-            out.update(self.lists(f"sektor/{key}/", members, f"Sektor {label}", heading=label))
-        out["kecamatan/index.md"] = self.district_index()
-        for name in self.r.kecamatan:
-            members = [v for v in self.views if v.u.kecamatan == name]
+            members = by_sector[key]
+            counts = Counter(v.u.kecamatan for v in members)
+            facets = [
+                (name, counts[name], f"umkm/?sektor={key}&kecamatan={slugify(name)}")
+                for name in self.r.kecamatan
+                if counts[name]
+            ]
             out.update(
                 self.lists(
-                    f"kecamatan/{slugify(name)}/",
+                    f"sektor/{key}/",
+                    members,
+                    f"Sektor {label}",
+                    heading=label,
+                    facets=facets,
+                    facet_title=f"{label} per kecamatan",
+                )
+            )
+        out["kecamatan/index.md"] = self.district_index()
+        for name in self.r.kecamatan:
+            members = by_district[name]
+            counts = Counter(v.u.sektor for v in members)
+            slug = slugify(name)
+            facets = [
+                (lbl, counts[key], f"umkm/?sektor={key}&kecamatan={slug}")
+                for key, lbl in self.r.sektor.items()
+                if counts[key]
+            ]
+            out.update(
+                self.lists(
+                    f"kecamatan/{slug}/",
                     members,
                     f"Kecamatan {name}",
                     heading=f"Kecamatan {name}",
+                    facets=facets,
+                    facet_title=f"Sektor di Kecamatan {name}",
                 )
             )
         out["verifikasi/index.md"] = self.verification_home()
@@ -306,6 +335,8 @@ class Site:
         title: str,
         heading: str | None = None,
         directory: bool = False,
+        facets: list[tuple[str, int, str]] = (),
+        facet_title: str = "",
     ) -> dict[str, str]:
         out = {}
         for path, items, k, n in paginate(members, base):
@@ -323,6 +354,8 @@ class Site:
                 base_root="../" * (depth - base.count("/")),
                 total=len(members),
                 directory=directory,
+                facets=facets,
+                facet_title=facet_title,
                 kecamatan=[(slugify(x), x) for x in self.r.kecamatan],
                 **self.common,
             )

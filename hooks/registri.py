@@ -5,11 +5,20 @@ A few lines over generator.site.generate; it writes only files whose content cha
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
 from generator import load, site
+
+log = logging.getLogger("mkdocs.registri")
+_command = "build"
+
+
+def on_startup(command: str, **kwargs) -> None:
+    global _command
+    _command = command
 
 
 def on_pre_build(config, **kwargs) -> None:
@@ -19,4 +28,8 @@ def on_pre_build(config, **kwargs) -> None:
             project, site.data_path(project), config.site_url, docs_dir=Path(config.docs_dir)
         )
     except load.DataError as e:
-        raise PluginError("data registri tidak sah:\n" + "\n".join(e.lines())) from None
+        message = "data registri tidak sah:\n" + "\n".join(e.lines())
+        if _command != "serve":
+            raise PluginError(message) from None
+        # serve: keep showing the last good pages (nothing was written) and say what is wrong
+        log.error(message + "\nHalaman terakhir yang sah tetap ditampilkan.")

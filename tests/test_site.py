@@ -325,3 +325,15 @@ def test_generated_folders_are_git_ignored():
     for name in ("site/", "docs/umkm/", "docs/verifikasi/", "docs/api/", "docs/index.md",
                  "docs/sektor/", "docs/kecamatan/", "overrides/partials/registri/"):
         assert name in ignored
+
+
+def test_plain_mkdocs_build_with_bad_data_fails_clearly(tmp_path):
+    broken = hostile_yaml().replace("sektor: batik\n", "sektor: batk\n")
+    project = make_project(tmp_path, broken)
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", REGISTRI_CACHE_DIR=str(tmp_path / "qr"))
+    r = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=project,
+                       capture_output=True, text=True, env=env, timeout=600)
+    assert r.returncode != 0
+    assert "batk" in r.stderr and "mungkin maksud Anda batik" in r.stderr
+    assert "Traceback" not in r.stderr + r.stdout
+    assert not (project / "site").exists()
