@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -117,6 +118,20 @@ def build(
     tmp.rename(target)
     shutil.rmtree(old, ignore_errors=True)
     return registry
+
+
+_KEEP_WHITESPACE = re.compile(r"(<pre\b.*?</pre>|<textarea\b.*?</textarea>)", re.S | re.I)
+_INDENT = re.compile(r"[ \t]*\n\s*")
+
+
+def compact_html(html: str) -> str:
+    """Fold each run of white space that holds a line break into one line break. Browsers
+    render it the same (outside <pre> and <textarea>, which are kept as they are); the theme's
+    indentation is ~17% of a generated Material page."""
+    parts = _KEEP_WHITESPACE.split(html)
+    for i in range(0, len(parts), 2):
+        parts[i] = _INDENT.sub("\n", parts[i])
+    return "".join(parts)
 
 
 def quiet_mkdocs_logging(level: int = logging.WARNING) -> None:

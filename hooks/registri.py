@@ -33,3 +33,7 @@ def on_pre_build(config, **kwargs) -> None:
             raise PluginError(message) from None
         # serve: keep showing the last good pages (nothing was written) and say what is wrong
         log.error(message + "\nHalaman terakhir yang sah tetap ditampilkan.")
+
+
+def on_post_page(output: str, page, config) -> str:
+    return site.compact_html(output)

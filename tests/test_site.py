@@ -337,3 +337,11 @@ def test_plain_mkdocs_build_with_bad_data_fails_clearly(tmp_path):
     assert "batk" in r.stderr and "mungkin maksud Anda batik" in r.stderr
     assert "Traceback" not in r.stderr + r.stdout
     assert not (project / "site").exists()
+
+
+def test_compact_html_keeps_preformatted_text():
+    from generator.site import compact_html
+
+    html = "<div>\n    <p>a</p>\n\n   <pre>x\n    y</pre>\n  <textarea>1\n  2</textarea>\n</div>"
+    assert compact_html(html) == ("<div>\n<p>a</p>\n<pre>x\n    y</pre>\n"
+                                  "<textarea>1\n  2</textarea>\n</div>")
