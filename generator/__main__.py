@@ -16,14 +16,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     try:
         registry = load.load(args.data)
     except load.DataError as e:
-        for line in e.lines():
-            print(line)
-        n = len(e.problems)
-        print(
-            f"\n{n} masalah ditemukan di {e.filename}. Perbaiki lalu jalankan lagi.",
-            file=sys.stderr,
-        )
-        return 1
+        return _report_data_error(e)
     if args.previous:
         from . import manifest
 
@@ -41,13 +34,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report_data_error(e: load.DataError) -> int:
+def _report_data_error(e: load.DataError, tail: str = "Perbaiki lalu jalankan lagi.") -> int:
+    """Print every problem as FILE:LINE:COL: message, and a count; exit code 1."""
     for line in e.lines():
         print(line)
-    print(
-        f"\n{len(e.problems)} masalah ditemukan di {e.filename}. Situs tidak diubah.",
-        file=sys.stderr,
-    )
+    print(f"\n{len(e.problems)} masalah ditemukan di {e.filename}. {tail}", file=sys.stderr)
     return 1
 
 
@@ -62,7 +53,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             config_file, data, Path(args.site_dir) if args.site_dir else None, strict=args.strict
         )
     except load.DataError as e:
-        return _report_data_error(e)
+        return _report_data_error(e, "Situs tidak diubah.")
     except (config.ConfigError, site.BuildError) as e:
         print(e)
         print("Situs tidak diubah.", file=sys.stderr)
@@ -129,14 +120,7 @@ def cmd_qr(args: argparse.Namespace) -> int:
     try:
         registry = load.load(args.data)
     except load.DataError as e:
-        for line in e.lines():
-            print(line)
-        n = len(e.problems)
-        print(
-            f"\n{n} masalah ditemukan di {e.filename}. Perbaiki lalu jalankan lagi.",
-            file=sys.stderr,
-        )
-        return 1
+        return _report_data_error(e)
     try:
         raw = config.read_mkdocs_yml(args.config).get("site_url")
         site_url = config.require_site_url(None if raw is None else str(raw), source=args.config)
