@@ -10,6 +10,7 @@ import json
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape
@@ -211,20 +212,21 @@ class Site:
 
     # -- pages -----------------------------------------------------------------------------
 
-    def files(self) -> dict[str, str | bytes]:
-        out: dict[str, str | bytes] = {}
-        out["index.md"] = self.home()
-        out.update(self.lists("umkm/", self.views, "Direktori UMKM", directory=True))
+    def files(self) -> Iterator[tuple[str, str | bytes]]:
+        """Every generated file as (path under docs/, content), one at a time: a national
+        registry's pages never sit in memory all together."""
+        yield "index.md", self.home()
+        yield from self.lists("umkm/", self.views, "Direktori UMKM", directory=True)
         for v in self.views:
-            out[f"umkm/{v.u.id}/index.md"] = self.profile(v)
+            yield f"umkm/{v.u.id}/index.md", self.profile(v)
             for cv in v.certs:
-                out[f"verifikasi/{cv.c.id}/index.html"] = self.verification(v, cv)
+                yield f"verifikasi/{cv.c.id}/index.html", self.verification(v, cv)
         by_sector: dict[str, list[UmkmView]] = {k: [] for k in self.r.sektor}
         by_district: dict[str, list[UmkmView]] = {n: [] for n in self.r.kecamatan}
         for v in self.views:
             by_sector[v.u.sektor].append(v)
             by_district[v.u.kecamatan].append(v)
-        out["sektor/index.md"] = self.sector_index()
+        yield "sektor/index.md", self.sector_index()
         for key, label in self.r.sektor.items():
             members = by_sector[key]
             counts = Counter(v.u.kecamatan for v in members)
@@ -233,7 +235,7 @@ class Site:
                 for name in self.r.kecamatan
                 if counts[name]
             ]
-            out.update(
+            yield from (
                 self.lists(
                     f"sektor/{key}/",
                     members,
@@ -243,7 +245,7 @@ class Site:
                     facet_title=f"{label} per kecamatan",
                 )
             )
-        out["kecamatan/index.md"] = self.district_index()
+        yield "kecamatan/index.md", self.district_index()
         for name in self.r.kecamatan:
             members = by_district[name]
             counts = Counter(v.u.sektor for v in members)
@@ -253,7 +255,7 @@ class Site:
                 for key, lbl in self.r.sektor.items()
                 if counts[key]
             ]
-            out.update(
+            yield from (
                 self.lists(
                     f"kecamatan/{slug}/",
                     members,
@@ -263,10 +265,9 @@ class Site:
                     facet_title=f"Sektor di Kecamatan {name}",
                 )
             )
-        out["verifikasi/index.md"] = self.verification_home()
-        out["api/direktori.json"] = self.directory_index()
-        out.update(lookup.index_files(self.r))
-        return out
+        yield "verifikasi/index.md", self.verification_home()
+        yield "api/direktori.json", self.directory_index()
+        yield from lookup.index_files(self.r).items()
 
     def overrides(self) -> dict[str, str]:
         """Theme partials that carry the registry's identity (banner, footer) to every page,
@@ -337,29 +338,30 @@ class Site:
         directory: bool = False,
         facets: list[tuple[str, int, str]] = (),
         facet_title: str = "",
-    ) -> dict[str, str]:
-        out = {}
+    ) -> Iterator[tuple[str, str]]:
         for path, items, k, n in paginate(members, base):
             depth = path.count("/")
             root = "../" * depth
             page_title = title if k == 1 else f"{title} (halaman {k})"
-            out[f"{path}index.md"] = page(
-                "list.html.j2",
-                dict(title=page_title, hide=["navigation", "toc"], search={"exclude": True}),
-                root=root,
-                heading=heading or title,
-                items=items,
-                page_no=k,
-                n_pages=n,
-                base_root="../" * (depth - base.count("/")),
-                total=len(members),
-                directory=directory,
-                facets=facets,
-                facet_title=facet_title,
-                kecamatan=[(slugify(x), x) for x in self.r.kecamatan],
-                **self.common,
+            yield (
+                f"{path}index.md",
+                page(
+                    "list.html.j2",
+                    dict(title=page_title, hide=["navigation", "toc"], search={"exclude": True}),
+                    root=root,
+                    heading=heading or title,
+                    items=items,
+                    page_no=k,
+                    n_pages=n,
+                    base_root="../" * (depth - base.count("/")),
+                    total=len(members),
+                    directory=directory,
+                    facets=facets,
+                    facet_title=facet_title,
+                    kecamatan=[(slugify(x), x) for x in self.r.kecamatan],
+                    **self.common,
+                ),
             )
-        return out
 
     def profile(self, v: UmkmView) -> str:
         return page(
@@ -465,7 +467,7 @@ class Site:
 
 def sync_tree(
     root: Path,
-    files: dict[str, str | bytes],
+    files: Iterable[tuple[str, str | bytes]],
     managed: tuple[str, ...],
     managed_files: tuple[str, ...] = (),
 ) -> int:
@@ -473,7 +475,7 @@ def sync_tree(
     does not loop), and delete stale files inside the `managed` folders. Returns writes."""
     written = 0
     wanted = set()
-    for rel, content in files.items():
+    for rel, content in files:
         data = content.encode("utf-8") if isinstance(content, str) else content
         target = root / rel
         wanted.add(target)
