@@ -375,7 +375,8 @@ def manifest_data(registry: model.Registry, built: datetime) -> dict:
 
 
 def _json_bytes(data: Any) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    # Compact: a national registry publishes 100,000s of these (pretty-print with jq).
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 # ---------------------------------------------------------------------------------------------
