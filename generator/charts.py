@@ -22,11 +22,12 @@ def bars(
     top = max((v for _, v, _ in rows), default=0) or 1
     height = ROW * len(rows) + 4
     width = LABEL_W + BAR_W + NUM_W
+    summary = escape(f"{title}: " + ", ".join(f"{label} {value}" for label, value, _ in rows))
+    # A chart with links is a group of links (an image may not hold interactive content).
+    role = "group" if any(link for _, _, link in rows) else "img"
     parts = [
         f'<svg class="ru-chart" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" role="img" aria-label="{escape(title)}: '
-        + escape(", ".join(f"{label} {value}" for label, value, _ in rows))
-        + '">'
+        f'height="{height}" role="{role}" aria-label="{summary}">'
     ]
     for i, (label, value, link) in enumerate(rows):
         y = i * ROW + 2
@@ -39,7 +40,7 @@ def bars(
             f'<text x="{LABEL_W + w + 4}" y="{y + 15}">{value}</text>'
         )
         if link:
-            row = f'<a href="{escape(link)}">{row}</a>'
+            row = f'<a href="{escape(link)}" aria-label="{escape(label)}: {value}">{row}</a>'
         parts.append(row)
     parts.append("</svg>")
     return Markup(

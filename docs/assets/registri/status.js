@@ -64,10 +64,16 @@
       apply(el, s);
     }
   }
+  /* Material's wide-table scroll wrappers: reachable by keyboard (axe: scrollable-region-focusable). */
+  function focusableScrollers() {
+    var w = document.querySelectorAll(".md-typeset__scrollwrap");
+    for (var i = 0; i < w.length; i++) w[i].setAttribute("tabindex", "0");
+  }
   window.RegistriStatus = { judge: judge, today: today, run: run, LABELS: LABELS, ICONS: ICONS };
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { run(); });
+    document.addEventListener("DOMContentLoaded", function () { run(); focusableScrollers(); });
   } else {
     run();
+    focusableScrollers();
   }
 })();
