@@ -36,6 +36,19 @@ def browser():
         b.close()
 
 
+def bench_module(name: str):
+    """A module of benchmarks/ (project.py copies and builds the project as the benchmarks do)."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location(f"_bench_{name}",
+                                                  ROOT / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):  # keep pytest output clean
         pass

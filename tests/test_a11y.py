@@ -8,12 +8,11 @@ alone. The directory filter and the look-up form are reachable with the Tab key 
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import bench_module
 
 from generator import load
 from generator.model import STATUS_LABELS
@@ -37,20 +36,12 @@ def _known(name: str, rule: str) -> bool:
     return name in KNOWN.get(rule, ((), ""))[0]
 
 
-def _bench_module(name: str):
-    """A module of benchmarks/ (project.py builds a copy of the project, as the benchmarks do)."""
-    spec = importlib.util.spec_from_file_location(f"_bench_{name}", ROOT / "benchmarks" /
-                                                  f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     """The sample registry, built by `python -m generator build` in a copy of the project."""
-    project = _bench_module("project")
+    project = bench_module("project")
     tmp = project.make(tmp_path_factory.mktemp("a11y"))
     project.build(tmp)
     return tmp / "site"
@@ -61,7 +52,7 @@ def base(site):
     """The site served as GitHub Pages serves a project site: under the path of site_url
     (/registri-umkm/), gzip, 404.html for unknown paths. (At / the 404 page would lose its
     styles: it refers to its assets by absolute path, /registri-umkm/assets/...)"""
-    weight = _bench_module("weight")
+    weight = bench_module("weight")
     server = weight.serve(site, weight.site_prefix(site.parent / "mkdocs.yml"))
     yield server.base
     server.close()

@@ -7,11 +7,10 @@ server of benchmarks/weight.py, which also does the accounting: every byte the s
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import bench_module
 
 from generator import load
 
@@ -20,23 +19,16 @@ SAMPLE = ROOT / "data" / "umkm.yaml"
 VERIFY_BUDGET = 80 * 1024  # bytes transferred, gzip, first visit
 
 
-def _bench_module(name: str):
-    spec = importlib.util.spec_from_file_location(f"_bench_{name}", ROOT / "benchmarks" /
-                                                  f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
 def weight():
-    return _bench_module("weight")
+    return bench_module("weight")
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, weight):
-    project = _bench_module("project")
+    project = bench_module("project")
     tmp = project.make(tmp_path_factory.mktemp("weight"))
     project.build(tmp)
     # under the path of site_url, as GitHub Pages serves a project site
