@@ -104,8 +104,9 @@
     list.innerHTML = "";
     list.appendChild(frag);
     var filtered = FIELDS.some(function (f) { return p[f]; });
-    count.textContent = found.length + " UMKM " + (filtered ? "cocok" : "terdaftar") +
-      (found.length > shown ? " \u00b7 menampilkan " + shown : "");
+    count.textContent = found.length.toLocaleString("id-ID") + " UMKM " +
+      (filtered ? "cocok" : "terdaftar") +
+      (found.length > shown ? " \u00b7 menampilkan " + shown.toLocaleString("id-ID") : "");
     more.hidden = found.length <= shown;
   }
   function update(push) {
