@@ -410,11 +410,8 @@ class Site:
 
     def verification(self, v: UmkmView, cv: CertView) -> str:
         url = qr.verification_url(self.site_url, cv.c.id) if self.site_url else None
-        svg = (
-            qr.inline_svg(url or f"verifikasi/{cv.c.id}/", title=f"Kode QR sertifikat {cv.c.nomor}")
-            if url
-            else None
-        )
+        # Without site_url there is no absolute address to encode: no QR rather than a guess.
+        svg = qr.inline_svg(url, title=f"Kode QR sertifikat {cv.c.nomor}") if url else None
         label = STATUS_LABELS[cv.status]
         og_title = f"Sertifikat {cv.c.nomor} — {label[0]} · {v.u.nama}"
         return ENV.get_template("verify.html.j2").render(

@@ -345,3 +345,13 @@ def test_compact_html_keeps_preformatted_text():
     html = "<div>\n    <p>a</p>\n\n   <pre>x\n    y</pre>\n  <textarea>1\n  2</textarea>\n</div>"
     assert compact_html(html) == ("<div>\n<p>a</p>\n<pre>x\n    y</pre>\n"
                                   "<textarea>1\n  2</textarea>\n</div>")
+
+
+def test_without_site_url_pages_show_no_guessed_qr(tmp_path):
+    project = make_project(tmp_path, hostile_yaml(), site_url=None)
+    r = run_generator(project, "build", "--strict")
+    assert r.returncode == 0, r.stdout + r.stderr
+    page = soup(project / "site" / "verifikasi" / "uji-2024-0001" / "index.html")
+    assert page.select_one(".v-qr") is None
+    assert page.select_one('link[rel="canonical"]') is None
+    assert page.select_one("[data-status]")["data-status"] == "dicabut"
