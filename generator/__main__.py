@@ -75,6 +75,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     data = Path(args.data) if args.data else site.data_path(config_file.parent.resolve())
     os.environ[site.DATA_ENV] = str(data.resolve())
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    site.fix_clock()
     try:
         site_url = config.read_mkdocs_yml(config_file).get("site_url")
         site.generate(config_file.parent.resolve(), data, site_url)

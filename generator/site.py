@@ -37,6 +37,12 @@ TIMINGS = Timings()
 _last_generated: tuple | None = None
 
 
+def fix_clock() -> None:
+    """Freeze the build clock for the rest of this process (unless SOURCE_DATE_EPOCH already
+    does): pages that carry the build time are then the same on every regeneration."""
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(config.build_datetime().timestamp())))
+
+
 def data_path(project_dir: Path, explicit: str | os.PathLike | None = None) -> Path:
     chosen = explicit or os.environ.get(DATA_ENV) or DEFAULT_DATA
     p = Path(chosen)
@@ -113,7 +119,7 @@ def build(
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     # One clock for the whole build: the engine's hook then sees the same date and finds the
     # pages already generated (and sitemap dates agree with the pages).
-    os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(config.build_datetime().timestamp())))
+    fix_clock()
     project_dir = config_file.parent.resolve()
     os.environ[DATA_ENV] = str(data.resolve())
     cfg_raw = config.read_mkdocs_yml(config_file)

@@ -19,6 +19,8 @@ _command = "build"
 def on_startup(command: str, **kwargs) -> None:
     global _command
     _command = command
+    if command == "serve":
+        site.fix_clock()  # rebuilds caused by our own writes then write nothing: no loop
 
 
 def on_pre_build(config, **kwargs) -> None:
