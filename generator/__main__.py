@@ -100,17 +100,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    """Rewrite what is generated from the model and committed: JSON Schema, README table."""
+    """Rewrite what is generated from the model and committed: JSON Schema, the admin guide's
+    field table."""
     root = Path(args.root)
     (root / schema.SCHEMA_PATH).parent.mkdir(parents=True, exist_ok=True)
     (root / schema.SCHEMA_PATH).write_text(schema.json_schema_text(), encoding="utf-8")
-    readme = root / "README.md"
-    text = readme.read_text(encoding="utf-8")
+    guide = root / reference.GUIDE_PATH
+    text = guide.read_text(encoding="utf-8")
     new = reference.replace_between(
         text, reference.README_START, reference.README_END, reference.data_field_table()
     )
-    readme.write_text(new, encoding="utf-8")
-    print(f"ditulis: {schema.SCHEMA_PATH}, README.md (tabel kunci data)")
+    guide.write_text(new, encoding="utf-8")
+    print(f"ditulis: {schema.SCHEMA_PATH}, {reference.GUIDE_PATH} (tabel kunci data)")
     return 0
 
 
@@ -170,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--dev-addr", default="127.0.0.1:8000")
     s.set_defaults(func=cmd_serve)
 
-    d = sub.add_parser("docs", help="tulis ulang skema JSON dan tabel kunci di README")
+    d = sub.add_parser("docs", help="tulis ulang skema JSON dan tabel kunci di panduan admin")
     d.add_argument("--root", default=".")
     d.set_defaults(func=cmd_docs)
 

@@ -1,9 +1,10 @@
-"""Field reference tables, generated from model.py, for the README and the /api/ page."""
+"""Field reference tables, generated from model.py, for the admin guide and the /api/ page."""
 
 from __future__ import annotations
 
 from .model import BOOL, DATE, LABELS, NAMED, RECORD, RECORDS, TEXT, TEXTS, walk_fields
 
+GUIDE_PATH = "docs/panduan/index.md"  # the admin guide: in the repository and on the site
 README_START = "<!-- field-reference:start (python -m generator docs) -->"
 README_END = "<!-- field-reference:end -->"
 

@@ -17,6 +17,7 @@ from generator.model import NAMED, RECORDS, ROOT, walk_fields
 
 PROJECT = Path(__file__).resolve().parent.parent
 README = PROJECT / "README.md"
+GUIDE = PROJECT / reference.GUIDE_PATH
 SCHEMA_FILE = PROJECT / schema.SCHEMA_PATH
 DATA = PROJECT / "data" / "umkm.yaml"
 CI_RUN = PROJECT / ".ci" / "run"
@@ -29,7 +30,7 @@ def _readme() -> str:
 
 
 def _readme_table() -> str:
-    text = _readme()
+    text = GUIDE.read_text(encoding="utf-8")
     assert text.count(reference.README_START) == 1, "start marker missing or repeated"
     assert text.count(reference.README_END) == 1, "end marker missing or repeated"
     body = text.split(reference.README_START, 1)[1].split(reference.README_END, 1)[0]
@@ -125,7 +126,8 @@ def test_schema_required_keys_follow_model():
 
 
 def test_docs_command_reproduces_committed_files(tmp_path):
-    (tmp_path / "README.md").write_bytes(README.read_bytes())
+    (tmp_path / GUIDE.relative_to(PROJECT)).parent.mkdir(parents=True)
+    (tmp_path / GUIDE.relative_to(PROJECT)).write_bytes(GUIDE.read_bytes())
     proc = subprocess.run(
         [sys.executable, "-m", "generator", "docs", "--root", str(tmp_path)],
         cwd=PROJECT,
@@ -134,12 +136,13 @@ def test_docs_command_reproduces_committed_files(tmp_path):
         timeout=120,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert (tmp_path / "README.md").read_bytes() == README.read_bytes()
+    assert (tmp_path / GUIDE.relative_to(PROJECT)).read_bytes() == GUIDE.read_bytes()
     assert (tmp_path / schema.SCHEMA_PATH).read_bytes() == SCHEMA_FILE.read_bytes()
 
 
 def test_docs_command_is_idempotent(tmp_path):
-    shutil.copy(README, tmp_path / "README.md")
+    (tmp_path / GUIDE.relative_to(PROJECT)).parent.mkdir(parents=True)
+    shutil.copy(GUIDE, tmp_path / GUIDE.relative_to(PROJECT))
     for _ in range(2):
         subprocess.run(
             [sys.executable, "-m", "generator", "docs", "--root", str(tmp_path)],
@@ -148,7 +151,9 @@ def test_docs_command_is_idempotent(tmp_path):
             capture_output=True,
             timeout=120,
         )
-    assert (tmp_path / "README.md").read_text(encoding="utf-8") == _readme()
+    assert (tmp_path / GUIDE.relative_to(PROJECT)).read_text(encoding="utf-8") == GUIDE.read_text(
+        encoding="utf-8"
+    )
 
 
 def test_data_file_points_editors_at_schema():
