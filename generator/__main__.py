@@ -7,16 +7,25 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import load, reference, schema
+from . import load, reference, report, schema
 
 DEFAULT_DATA = "data/umkm.yaml"
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from . import rahasia
+
+    errors, registry, secrets = [], None, {}
     try:
         registry = load.load(args.data)
     except load.DataError as e:
-        return _report_data_error(e)
+        errors.append(e)
+    try:  # data/rahasia.yaml beside the data, when present: validated, never printed
+        secrets = rahasia.read(rahasia.path_for(args.data), registry)
+    except load.DataError as e:
+        errors.append(e)
+    if errors:
+        return report.data_errors(errors, "Perbaiki lalu jalankan lagi.", args.format)
     if args.previous:
         from . import manifest
 
@@ -31,15 +40,14 @@ def cmd_check(args: argparse.Namespace) -> int:
             return 1
     n_cert = sum(1 for _ in registry.certificates())
     print(f"{args.data}: data sah: {len(registry.umkm)} UMKM, {n_cert} sertifikat.")
+    if secrets:
+        print(f"{rahasia.path_for(args.data)}: data rahasia sah untuk {len(secrets)} UMKM.")
     return 0
 
 
 def _report_data_error(e: load.DataError, tail: str = "Perbaiki lalu jalankan lagi.") -> int:
     """Print every problem as FILE:LINE:COL: message, and a count; exit code 1."""
-    for line in e.lines():
-        print(line)
-    print(f"\n{len(e.problems)} masalah ditemukan di {e.filename}. {tail}", file=sys.stderr)
-    return 1
+    return report.data_errors([e], tail)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -154,6 +162,13 @@ def main(argv: list[str] | None = None) -> int:
     c = sub.add_parser("check", help="periksa berkas data")
     c.add_argument("--data", default=DEFAULT_DATA)
     c.add_argument("--previous", help="manifest id yang pernah terbit (berkas atau URL)")
+    c.add_argument(
+        "--format",
+        choices=report.FORMATS,
+        default="teks",
+        help="bentuk laporan: teks (BERKAS:BARIS:KOLOM: pesan) atau github (anotasi GitHub "
+        "Actions di baris yang salah)",
+    )
     c.set_defaults(func=cmd_check)
 
     b = sub.add_parser("build", help="periksa data lalu bangun situs")
@@ -181,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     q.add_argument("--config", default="mkdocs.yml", help="berkas mkdocs.yml yang memuat site_url")
     q.set_defaults(func=cmd_qr)
 
+    report.configure_output()
     args = p.parse_args(argv)
     try:
         return args.func(args)

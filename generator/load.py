@@ -57,6 +57,11 @@ _KEPT_PER_CAUSE = SHOWN_PER_CAUSE + 1
 _KEPT_TOTAL = 20_000
 _CHUNK_BYTES = 16_000  # umkm items composed together (small slices keep the GC idle)
 
+_TOO_DEEP = (
+    f"susunan bersarang lebih dari {MAX_DEPTH} tingkat (berkas data paling dalam 7 tingkat): "
+    "periksa tanda [ { dan indentasi di sini"
+)
+
 # -- characters refused anywhere in the file ---------------------------------------------------
 _BIDI = "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
 _INVISIBLE = "\u200b\u2060\ufeff\u180e\u2061-\u2064"
@@ -506,7 +511,8 @@ class _Reader:
             if v is None:
                 continue
             if v == "" or (v == [] and child.kind != RECORDS) or v == {}:
-                if child.required:
+                emptied = isinstance(value_node, yaml.CollectionNode) and value_node.value
+                if child.required and not emptied:  # (emptied: its items were reported)
                     self.problem(value_node.start_mark, key_path, "tidak boleh kosong")
                 del out.marks[key]  # an empty optional value is the same as no value
                 continue
@@ -560,12 +566,7 @@ class _Reader:
                 if isinstance(ev, start_events):
                     depth += 1
                     if depth > MAX_DEPTH:
-                        self.problem(
-                            ev.start_mark,
-                            "",
-                            f"susunan bersarang lebih dari {MAX_DEPTH} tingkat (berkas data "
-                            "paling dalam 7 tingkat): periksa tanda [ { dan indentasi di sini",
-                        )
+                        self.problem(ev.start_mark, "", _TOO_DEEP)
                         return False
                 elif isinstance(ev, end_events):
                     depth -= 1
@@ -587,9 +588,9 @@ class _Reader:
                 self.problem(
                     _Pos(chunk.line0, chunk.text.index("-")),
                     f"{path}[{index}]",
-                    f"blok UMKM ini {size:.1f} MB, padahal satu UMKM biasanya di bawah 5 KB "
-                    f"(batas {MAX_ITEM_BYTES // 1_000_000} MB): mungkin ada teks atau daftar "
-                    "yang tertempel tanpa sengaja",
+                    f"blok UMKM ini terlalu besar ({size:.1f} MB; batas "
+                    f"{MAX_ITEM_BYTES // 1_000_000} MB, satu UMKM biasanya di bawah 5 KB): "
+                    "mungkin ada teks atau daftar yang tertempel tanpa sengaja",
                 )
                 index += 1
                 continue
@@ -770,7 +771,7 @@ def syntax_problem(e: yaml.YAMLError, text: str) -> Problem:
             if m:
                 return Problem(
                     number + 1,
-                    m.end(),
+                    m.end() + 1,
                     prefix + f"setelah '{m.group(1)}:' harus ada spasi sebelum nilainya "
                     f"(tulis '{m.group(1)}: nilai')",
                 )
@@ -787,6 +788,11 @@ def syntax_problem(e: yaml.YAMLError, text: str) -> Problem:
             f"tanda kutip {quote} dibuka di sini tetapi tidak ditutup: tambahkan {quote} "
             "di akhir nilai",
         )
+    if "escape" in problem:  # point at the backslash that starts the escape
+        line_start = text.rfind("\n", 0, index) + 1
+        slash = text.rfind("\\", line_start, index + 1)
+        if slash >= 0:
+            pm = _Pos(pm.line, slash - line_start)
     if "escape" in problem and "Unicode" in problem:
         return here(pm, "kode \\u di sini bukan karakter Unicode yang sah: hapus kode ini")
     if "escape" in problem:
@@ -823,10 +829,22 @@ def syntax_problem(e: yaml.YAMLError, text: str) -> Problem:
     if before.endswith(('"', "'")) and (
         "did not find expected key" in problem or "expected <block end>" in problem
     ):
-        return here(
-            pm,
-            "ada teks sesudah tanda kutip penutup. Bila nilainya memuat tanda kutip, apit "
-            'seluruh nilai dengan tanda kutip jenis lain, mis. pemilik: "Ma\'ruf"',
+        close = line_start + len(before) - 1
+        opening = _opening_quote(text, close)
+        if opening is not None and text.count("\n", opening, close):
+            q = text[close]
+            return Problem(
+                text.count("\n", 0, opening) + 1,
+                opening - (text.rfind("\n", 0, opening) + 1) + 1,
+                prefix + f"tanda kutip {q} dibuka di sini tetapi tidak ditutup di baris ini "
+                f"(baru tertutup di baris {text.count(chr(10), 0, close) + 1}): tambahkan {q} "
+                "di akhir nilai",
+            )
+        return Problem(
+            pm.line + 1,
+            len(before),
+            prefix + "ada teks sesudah tanda kutip penutup ini. Bila nilainya memuat tanda "
+            'kutip, apit seluruh nilai dengan tanda kutip jenis lain, mis. pemilik: "Ma\'ruf"',
         )
     if "mapping values are not allowed" in problem:
         above = _lines_before(text, index, 1)
@@ -857,15 +875,43 @@ def syntax_problem(e: yaml.YAMLError, text: str) -> Problem:
     return here(pm, f"{problem or context}. Periksa indentasi dan tanda ':' di sekitar baris ini.")
 
 
+def _opening_quote(text: str, close: int) -> int | None:
+    """Where the quoted scalar that ends at `close` (its closing quote) was opened."""
+    q = text[close]
+    i = close - 1
+    while i >= 0:
+        if text[i] == q:
+            if q == "'" and i > 0 and text[i - 1] == "'":
+                i -= 2  # '' is a quote inside a single-quoted value
+                continue
+            if q == '"':
+                slashes = i - len(text[:i].rstrip("\\"))
+                if slashes % 2:
+                    i -= 1
+                    continue
+            return i
+        i -= 1
+    return None
+
+
 def _first_syntax_problem(text: str) -> Problem | None:
-    """Walk the whole text's events (bounded memory, no recursion) for its first error."""
-    docs = 0
+    """Walk the whole text's events (bounded memory, no recursion) for its first error: too
+    deep a nesting, a second document, or a syntax error."""
+    docs = depth = 0
+    start_events = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+    end_events = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
     try:
         for ev in yaml.parse(text, Loader=_FAST_LOADER):
-            if isinstance(ev, yaml.DocumentStartEvent):
+            m = ev.start_mark
+            if isinstance(ev, start_events):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return Problem(m.line + 1, m.column + 1, _TOO_DEEP)
+            elif isinstance(ev, end_events):
+                depth -= 1
+            elif isinstance(ev, yaml.DocumentStartEvent):
                 docs += 1
                 if docs > 1:
-                    m = ev.start_mark
                     return Problem(
                         m.line + 1,
                         m.column + 1,
@@ -1010,7 +1056,7 @@ def _root(node: yaml.Node, root: Field, r: _Reader) -> _Rec:
 
 def parse(text: str, name: str = "data/umkm.yaml", *, chunked: bool = True) -> model.Registry:
     """Validate `text` and return the registry; DataError lists every problem."""
-    if not _CONTENT.search(text):
+    if not has_content(text):
         raise DataError(name, [Problem(1, 1, "berkas kosong: belum ada data registri")])
     data, r = read_tree(text, name, chunked=chunked)
     _check_references(data, r, name)
@@ -1020,6 +1066,11 @@ def parse(text: str, name: str = "data/umkm.yaml", *, chunked: bool = True) -> m
 
 
 _CONTENT = re.compile(r"^[ \t]*[^ \t\r\n#]", re.M)
+
+
+def has_content(text: str) -> bool:
+    """Whether `text` holds anything but blank lines and comments."""
+    return bool(_CONTENT.search(text))
 
 
 def load(path: str | Path) -> model.Registry:

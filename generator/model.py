@@ -52,6 +52,22 @@ class Field:
         return None
 
 
+# An address that goes into mailto: links: no '?', '&', '%' or second '@' (a `?bcc=` would copy
+# every report to someone else), an ASCII host name with a dot.
+EMAIL = dict(
+    pattern=r"^[A-Za-z0-9._+-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+    r"[A-Za-z]{2,63}$",
+    pattern_hint="alamat email, mis. nama@contoh.id (tanpa spasi, tanda ?, & atau %)",
+)
+# A web address: an ASCII host right after https:// (no user@ before it: https://dinas.go.id@evil/
+# leads to evil), then any path without spaces, quotes or backslashes.
+URL = dict(
+    pattern=r"^https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?"
+    r"(?:[/?#][^\s<>\"\\]*)?$",
+    pattern_hint="alamat web yang diawali https:// lalu nama situs, mis. "
+    "https://batiksekarjagad.id/ (tanpa spasi, dan tanpa nama@ sebelum nama situs)",
+)
+
 PHONE = dict(
     pattern=r"^[+(]?[0-9][0-9 ()./-]{5,24}$",
     pattern_hint="nomor telepon: angka, boleh diawali + atau ( dan berisi spasi, "
@@ -63,8 +79,7 @@ REGISTRY_CONTACT = (
         "email",
         TEXT,
         "Alamat email untuk melaporkan dugaan sertifikat palsu.",
-        pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
-        pattern_hint="alamat email, mis. nama@contoh.id",
+        **EMAIL,
     ),
     Field("telepon", TEXT, "Nomor telepon kantor.", **PHONE),
     Field("alamat", TEXT, "Alamat kantor penerbit."),
@@ -77,8 +92,7 @@ UMKM_CONTACT = (
         "email",
         TEXT,
         "Email usaha (dipublikasikan).",
-        pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
-        pattern_hint="alamat email, mis. nama@contoh.id",
+        **EMAIL,
     ),
     Field(
         "instagram",
@@ -91,13 +105,19 @@ UMKM_CONTACT = (
         "situs",
         TEXT,
         "Alamat situs web, diawali https:// atau http://.",
-        pattern=r"^https?://[^\s<>\"]+$",
-        pattern_hint="alamat web yang diawali https://",
+        **URL,
     ),
 )
 
 SECRET = (
-    Field("nik", TEXT, "NIK pemilik. Tidak pernah dipublikasikan.", secret=True),
+    Field(
+        "nik",
+        TEXT,
+        "NIK pemilik. Tidak pernah dipublikasikan.",
+        secret=True,
+        pattern=r"^[0-9]{16}$",
+        pattern_hint="16 angka NIK, tanpa spasi atau tanda baca, dalam tanda kutip",
+    ),
     Field("alamat", TEXT, "Alamat rumah pemilik. Tidak pernah dipublikasikan.", secret=True),
     Field("catatan", TEXT, "Catatan internal Dinas. Tidak pernah dipublikasikan.", secret=True),
 )
@@ -266,6 +286,28 @@ ROOT = Field(
             fields=LSP,
         ),
         Field("umkm", RECORDS, "Daftar UMKM bersertifikat.", required=True, fields=UMKM),
+    ),
+)
+
+
+# data/rahasia.yaml (SPEC "Confidential data"): confidential data of a real registry, kept out of
+# the repository. Its records are those of `umkm[].rahasia`, by UMKM id.
+RAHASIA_ROOT = Field(
+    "",
+    RECORD,
+    "Berkas data rahasia (tidak ikut di-commit).",
+    required=True,
+    secret=True,
+    fields=(
+        Field(
+            "umkm",
+            NAMED,
+            "Data rahasia per UMKM: id UMKM -> nik, alamat, catatan.",
+            pattern=SLUG_RE,
+            pattern_hint="id UMKM dari data/umkm.yaml",
+            fields=SECRET,
+            secret=True,
+        ),
     ),
 )
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import charts, lookup, qr
+from . import charts, lookup, qr, yamltext
 from .model import DISPLAYED_STATUSES, STATUS_LABELS, Certificate, Registry, Umkm, slugify
 
 # Folders of docs/ (and of the theme overrides) that belong to the generator: git-ignored,
@@ -117,15 +117,22 @@ ENV = _env()
 
 
 def front_matter(**meta) -> str:
-    """YAML front matter (as JSON, a subset of YAML). Text is HTML-escaped here, once, because
+    """YAML front matter that no character of the data can break: every value is a YAML
+    double-quoted scalar written in printable ASCII only (anything else as an escape: line
+    breaks of any kind, controls, BOM, bidi marks). Text is HTML-escaped here, once, because
     Material prints page.meta.title and page.title into HTML without escaping them."""
     clean = {}
     for k, v in meta.items():
         if v is None:
             continue
         clean[k] = escape(v) if isinstance(v, str) else v
-    lines = [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in clean.items()]
+    lines = [f"{yamltext.key(k)}: {yamltext.flow(v)}" for k, v in clean.items()]
     return "---\n" + "\n".join(lines) + "\n---\n\n"
+
+
+def is_generated(src_uri: str) -> bool:
+    """Whether a page of docs/ (path relative to docs/, with /) is written by the generator."""
+    return src_uri in GENERATED_DOCS_FILES or src_uri.split("/", 1)[0] in GENERATED_DOCS
 
 
 def html_block(html: str) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from generator import load, site
+from generator import load, pages, site
 
 log = logging.getLogger("mkdocs.registri")
 _command = "build"
@@ -35,6 +35,18 @@ def on_pre_build(config, **kwargs) -> None:
             raise PluginError(message) from None
         # serve: keep showing the last good pages (nothing was written) and say what is wrong
         log.error(message + "\nHalaman terakhir yang sah tetap ditampilkan.")
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    # A generated page always has a title in its front matter: without one, MkDocs could not
+    # parse it and would render it as Markdown. Never publish such a page.
+    if pages.is_generated(page.file.src_uri) and "title" not in page.meta:
+        message = f"{page.file.src_uri}: front matter halaman buatan generator tidak terbaca"
+        if _command == "serve":
+            log.error(message)
+        else:
+            raise PluginError(message)
+    return markdown
 
 
 def on_post_page(output: str, page, config) -> str:

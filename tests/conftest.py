@@ -144,6 +144,15 @@ def run_generator(project: Path, *args: str, epoch: str | None = FIXED_EPOCH, en
                           capture_output=True, text=True, env=e, timeout=600)
 
 
+def as_real_registry(text: str) -> str:
+    """The registry `text` as a real one: `contoh: false`, and without the inline `rahasia`
+    blocks that only a sample may hold (a real registry keeps them in data/rahasia.yaml)."""
+    import re
+
+    text = re.sub(r"(?m)^(\s*)rahasia:.*\n(?:\1 .*\n)*", "", text)
+    return text.replace("contoh: true", "contoh: false")
+
+
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory) -> Path:
     """The sample registry, built once per session at the fixed date. Returns site/."""

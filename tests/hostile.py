@@ -5,12 +5,23 @@ from __future__ import annotations
 import json
 
 SECRETS = ["3513999988887777", "RT 099 RW 077 Jl. Rahasia Sekali", "catatan-internal-XQ7"]
+# data/rahasia.yaml of the hostile project (SPEC "Confidential data"): never in any output either
+FILE_SECRETS = ["3513555566667777", "Jl. Berkas Rahasia No. 5", "catatan-berkas-QZ9"]
+
+
+def rahasia_yaml() -> str:
+    return (
+        "umkm:\n"
+        f"  jahat:\n    nik: {q(FILE_SECRETS[0])}\n    alamat: {q(FILE_SECRETS[1])}\n"
+        f"  batik-baik:\n    catatan: {q(FILE_SECRETS[2])}\n"
+    )
 
 HOSTILE = {
     "nama": "<script>alert('nama')</script> Kopi",
     "pemilik": '"><img src=x onerror=alert(1)> Siti',
     "produk": "[klik](javascript:alert(1))",
-    "deskripsi": "{{ 7*7 }} {% raw %} **tebal** <b>bold</b> &amp; \u202eRTL \U0001f600 السلام",
+    "deskripsi": "{{ 7*7 }} {% raw %} **tebal** <b>bold</b> &amp; \u200dZWJ "
+    "👨\u200d👩\u200d👧 \U0001f600 السلام",
     "desa": "Desa `kode` # judul",
     "nomor": "X/<i>1</i>/2024",
     "pemegang": "Ani </title><script>alert(2)</script>",

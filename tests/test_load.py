@@ -422,9 +422,9 @@ def test_output_sorted_by_line_across_kinds_of_problem(tmp_path):
 FILE_ERRORS = [
     # (id, content, line, col, words)
     ("yaml-syntax", broken("    nama: Batik Satu\n", "    nama: Batik: Satu\n"), 20, 16,
-     ("kesalahan susunan YAML", "baris")),
+     ("kesalahan susunan YAML", "tanda kutip", '"Batik: Satu"')),
     ("yaml-tab-indent", broken("    nama: Batik Satu\n", "\tnama: Batik Satu\n"), 20, 1,
-     ("kesalahan susunan YAML", "'\\t'")),
+     ("kesalahan susunan YAML", "Tab", "spasi")),
     ("two-documents", valid_text() + "---\nregistri: {}\n", 54, 1, ("kesalahan susunan YAML",)),
     ("empty-file", "", 1, 1, ("berkas kosong",)),
     ("only-comments", "# nothing here\n\n", 1, 1, ("berkas kosong",)),

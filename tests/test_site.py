@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import ROOT, SAMPLE, make_project, run_generator
-from hostile import HOSTILE, SECRETS, hostile_yaml
+from conftest import ROOT, SAMPLE, as_real_registry, make_project, run_generator
+from hostile import FILE_SECRETS, HOSTILE, SECRETS, hostile_yaml, rahasia_yaml
 
 from generator import load
 from generator.model import slugify
@@ -30,8 +30,14 @@ def text_of(path: Path) -> str:
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory) -> Path:
     project = make_project(tmp_path_factory.mktemp("hostile"), hostile_yaml())
+    (project / "data" / "rahasia.yaml").write_text(rahasia_yaml(), encoding="utf-8")
     r = run_generator(project, "build", "--strict")
     assert r.returncode == 0, r.stdout + r.stderr
+    checked = run_generator(project, "check")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "data rahasia sah untuk 2 UMKM" in checked.stdout
+    for s in SECRETS + FILE_SECRETS:  # nothing confidential printed either
+        assert s not in r.stdout + r.stderr + checked.stdout + checked.stderr
     return project / "site"
 
 
@@ -133,7 +139,7 @@ def test_sample_banner_on_every_page(sample_site):
 
 
 def test_no_banner_when_not_sample(tmp_path):
-    text = SAMPLE.read_text(encoding="utf-8").replace("contoh: true", "contoh: false")
+    text = as_real_registry(SAMPLE.read_text(encoding="utf-8"))
     project = make_project(tmp_path, text)
     r = run_generator(project, "build")
     assert r.returncode == 0, r.stdout + r.stderr
@@ -237,7 +243,7 @@ def test_no_secret_in_any_output_byte(hostile_site, sample_site):
     sample_secrets = [v for s in registry.confidential_records().values()
                       for v in (s.nik, s.alamat, s.catatan) if v]
     assert len(sample_secrets) >= 10
-    for site, secrets in ((hostile_site, SECRETS), (sample_site, sample_secrets)):
+    for site, secrets in ((hostile_site, SECRETS + FILE_SECRETS), (sample_site, sample_secrets)):
         for p in site.rglob("*"):
             if not p.is_file():
                 continue

@@ -1,0 +1,58 @@
+"""What the command line prints about bad data: one line per problem, safe on any terminal.
+
+`FILE:LINE:COL: message` for people and editors; with `--format github` the same problems as
+GitHub Actions workflow commands, so that each shows on its line of the commit and pull request:
+
+    ::error file=data/umkm.yaml,line=151,col=9::umkm[x].desa: ...
+
+Messages are already one line (load.Problem.format escapes every non-printable character and
+masks NIK-like numbers), so no data value can start a line of a CI log or inject a command.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from . import load
+
+FORMATS = ("teks", "github")
+
+
+def configure_output() -> None:
+    """Never fail on a character the console cannot show (Windows code pages, PYTHONIOENCODING=
+    cp1252, a pipe with a legacy locale): write it as an escape instead."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):  # replaced by a test harness, or already closed
+            pass
+
+
+def escape_data(text: str) -> str:
+    """GitHub's escaping of a workflow command's message (actions/toolkit escapeData)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """GitHub's escaping of a workflow command's property value (escapeProperty)."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_command(filename: str, p: load.Problem, level: str = "error") -> str:
+    props = f"file={escape_property(load.one_line(filename))}"
+    if p.line > 0:
+        props += f",line={p.line},col={p.col}"
+    message = load.one_line(load.mask_numbers(p.message))
+    return f"::{level} {props}::{escape_data(message)}"
+
+
+def data_errors(errors: list[load.DataError], tail: str, fmt: str = "teks") -> int:
+    """Print every problem of `errors` (files in order), then a count on stderr; returns 1."""
+    for e in errors:
+        for p in e.entries():
+            print(github_command(e.filename, p) if fmt == "github" else p.format(e.filename))
+    counts = " dan ".join(
+        f"{load.number_id(e.total)} masalah di {load.one_line(e.filename)}" for e in errors
+    )
+    print(f"\nDitemukan {counts}. {tail}", file=sys.stderr)
+    return 1
