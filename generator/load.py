@@ -277,6 +277,7 @@ class _Chunk(NamedTuple):
 class _Layout(NamedTuple):
     head: str  # the file with the umkm list's lines left empty (line numbers unchanged)
     chunks: list[_Chunk]
+    sections: list[tuple[str, int, int]]  # every top-level key: (key, offset, size)
 
 
 class _Reader:
@@ -639,7 +640,8 @@ def _risky(text: str) -> bool:
     )
 
 
-_COL0 = re.compile(r"^[^ \t\n#].*", re.M)
+# lines that start in column 1, but comments and items of a block list ("- x")
+_COL0 = re.compile(r"^(?:[^ \t\n#-]|-[^ \t\n]).*", re.M)
 _TOP_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)[ \t]*:(?:[ \t]+(.*))?")
 _FIRST_CONTENT = re.compile(r"^( *)([^ \t\n#])", re.M)
 
@@ -650,10 +652,9 @@ def _layout(text: str, chunk_key: str) -> _Layout | None:
     keys = []
     for m in _COL0.finditer(text):
         top = _TOP_KEY.fullmatch(m.group())
-        if top:
-            keys.append((top.group(1), m.start(), m.end(), top.group(2)))
-        elif not (keys and keys[-1][0] != chunk_key and re.match(r"-(?:[ \t]|$)", m.group())):
-            return None  # (a block list in column 1 is fine, except as the umkm list)
+        if not top:
+            return None
+        keys.append((top.group(1), m.start(), m.end(), top.group(2)))
     found = [k for k in keys if k[0] == chunk_key]
     if len(found) != 1:
         return None
@@ -705,7 +706,9 @@ def _layout(text: str, chunk_key: str) -> _Layout | None:
     if n:
         cut(piece_start, len(body), n)
     head = text[:start] + "\n" * body.count("\n") + text[end:]
-    return _Layout(head, chunks)
+    bounds = [k[1] for k in keys] + [len(text)]
+    sections = [(k[0], k[1], bounds[j + 1] - k[1]) for j, k in enumerate(keys)]
+    return _Layout(head, chunks, sections)
 
 
 # -- syntax errors, in the admin's words, at the line to fix -----------------------------------
@@ -1002,7 +1005,7 @@ def _read(text: str, name: str, root: Field, r: _Reader, chunked: bool) -> tuple
     layout = _layout(text, chunk_key) if chunked and chunk_key else None
     if layout is not None:
         if len(text) - sum(len(c.text) for c in layout.chunks) > MAX_HEAD_BYTES:
-            raise DataError(name, [_too_big(text, "bagian selain umkm", MAX_HEAD_BYTES)])
+            raise DataError(name, [_section_too_big(text, layout, root)])
         r.chunks, r.chunk_key, r.source = layout.chunks, chunk_key, layout.head
         try:
             node = r.compose(layout.head, 0)
@@ -1019,7 +1022,7 @@ def _read(text: str, name: str, root: Field, r: _Reader, chunked: bool) -> tuple
     if first:
         raise DataError(name, [first])
     if len(text) > MAX_WHOLE_BYTES:
-        raise DataError(name, [_too_big(text, "berkas ini", MAX_WHOLE_BYTES, whole=True)])
+        raise DataError(name, [_too_big(text, "berkas ini", MAX_WHOLE_BYTES)])
     try:
         node = r.compose(text, 0)
     except _Refused:
@@ -1031,15 +1034,32 @@ def _read(text: str, name: str, root: Field, r: _Reader, chunked: bool) -> tuple
     return _root(node, root, r), r
 
 
-def _too_big(text: str, what: str, limit: int, whole: bool = False) -> Problem:
-    size = len(text.encode("utf-8", "surrogatepass")) / 1e6
-    hint = (
-        ": tulis setiap bagian (registri:, sektor:, kecamatan:, lsp:, umkm:) di kolom pertama "
-        "dan setiap UMKM sebagai butir '- id: ...' di bawah umkm:, seperti contoh"
-        if whole
-        else ": mungkin ada teks atau daftar yang tertempel tanpa sengaja"
+def _section_too_big(text: str, layout: _Layout, root: Field) -> Problem:
+    """The largest section of a head over MAX_HEAD_BYTES, named at its line (not composed)."""
+    key, offset, size = max(
+        (s for s in layout.sections if s[0] != "umkm"), key=lambda s: s[2], default=("", 0, 0)
     )
-    return Problem(1, 1, f"{what} terlalu besar ({size:.1f} MB; batas {limit // 10**6} MB){hint}")
+    known = [f.key for f in root.fields]
+    unknown = "" if key in known else f"{_unknown_key(key, known)}; "
+    return Problem(
+        text.count("\n", 0, offset) + 1,
+        1,
+        f"{key}: {unknown}bagian ini terlalu besar untuk dibaca ({size / 1e6:.1f} MB; semua "
+        f"bagian selain umkm paling banyak {MAX_HEAD_BYTES // 10**6} MB): mungkin ada teks atau "
+        "daftar yang tertempel tanpa sengaja",
+    )
+
+
+def _too_big(text: str, what: str, limit: int) -> Problem:
+    size = len(text.encode("utf-8", "surrogatepass")) / 1e6
+    return Problem(
+        1,
+        1,
+        f"{what} terlalu besar untuk dibaca dalam susunan ini ({size:.1f} MB; batas "
+        f"{limit // 10**6} MB): tulis setiap bagian (registri:, sektor:, kecamatan:, lsp:, "
+        "umkm:) di kolom pertama dan setiap UMKM sebagai butir '- id: ...' di bawah umkm:, "
+        "seperti contoh",
+    )
 
 
 def _root(node: yaml.Node, root: Field, r: _Reader) -> _Rec:

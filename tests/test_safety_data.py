@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -389,25 +388,41 @@ def test_lines_printed_per_cause_are_capped(tmp_path):
     assert "Ditemukan 5.000 masalah" in err
 
 
-def _max_rss_mb(before: int) -> float:
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(after, before) / 1024
+_MEASURED = """\
+import resource, sys
+from generator.__main__ import main
+code = main(sys.argv[1:])
+print("peak-rss-kb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def check_measured(path: Path) -> tuple[int, str, float]:
+    """`check --data path` in a child that reports its own peak memory: (code, stdout, MB)."""
+    proc = subprocess.run([sys.executable, "-c", _MEASURED, "check", "--data", str(path)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    peak = int(re.search(r"peak-rss-kb ([0-9]+)", proc.stderr).group(1)) / 1024
+    return proc.returncode, proc.stdout, peak
 
 
 @pytest.mark.parametrize("where", ["top-level", "in-a-umkm", "known-section"])
 def test_huge_pasted_list_is_refused_without_reading_it(tmp_path, where):
-    pasted = "- x\n" * 2_000_000  # 8 MB; before: ~1 GB and 25 s of work for nothing
+    # 8-20 MB of "- x" lines: before, 0.6-1.6 GB and up to 2 minutes to say one line
+    pasted = "- x\n" * 2_000_000
     if where == "top-level":
         text = valid_text() + "tempelan:\n" + pasted
     elif where == "in-a-umkm":
         text = valid_text() + "    tempelan:\n" + pasted.replace("- x", "      - x")
     else:
         text = broken("kecamatan:\n", "kecamatan:\n" + pasted.replace("- x", "  - x"))
-    code, out, err, name = check(tmp_path, text)
+    path = tmp_path / "umkm.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, out, peak_mb = check_measured(path)
     assert code == 1
     lines = problem_lines(out)
-    assert 1 <= len(lines) <= 3, lines
-    assert "terlalu besar" in out or "kunci tidak dikenal" in out, lines
+    assert len(lines) == 1 and "terlalu besar" in lines[0], lines
+    assert peak_mb < 300, peak_mb  # the text itself is up to 20 MB
 
 
 # ---------------------------------------------------------------------------------------------
@@ -447,8 +462,10 @@ def test_problem_format_is_one_line_whatever_the_message():
 REFUSED = [
     ("key-trailing-newline", "  makanan: Makanan\n", '  makanan: Makanan\n  "jahit\\n": Jahit\n',
      11, 3, "tidak sah"),
-    ("email-bcc", "email: lapor@contoh.id", "email: lapor@contoh.id?bcc=semua@evil.example",
+    ("email-bcc", "email: lapor@contoh.id", "email: lapor@contoh.id?bcc=semua%40evil.example",
      6, 12, "alamat email"),
+    ("email-body", "email: lapor@contoh.id", "email: lapor@contoh.id?subject=x&body=y", 6, 12,
+     "alamat email"),
     ("email-two-at", "email: lapor@contoh.id", 'email: "a@b.id@evil.example"', 6, 12,
      "alamat email"),
     ("situs-userinfo", "    produk:", "    kontak: {situs: 'https://dinas.go.id@evil.example/'}\n"
