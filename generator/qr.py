@@ -218,7 +218,7 @@ def write_print_files(
             "pemegang": cert.pemegang,
             "usaha": umkm.nama,
             "url": url,
-            "url_parts": re.findall(r"[^/]*/+|[^/]+$", url),  # line breaks after a slash
+            "url_parts": re.findall(r"[^/.]*[/.]+|[^/.]+$", url),  # breaks after / or .
             "svg": f"{cert.id}.svg",
             "status": status,
             "status_label": model.STATUS_LABELS[status][0],

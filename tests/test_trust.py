@@ -314,7 +314,7 @@ def test_default_labels_are_the_valid_certificates_only(real_labels):
 def test_every_label_shows_the_official_host_under_its_qr(real_labels):
     _, out = real_labels
     for a in _sheet(out).select("article.label"):
-        host = a.select_one(".qr .resmi .host")
+        host = a.select_one(".resmi .host")
         assert host is not None and host.get_text() == REAL_HOST
         assert a.select_one(".url").get_text().startswith(REAL_URL)
 
@@ -327,6 +327,14 @@ def test_every_label_decodes_to_its_page_on_the_official_host(real_labels, brows
         page.wait_for_load_state("load")
         assert page.evaluate("[...document.images].filter(i => !i.naturalWidth).length") == 0
         page.emulate_media(media="print")
+        # the host line sits under the code, inside the label, on one line
+        layout = page.eval_on_selector_all("article.label", """els => els.map(a => {
+            const q = a.querySelector('.qr img').getBoundingClientRect();
+            const h = a.querySelector('.resmi').getBoundingClientRect();
+            const l = a.getBoundingClientRect();
+            return [h.top >= q.bottom - 1, h.bottom <= l.bottom, h.height < 20];
+        })""")
+        assert layout and all(all(x) for x in layout), layout
         shot = page.screenshot(full_page=True)
     finally:
         page.close()
