@@ -542,10 +542,11 @@ def _doc_html(doc: str) -> str:
     return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
 
 
-def _breakable(name: str) -> str:
-    """A file or key name as escaped text that a narrow screen may break only after a `/` or
-    a `.` (<wbr>), never inside a word."""
-    return "<wbr>".join(_esc(part) for part in re.split(r"(?<=[/.])", name) if part)
+def _breakable(name: str, after: str = "/.") -> str:
+    """A file or key name as escaped text that a narrow screen may break only after one of
+    the characters `after` (<wbr>), never inside a word."""
+    split = re.split(f"(?<=[{re.escape(after)}])", name)
+    return "<wbr>".join(_esc(part) for part in split if part)
 
 
 def _field_table(api_file: ApiFile) -> str:
@@ -606,10 +607,10 @@ def index_page(registry: model.Registry, built: datetime, site_url: str | None) 
     )
     listed = [(f.path, f.doc) for f in API_FILES] + [(FEED_ATOM_PATH, FEED_ATOM_DOC)]
     file_rows = "\n".join(
-        f'<tr><td><a href="{_esc(_relative(path))}"><code>{_breakable(path)}</code></a></td>'
+        f'<tr><td><a href="{_esc(_relative(path))}"><code>{_breakable(path, "/")}</code></a></td>'
         f"<td>{_doc_html(doc)}</td></tr>"
         if "<" not in path
-        else f"<tr><td><code>{_breakable(path)}</code></td><td>{_doc_html(doc)}</td></tr>"
+        else f"<tr><td><code>{_breakable(path, '/')}</code></td><td>{_doc_html(doc)}</td></tr>"
         for path, doc in listed
     )
     contents = "\n".join(f'<li><a href="#{anchor}">{text}</a></li>' for anchor, text in _CONTENTS)
@@ -639,7 +640,7 @@ def index_page(registry: model.Registry, built: datetime, site_url: str | None) 
         ),
         "## Berkas",
         _block(
-            "<table>",
+            '<table class="ru-api-ref">',
             "<thead><tr><th>berkas</th><th>isi</th></tr></thead>",
             "<tbody>",
             file_rows,
