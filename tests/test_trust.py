@@ -149,14 +149,20 @@ def test_mkdocs_build_refuses_too(placeholder_project):
     assert not (placeholder_project / "site" / "verifikasi").exists()
 
 
-def test_qr_with_the_samples_site_url_refuses_to_make_a_single_label(placeholder_project):
-    out = placeholder_project / "label"
-    r = run_generator(placeholder_project, "qr", "--semua", "--out", str(out))
+def test_qr_with_the_samples_site_url_refuses_to_make_a_single_label(tmp_path):
+    # a real contact, contoh: false, and mkdocs.yml's site_url as shipped with the sample
+    project = make_project(tmp_path, real_sample())
+    out = project / "label"
+    r = run_generator(project, "qr", "--semua", "--out", str(out))
     assert r.returncode == 1
-    assert "site_url" in r.stdout + r.stderr and "Traceback" not in r.stdout + r.stderr
+    (m,) = _problem_lines(r.stdout)
+    assert m["file"] == "mkdocs.yml" and int(m["line"]) == _line_of(
+        project / "mkdocs.yml", "site_url:")
+    assert "example.github.io" in m["msg"] and "Traceback" not in r.stdout + r.stderr
     assert not out.exists()
-    assert not list(placeholder_project.glob(".label*"))
-    assert not list(placeholder_project.rglob("*.png"))
+    assert not list(project.glob(".label*"))
+    assert not list(project.rglob("*.png")) and not list(project.rglob("*.svg"))
+    assert "Tidak ada kode QR yang dibuat" in r.stderr
 
 
 def test_qr_refuses_a_placeholder_contact_alone(tmp_path):
