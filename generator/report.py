@@ -11,6 +11,7 @@ masks NIK-like numbers), so no data value can start a line of a CI log or inject
 
 from __future__ import annotations
 
+import re
 import sys
 
 from . import load
@@ -46,11 +47,36 @@ def github_command(filename: str, p: load.Problem, level: str = "error") -> str:
     return f"::{level} {props}::{escape_data(message)}"
 
 
+_POSITION = re.compile(r"(?P<file>.+?):(?P<line>[0-9]+):(?P<col>[0-9]+): (?P<message>.*)")
+
+
+def _problems(e: load.DataError) -> list[tuple[str, load.Problem]]:
+    """(file, problem) to print. An error class that writes its own lines (trust.TrustError:
+    problems in two files) is read back from them."""
+    if type(e).lines is load.DataError.lines:
+        return [(e.filename, p) for p in e.entries()]
+    out = []
+    for line in e.lines():
+        m = _POSITION.fullmatch(line)
+        if m:
+            out.append((m["file"], load.Problem(int(m["line"]), int(m["col"]), m["message"])))
+        else:
+            name, sep, message = line.partition(": ")
+            if not sep:
+                name, message = e.filename, line
+            out.append((name, load.Problem(0, 0, message)))
+    return out
+
+
 def data_errors(errors: list[load.DataError], tail: str, fmt: str = "teks") -> int:
     """Print every problem of `errors` (files in order), then a count on stderr; returns 1."""
     for e in errors:
-        for p in e.entries():
-            print(github_command(e.filename, p) if fmt == "github" else p.format(e.filename))
+        if fmt == "github":
+            for name, p in _problems(e):
+                print(github_command(name, p))
+        else:
+            for line in e.lines():
+                print(load.one_line(load.mask_numbers(line)))
     counts = " dan ".join(
         f"{load.number_id(e.total)} masalah di {load.one_line(e.filename)}" for e in errors
     )

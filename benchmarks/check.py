@@ -1,0 +1,82 @@
+"""Check benchmark: time and peak memory of `python -m generator check`.
+
+    python benchmarks/check.py [--sizes 10000,51000] [--repeat 3] [--compare REV] [--hostile]
+
+For each size a synthetic registry (synth.py) is checked in a subprocess of its own (os.wait4
+gives that one child's CPU time and peak RSS), `--repeat` times, alternating with the code of
+git revision REV when `--compare` is given, so both see the same machine load; the table keeps
+the lowest CPU time and the highest peak memory of each. 51,000 UMKM make a 50 MB file.
+`--hostile` adds files that are not registries: a 50 MB list pasted under an unknown key, and
+an alias bomb of ~1 KB. Nothing is asserted; the table is printed (Markdown).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+import project
+import synth
+
+
+def hostile_files(tmp: Path) -> dict[str, Path]:
+    sample = (project.ROOT / "data" / "umkm.yaml").read_text(encoding="utf-8")
+    pasted = tmp / "pasted.yaml"
+    pasted.write_text(sample + "tempelan:\n" + "- x\n" * 12_500_000, encoding="utf-8")
+    bomb = ['a0: &a0 ["x","x","x","x","x","x","x","x","x"]']
+    bomb += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    aliases = tmp / "aliases.yaml"
+    aliases.write_text(sample + "\n".join(bomb) + "\n", encoding="utf-8")
+    return {"50 MB list under an unknown key": pasted, "alias bomb (1 KB, 9^10 nodes)": aliases}
+
+
+def measure(data: Path, src: Path, timeout: float) -> project.Run:
+    cmd = [project.PYTHON, "-m", "generator", "check", "--data", str(data)]
+    return project.run(cmd, data.parent, project.env(data.parent, src), timeout=timeout)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--sizes", default="10000,51000")
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--compare", metavar="REV", help="also measure this git revision")
+    p.add_argument("--hostile", action="store_true")
+    p.add_argument("--timeout", type=float, default=900)
+    args = p.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="check-bench-") as t:
+        tmp = Path(t)
+        sources = {"this tree": project.snapshot(tmp / "src-new")}
+        if args.compare:
+            sources[args.compare] = project.snapshot(tmp / "src-old", args.compare)
+        files = {}
+        for n in (int(s) for s in args.sizes.split(",") if s):
+            path = tmp / f"umkm-{n}.yaml"
+            path.write_text(synth.render(n), encoding="utf-8")
+            files[f"{n:,} UMKM"] = path
+        if args.hostile:
+            files.update(hostile_files(tmp))
+        rows = ["| file | MB | code | exit | CPU s (min) | wall s | peak RSS MB (max) |",
+                "|---|---|---|---|---|---|---|"]
+        for label, path in files.items():
+            best: dict[str, list] = {}
+            for _ in range(args.repeat):
+                for name, src in sources.items():
+                    r = measure(path, src, args.timeout)
+                    b = best.setdefault(name, [r.returncode, r.cpu_seconds, r.seconds, 0])
+                    b[1], b[2] = min(b[1], r.cpu_seconds), min(b[2], r.seconds)
+                    b[3] = max(b[3], r.max_rss_bytes)
+                    print(f"  {label} / {name}: exit {r.returncode}, {r.cpu_seconds:.1f} s CPU, "
+                          f"{r.max_rss_bytes / 2**20:.0f} MB", file=sys.stderr)
+            size = path.stat().st_size / 1e6
+            for name, (code, cpu, wall, rss) in best.items():
+                rev = project.revision(None) if name == "this tree" else f"commit {name}"
+                rows.append(f"| {label} | {size:.1f} | {rev} | {code} | {cpu:.1f} | {wall:.1f} "
+                            f"| {rss / 2**20:,.0f} |")
+        print("\n".join(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
