@@ -25,7 +25,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     except load.DataError as e:
         errors.append(e)
     except config.ConfigError as e:
-        print(load.one_line(str(e)))
+        report.say(e)
         return 1
     try:  # data/rahasia.yaml beside the data, when present: validated, never printed
         secrets = rahasia.read(rahasia.path_for(args.data), registry)
@@ -40,11 +40,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         try:
             missing = manifest.missing_ids(registry, args.previous)
         except manifest.ManifestError as e:
-            print(f"{args.previous}: {e}")
+            report.say(f"{args.previous}: {e}")
             return 1
         if missing:
             for line in manifest.describe_missing(args.data, missing):
-                print(line)
+                report.say(line)
             return 1
     n_cert = sum(1 for _ in registry.certificates())
     print(f"{args.data}: data sah: {len(registry.umkm)} UMKM, {n_cert} sertifikat.")
@@ -81,7 +81,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     except load.DataError as e:
         return _report_data_error(e, "Situs tidak diubah.")
     except (config.ConfigError, site.BuildError) as e:
-        print(e)
+        report.say(e)
         print("Situs tidak diubah.", file=sys.stderr)
         return 1
     site_url = config.read_mkdocs_yml(config_file).get("site_url")
@@ -115,11 +115,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
         # A preview is neither published nor printed: placeholders are said, not refused.
         for finding in trust.problems(registry, site_url, data, config_file):
-            print(f"{finding} (peringatan: situs ini belum boleh diterbitkan)", file=sys.stderr)
+            report.say(f"{finding} (peringatan: situs ini belum boleh diterbitkan)", sys.stderr)
     except load.DataError as e:
         return _report_data_error(e)
     except config.ConfigError as e:
-        print(e)
+        report.say(e)
         return 1
     site.quiet_mkdocs_logging(20)
     path = urlsplit(config.normalise_site_url(site_url) or "/").path
@@ -170,7 +170,7 @@ def cmd_qr(args: argparse.Namespace) -> int:
     except load.DataError as e:
         return _report_data_error(e, "Tidak ada kode QR yang dibuat.")
     except (config.ConfigError, qr.SelectionError) as e:
-        print(e, file=sys.stderr)
+        report.say(e, sys.stderr)
         print("Tidak ada kode QR yang dibuat; folder hasil tidak diubah.", file=sys.stderr)
         return 1
     trust.print_warnings(registry, site_url, config_file)
@@ -179,7 +179,7 @@ def cmd_qr(args: argparse.Namespace) -> int:
             registry, site_url, Path(args.out), today=today, certificates=chosen
         )
     except qr.OutDirError as e:
-        print(e, file=sys.stderr)
+        report.say(e, sys.stderr)
         return 1
     except OSError as e:
         print(

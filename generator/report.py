@@ -29,6 +29,12 @@ def configure_output() -> None:
             pass
 
 
+def say(message: object, file=None) -> None:
+    """Print an error message that may quote data (a config value, an id, an engine's error)
+    as one line: escaped like the problems, NIK-like numbers masked."""
+    print(load.one_line(load.mask_numbers(str(message))), file=file or sys.stdout)
+
+
 def escape_data(text: str) -> str:
     """GitHub's escaping of a workflow command's message (actions/toolkit escapeData)."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")

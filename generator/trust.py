@@ -261,7 +261,7 @@ def require_publishable(
 
 def print_warnings(registry: model.Registry, site_url: str | None, config_file: Path | None):
     for w in warnings(registry, site_url, config_file):
-        print(w, file=sys.stderr)
+        print(load.one_line(str(w)), file=sys.stderr)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ and YAML syntax errors told in Indonesian at the line to fix.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -15,7 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SAMPLE, make_project, run_generator
+from conftest import ROOT, SAMPLE, as_real_registry, make_project, run_generator
 from mkdocs.utils.meta import get_data
 from test_load import SECRET_NIK, SECRET_NOTE, broken, problems, valid_text
 
@@ -606,3 +607,57 @@ def test_yaml_syntax_errors_in_indonesian_at_the_line_to_fix(tmp_path, old, new,
     got = one_problem(out, name)
     assert got[:2] == (line, col), out
     assert got[2].startswith("kesalahan susunan YAML: ") and words in got[2], out
+
+
+# ---------------------------------------------------------------------------------------------
+# The next class of the same faults: other outputs that quote data.
+# ---------------------------------------------------------------------------------------------
+
+
+def test_previous_manifest_ids_never_start_a_line(tmp_path):
+    """A manifest (read from the live site: not ours to trust) with ids that hold line breaks
+    and a workflow command: every printed line stays one of ours."""
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({
+        "sertifikat": ["uji-2020-0001", "uji-2020-0002", "x\n::error::pwned\r\n::warning::y"],
+        "umkm": ["batik-satu", "kopi-dua", "z\u202e\u2028::error::q"],
+    }), encoding="utf-8")
+    code, out, err, name = check(tmp_path, valid_text(), "--previous", str(manifest))
+    assert code == 1
+    lines = [ln for ln in (out + err).splitlines() if ln.strip()]
+    assert not any(ln.startswith(("::", "\u202e")) or "\u2028" in ln for ln in lines), lines
+    assert any("'x\\n::error::pwned\\r\\n::warning::y'" in ln for ln in lines), lines
+
+
+def test_github_format_for_placeholders_in_two_files(tmp_path):
+    # contoh: false with the sample's placeholder contact and site_url: trust's refusals name
+    # mkdocs.yml and the data file; as annotations they keep their file, line and column
+    text = as_real_registry(valid_text())
+    text = text.replace("lapor@contoh.id", "registri-umkm@example.org")
+    project = make_project(tmp_path / "p", text)
+    plain = run_generator(project, "check")
+    gh = run_generator(project, "check", "--format", "github")
+    assert plain.returncode == gh.returncode == 1, plain.stdout + plain.stderr
+    expected = [LINE.match(ln).groupdict() for ln in problem_lines(plain.stdout)]
+    got = [parse_github(ln) for ln in problem_lines(gh.stdout)]
+    assert len(expected) == len(got) >= 2, (plain.stdout, gh.stdout)
+    assert {Path(g["file"]).name for g in got} == {"mkdocs.yml", "umkm.yaml"}
+    for e, g in zip(expected, got, strict=True):
+        assert (g["file"], g["line"], g["col"], g["message"]) == (
+            e["file"], e["line"], e["col"], e["message"])
+
+
+def test_engine_and_config_errors_are_one_line(tmp_path):
+    project = make_project(tmp_path / "p", valid_text())
+    cfg = project / "mkdocs.yml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "\nsite_name: [tak\n  tertutup\n",
+                   encoding="utf-8")
+    for args in (["build"], ["qr"], ["check"]):
+        proc = run_generator(project, *args)
+        assert proc.returncode == 1, (args, proc.stdout, proc.stderr)
+        assert "Traceback" not in proc.stdout + proc.stderr
+        lines = [ln for ln in (proc.stdout + proc.stderr).splitlines() if ln.strip()]
+        tails = ("Situs tidak diubah.", "Tidak ada kode QR yang dibuat")
+        said = [ln for ln in lines if not ln.startswith(tails)]
+        assert len(said) == 1 and said[0].startswith("mkdocs.yml: kesalahan susunan YAML"), (
+            args, lines)
