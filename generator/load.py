@@ -171,25 +171,26 @@ class _Problems:
     def __bool__(self) -> bool:
         return bool(self.counts)
 
-    def total(self) -> int:
-        return sum(self.counts.values())
+    def error(self, filename: str) -> DataError:
+        return DataError(filename, self.kept, self.counts)
 
 
 class DataError(Exception):
     """The data file has problems; `problems` holds them (a few of each cause), sorted by line,
     and `total` how many there were."""
 
-    def __init__(self, filename: str, problems: list[Problem], total: int | None = None):
+    def __init__(self, filename: str, problems: list[Problem], counts: Counter[str] | None = None):
         self.filename = filename
         self.problems = sorted(problems)
-        self.total = max(total or 0, len(self.problems))
+        # how many problems of each cause there were (the collector keeps only a few of each)
+        self.counts = Counter(_cause(p.message) for p in self.problems)
+        self.counts.update((counts or Counter()) - self.counts)
+        self.total = sum(self.counts.values())
         super().__init__("\n".join(self.lines()))
 
     def entries(self) -> list[Problem]:
         """The problems to print: the first SHOWN_PER_CAUSE of each cause, then one line that
         counts the rest, at the place of the next one."""
-        causes = Counter(_cause(p.message) for p in self.problems)
-        missing = self.total - len(self.problems)  # beyond the cap: spread over capped causes
         shown: Counter[str] = Counter()
         out = []
         for p in self.problems:
@@ -198,10 +199,7 @@ class DataError(Exception):
             if shown[cause] <= SHOWN_PER_CAUSE:
                 out.append(p)
             elif shown[cause] == SHOWN_PER_CAUSE + 1:
-                rest = causes[cause] - SHOWN_PER_CAUSE
-                if causes[cause] == _KEPT_PER_CAUSE:
-                    rest += missing  # the collector stopped keeping this cause
-                    missing = 0
+                rest = self.counts[cause] - SHOWN_PER_CAUSE
                 out.append(
                     Problem(
                         p.line,
@@ -990,7 +988,7 @@ def read_tree(
     r = _Reader(text, secret)
     _scan_characters(text, r)
     if r.problems:
-        raise DataError(name, r.problems.kept, r.problems.total())
+        raise r.problems.error(name)
     gc_was_enabled = gc.isenabled()
     gc.disable()  # the tree holds no cycles; the collector's passes cost more than the reading
     try:
@@ -1014,7 +1012,7 @@ def _read(text: str, name: str, root: Field, r: _Reader, chunked: bool) -> tuple
                 if r.consumed:
                     return data, r
         except _Refused:
-            raise DataError(name, r.problems.kept, r.problems.total()) from None
+            raise r.problems.error(name) from None
         except _Syntax:
             pass
         r = _Reader(text, r.secret > 0)  # the slices did not fit: start again, whole
@@ -1026,7 +1024,7 @@ def _read(text: str, name: str, root: Field, r: _Reader, chunked: bool) -> tuple
     try:
         node = r.compose(text, 0)
     except _Refused:
-        raise DataError(name, r.problems.kept, r.problems.total()) from None
+        raise r.problems.error(name) from None
     except _Syntax:  # pragma: no cover - the event walk above found no error
         raise DataError(name, [Problem(1, 1, "kesalahan susunan YAML")]) from None
     if node is None:
@@ -1081,7 +1079,7 @@ def parse(text: str, name: str = "data/umkm.yaml", *, chunked: bool = True) -> m
     data, r = read_tree(text, name, chunked=chunked)
     _check_references(data, r, name)
     if r.problems:
-        raise DataError(name, r.problems.kept, r.problems.total())
+        raise r.problems.error(name)
     return _build(data)
 
 

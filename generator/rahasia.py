@@ -58,7 +58,7 @@ def read(path: str | Path, registry: model.Registry | None) -> dict[str, model.S
                     records.offset,
                 )
     if r.problems:
-        raise load.DataError(name, r.problems.kept, r.problems.total())
+        raise r.problems.error(name)
     return {key: model.Secret(**fields) for key, fields in records.items()}
 
 
