@@ -40,11 +40,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         try:
             missing = manifest.missing_ids(registry, args.previous)
         except manifest.ManifestError as e:
-            report.say(f"{args.previous}: {e}")
+            report.problem_line(f"{args.previous}: {e}", args.format, args.previous)
             return 1
         if missing:
             for line in manifest.describe_missing(args.data, missing):
-                report.say(line)
+                report.problem_line(line, args.format, args.data)
             return 1
     n_cert = sum(1 for _ in registry.certificates())
     print(f"{args.data}: data sah: {len(registry.umkm)} UMKM, {n_cert} sertifikat.")

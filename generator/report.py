@@ -56,22 +56,29 @@ def github_command(filename: str, p: load.Problem, level: str = "error") -> str:
 _POSITION = re.compile(r"(?P<file>.+?):(?P<line>[0-9]+):(?P<col>[0-9]+): (?P<message>.*)")
 
 
+def _read_back(line: str, filename: str) -> tuple[str, load.Problem]:
+    """A line written as `FILE:LINE:COL: message` or `FILE: message`, as (file, problem)."""
+    m = _POSITION.fullmatch(line)
+    if m:
+        return m["file"], load.Problem(int(m["line"]), int(m["col"]), m["message"])
+    name, sep, message = line.partition(": ")
+    return (name, load.Problem(0, 0, message)) if sep else (filename, load.Problem(0, 0, line))
+
+
 def _problems(e: load.DataError) -> list[tuple[str, load.Problem]]:
     """(file, problem) to print. An error class that writes its own lines (trust.TrustError:
     problems in two files) is read back from them."""
     if type(e).lines is load.DataError.lines:
         return [(e.filename, p) for p in e.entries()]
-    out = []
-    for line in e.lines():
-        m = _POSITION.fullmatch(line)
-        if m:
-            out.append((m["file"], load.Problem(int(m["line"]), int(m["col"]), m["message"])))
-        else:
-            name, sep, message = line.partition(": ")
-            if not sep:
-                name, message = e.filename, line
-            out.append((name, load.Problem(0, 0, message)))
-    return out
+    return [_read_back(line, e.filename) for line in e.lines()]
+
+
+def problem_line(line: str, fmt: str, filename: str) -> None:
+    """Print one line already written as `FILE[:LINE:COL]: message` in format `fmt`."""
+    if fmt == "github":
+        print(github_command(*_read_back(line, filename)))
+    else:
+        say(line)
 
 
 def data_errors(errors: list[load.DataError], tail: str, fmt: str = "teks") -> int:

@@ -495,11 +495,17 @@ REFUSED = [
 @pytest.mark.parametrize("old, new, line, col, words", [pytest.param(*c[1:], id=c[0])
                                                           for c in REFUSED])
 def test_smaller_faults_refused(tmp_path, old, new, line, col, words):
-    code, out, err, name = check(tmp_path, broken(old, new))
+    assert_one_problem(tmp_path, broken(old, new), line, col, words)
+
+
+def assert_one_problem(tmp_path: Path, text: str, line: int, col: int, words: str,
+                       start: str = "") -> None:
+    """`check` of `text` reports exactly one problem, at line:col, holding `words`."""
+    code, out, err, name = check(tmp_path, text)
     assert code == 1, out
     got = one_problem(out, name)
     assert got[:2] == (line, col), out
-    assert words in got[2], out
+    assert got[2].startswith(start) and words in got[2], out
 
 
 def test_situs_and_email_still_accept_real_addresses():
@@ -608,11 +614,7 @@ SYNTAX = [
 @pytest.mark.parametrize("old, new, line, col, words", [pytest.param(*c[1:], id=c[0])
                                                           for c in SYNTAX])
 def test_yaml_syntax_errors_in_indonesian_at_the_line_to_fix(tmp_path, old, new, line, col, words):
-    code, out, err, name = check(tmp_path, broken(old, new))
-    assert code == 1
-    got = one_problem(out, name)
-    assert got[:2] == (line, col), out
-    assert got[2].startswith("kesalahan susunan YAML: ") and words in got[2], out
+    assert_one_problem(tmp_path, broken(old, new), line, col, words, "kesalahan susunan YAML: ")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -633,6 +635,12 @@ def test_previous_manifest_ids_never_start_a_line(tmp_path):
     lines = [ln for ln in (out + err).splitlines() if ln.strip()]
     assert not any(ln.startswith(("::", "\u202e")) or "\u2028" in ln for ln in lines), lines
     assert any("'x\\n::error::pwned\\r\\n::warning::y'" in ln for ln in lines), lines
+    code, out, err, name = check(tmp_path, valid_text(), "--previous", str(manifest),
+                                 "--format", "github")
+    assert code == 1
+    got = [parse_github(ln) for ln in problem_lines(out)]
+    assert len(got) == 3 and {g["file"] for g in got} == {name}, got
+    assert "x\\n::error::pwned" in got[0]["message"], got
 
 
 def test_github_format_for_placeholders_in_two_files(tmp_path):
