@@ -30,11 +30,15 @@ def hostile_files(tmp: Path) -> dict[str, Path]:
         f.write(sample + "tempelan:\n")
         for _ in range(125):
             f.write("- x\n" * 100_000)
-    bomb = ['a0: &a0 ["x","x","x","x","x","x","x","x","x"]']
-    bomb += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    # the umkm list holds 1,000 aliases of one UMKM holding 1,000 aliases of one certificate
+    head = sample.split("\numkm:\n")[0]
+    cert = "&c {id: uji-x, nomor: X, pemegang: P, skema: S, lsp: mwpm, zzz: 1}"
+    umkm = ("&u {id: u-x, nama: N, pemilik: P, sektor: batik, kecamatan: Kraksaan, "
+            "sertifikat: [" + cert + ", " + ", ".join(["*c"] * 999) + "]}")
     aliases = tmp / "aliases.yaml"
-    aliases.write_text(sample + "\n".join(bomb) + "\n", encoding="utf-8")
-    return {"50 MB list under an unknown key": pasted, "alias bomb (1 KB, 9^10 nodes)": aliases}
+    aliases.write_text(head + "\numkm: [" + umkm + ", " + ", ".join(["*u"] * 999) + "]\n",
+                       encoding="utf-8")
+    return {"50 MB list under an unknown key": pasted, "alias bomb (8 KB: 1,000 x 1,000 certificates)": aliases}
 
 
 # runs `python -m generator ARGS` and prints its own peak memory (Linux: VmHWM) on stderr
@@ -67,8 +71,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="check-bench-") as t:
         tmp = Path(t)
         sources = {"this tree": project.snapshot(tmp / "src-new")}
+        labels = {"this tree": project.revision(None)}  # what the snapshot holds, now
         if args.compare:
             sources[args.compare] = project.snapshot(tmp / "src-old", args.compare)
+            labels[args.compare] = project.revision(args.compare)
         files = {}
         for n in (int(s) for s in args.sizes.split(",") if s):
             path = tmp / f"umkm-{n}.yaml"  # written by a child: this process stays small
@@ -90,8 +96,8 @@ def main(argv: list[str] | None = None) -> int:
                           f"{peak / 2**20:.0f} MB", file=sys.stderr)
             size = path.stat().st_size / 1e6
             for name, (code, cpu, wall, rss) in best.items():
-                rev = project.revision(None) if name == "this tree" else f"commit {name}"
-                rows.append(f"| {label} | {size:.1f} | {rev} | {code} | {cpu:.1f} | {wall:.1f} "
+                rows.append(f"| {label} | {size:.1f} | {labels[name]} | {code} | {cpu:.1f} "
+                            f"| {wall:.1f} "
                             f"| {rss / 2**20:,.0f} |")
         print("\n".join(rows))
     return 0
