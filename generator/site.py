@@ -143,6 +143,16 @@ def build(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     TIMINGS.add("engine", time.perf_counter() - t0)
+    # -- post-build (generator/postbuild.py): the hook ran it; an engine without hooks did not
+    from . import pencarian, postbuild
+
+    if not postbuild.done(tmp):
+        try:
+            postbuild.finish(tmp, registry, config.build_datetime(), cfg_raw.get("site_url"))
+        except pencarian.SearchIndexError as e:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise BuildError(str(e)) from None
+    # -- end of post-build
     if target.exists():
         target.rename(old)
     tmp.rename(target)

@@ -10,10 +10,12 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from generator import load, site
+from generator import config as registri_config
+from generator import load, pencarian, postbuild, site
 
 log = logging.getLogger("mkdocs.registri")
 _command = "build"
+_registry = None  # the last registry generated without error (serve keeps showing it)
 
 
 def on_startup(command: str, **kwargs) -> None:
@@ -25,8 +27,9 @@ def on_startup(command: str, **kwargs) -> None:
 
 def on_pre_build(config, **kwargs) -> None:
     project = Path(config.config_file_path).parent
+    global _registry
     try:
-        site.generate(
+        _registry = site.generate(
             project, site.data_path(project), config.site_url, docs_dir=Path(config.docs_dir)
         )
     except load.DataError as e:
@@ -39,3 +42,17 @@ def on_pre_build(config, **kwargs) -> None:
 
 def on_post_page(output: str, page, config) -> str:
     return site.compact_html(output)
+
+
+def on_post_build(config, **kwargs) -> None:
+    # The search index and the sitemaps are made from the finished site (generator/postbuild.py).
+    if _registry is None:
+        return
+    try:
+        postbuild.finish(
+            Path(config.site_dir), _registry, registri_config.build_datetime(), config.site_url
+        )
+    except pencarian.SearchIndexError as e:
+        if _command != "serve":
+            raise PluginError(str(e)) from None
+        log.error(str(e))
