@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -95,18 +96,38 @@ def test_directory_filter_url_is_shareable(page, site):
     assert page.input_value("#ru-status") == "dicabut"
 
 
+def indexed_words(u):
+    """The words Pagefind indexes for a UMKM (generator/pencarian.py), lower case."""
+    text = " ".join([u.nama, u.pemilik, *u.produk, REGISTRY.sektor[u.sektor], u.kecamatan])
+    return re.findall(r"\w+", text.lower())
+
+
+def prefix_matches(prefix):
+    return {u.id for u in REGISTRY.umkm if any(w.startswith(prefix) for w in indexed_words(u))}
+
+
 def test_directory_text_filter_finds_a_product_by_part_of_its_name(page, site):
     page.goto(site + "umkm/")
     page.wait_for_selector(".ru-filter:not([hidden])")
     product = next(p for u in REGISTRY.umkm for p in u.produk if "Keripik" in p)
     part = product.split()[-1][:5].lower()
     page.fill("#ru-q", part)
-    want = {u.id for u in REGISTRY.umkm
-            if part in " ".join([u.nama, u.pemilik, *u.produk, u.desa or "",
-                                 REGISTRY.sektor[u.sektor], u.kecamatan]).lower()}
+    want = prefix_matches(part)
     page.wait_for_function(f"document.querySelectorAll('.ru-list .ru-item').length == {len(want)}")
     assert shown_ids(page) == want
     assert parse_qs(urlparse(page.url).query)["q"] == [part]
+    assert page.text_content(".ru-jumlah") == f"{len(want)} UMKM cocok"
+
+
+def test_directory_text_search_and_filters_combine(page, site):
+    page.goto(site + "umkm/?q=batik&kecamatan=kraksaan")
+    page.wait_for_selector(".ru-filter:not([hidden])")
+    want = prefix_matches("batik") & expected(kecamatan="Kraksaan")
+    assert want
+    page.wait_for_function(f"document.querySelectorAll('.ru-list .ru-item').length == {len(want)}")
+    assert shown_ids(page) == want
+    assert page.input_value("#ru-q") == "batik"
+    assert page.input_value("#ru-kecamatan") == "kraksaan"
 
 
 def test_directory_without_javascript_is_a_complete_list(browser, site):
@@ -130,31 +151,86 @@ def test_directory_is_keyboard_usable(page, site):
         assert label
 
 
-def test_material_search_finds_umkm_by_product(page, site):
-    page.set_viewport_size({"width": 1280, "height": 800})
+def header_results(page, words):
+    """Type `words` into the header's search box; the ids of the UMKM it lists."""
+    page.click("#k-cari-q")
+    page.keyboard.type(words, delay=30)
+    # the answer to these words, not to a part typed before (a slow machine searches mid-word)
+    page.wait_for_function(
+        "w => { const p = document.querySelector('.k-cari__hasil:not([hidden]) .k-cari__jumlah');"
+        " return p && p.textContent.includes('\u201c' + w + '\u201d'); }", arg=words, timeout=15000)
+    return [li.get_attribute("data-id") for li in page.query_selector_all(".k-cari__hasil li")]
+
+
+def directory_results(page, site, words):
+    """Every UMKM the directory lists for `words` (all pages of results)."""
+    page.goto(site + "umkm/?q=" + words)
+    page.wait_for_function("document.querySelector('.ru-jumlah').textContent.includes('cocok')")
+    while page.is_visible(".ru-lagi"):
+        n = len(shown_ids(page))
+        page.click(".ru-lagi")
+        page.wait_for_function(f"document.querySelectorAll('.ru-list .ru-item').length > {n}")
+    return shown_ids(page)
+
+
+@pytest.mark.parametrize("word,stem", [
+    ("batiknya", "batik"), ("pembatik", "batik"), ("membatik", "batik"), ("perbatikan", "batik"),
+    ("kopinya", "kopi"), ("menganyam", "anyam"), ("rajin", "kerajinan"),
+])
+def test_search_finds_umkm_by_a_stemmed_indonesian_word(page, site, word, stem):
+    """Pagefind's Indonesian stemmer (Snowball) takes -nya, pem-/mem-/meng-, per-...-an, ke-...-an
+    off, on the page's words and on the typed ones: "pembatik" finds exactly the UMKM with a
+    word beginning with "batik", "rajin" those with "Kerajinan"."""
+    want = prefix_matches(stem)
+    assert len(want) >= 3
     page.goto(site)
-    u = next(u for u in REGISTRY.umkm if u.produk)
-    word = u.nama.split()[-1]
-    page.click("input.md-search__input")
-    page.keyboard.type(word, delay=30)
-    page.wait_for_selector(".md-search-result__item", timeout=15000)
-    hrefs = page.eval_on_selector_all(".md-search-result__link", "els => els.map(e => e.href)")
-    assert any(f"/umkm/{u.id}/" in h for h in hrefs), hrefs
+    shown = header_results(page, word)
+    assert shown and set(shown) <= want, shown
+    assert directory_results(page, site, word) == want
     ok, hosts = only_localhost(page.requests)
     assert ok, hosts
+    assert not page.errors
+
+
+def test_search_what_the_stemmer_does_not_do(page, site):
+    """No fuzzy matching: 'kripik' (for 'keripik') finds nothing. And a part of a word can be
+    stemmed too: 'kerip' reads as ke- + 'rip' and finds nothing, while 'keripik' and the
+    prefix 'keri' do."""
+    assert prefix_matches("keripik") and not prefix_matches("kripik")
+    page.goto(site + "tentang/")  # a Material page has the same box
+    assert header_results(page, "kripik") == []
+    assert "Tidak ada UMKM" in page.text_content(".k-cari__hasil")
+    assert directory_results(page, site, "kerip") == set()
+    assert directory_results(page, site, "keripik") == prefix_matches("keripik")
+
+
+def test_search_needs_every_word_in_one_umkm(page, site):
+    """Records hold up to 16 UMKM: two words must both be in the same UMKM, not spread over
+    two UMKM of one record."""
+    u = next(u for u in REGISTRY.umkm if len(u.nama.split()) >= 3)
+    a, b = u.nama.lower().split()[:2]
+    want = prefix_matches(a) & prefix_matches(b)
+    assert u.id in want
+    assert directory_results(page, site, f"{a} {b}") == want
+
+
+def test_header_search_enter_opens_the_directory(page, site):
+    page.goto(site + "umkm/batik-sekar-jagad/")
+    page.fill("#k-cari-q", "kopi")
+    page.press("#k-cari-q", "Enter")
+    page.wait_for_url("**/umkm/?q=kopi")
+    page.wait_for_function("document.querySelector('.ru-jumlah').textContent.includes('cocok')")
+    assert shown_ids(page) == prefix_matches("kopi")
+    assert "kopi" in page.text_content("h1")
 
 
 def test_search_shows_hostile_names_as_text(page, hostile):
-    page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(hostile)
-    page.click("input.md-search__input")
-    page.keyboard.type("Kopi", delay=30)
-    page.wait_for_selector(".md-search-result__item", timeout=15000)
-    page.wait_for_timeout(300)
-    titles = page.eval_on_selector_all(".md-search-result__article h1",
-                                       "els => els.map(e => e.textContent)")
-    assert any(HOSTILE["nama"].split(" Kopi")[0] in t for t in titles), titles
-    assert page.query_selector(".md-search-result script") is None
+    shown = header_results(page, "Kopi")
+    assert "jahat" in shown
+    names = page.eval_on_selector_all(".k-cari__hasil li a", "els => els.map(e => e.textContent)")
+    assert HOSTILE["nama"] in names
+    assert page.query_selector(".k-cari__hasil script, .k-cari__hasil img") is None
     assert not page.dialogs
     assert not page.errors
 

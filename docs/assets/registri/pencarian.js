@@ -97,7 +97,8 @@
     var self = this, target = this.rows.length + n;
     function step() {
       if (self.next >= self.records.length) { self.exhausted = true; return Promise.resolve(self); }
-      if (self.rows.length >= target) return Promise.resolve(self);
+      /* enough; but a last few records are read too, so that the count can be exact */
+      if (self.rows.length >= target && self.records.length - self.next > 6) return Promise.resolve(self);
       var batch = self.records.slice(self.next, self.next + 6);
       self.next += batch.length;
       return Promise.all(batch.map(function (r) { return r.data(); })).then(function (datas) {
