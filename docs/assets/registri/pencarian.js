@@ -180,12 +180,11 @@
     var timer = null, serial = 0;
     panel.setAttribute("role", "region");
     panel.setAttribute("aria-label", "Hasil pencarian UMKM");
-    function close() { panel.hidden = true; input.setAttribute("aria-expanded", "false"); }
+    function close() { panel.hidden = true; }
     function show(nodes) {
       panel.innerHTML = "";
       nodes.forEach(function (n) { panel.appendChild(n); });
       panel.hidden = false;
-      input.setAttribute("aria-expanded", "true");
     }
     function status(text) {
       var p = el("p", "k-cari__jumlah", text);
@@ -222,7 +221,6 @@
           show([status("Pencarian gagal dimuat. Periksa sambungan internet, lalu coba lagi."), all(q)]);
         });
     }
-    input.setAttribute("aria-expanded", "false");
     input.addEventListener("focus", function () { engine(root).catch(function () {}); });
     input.addEventListener("input", function () {
       clearTimeout(timer);
