@@ -4,14 +4,16 @@
 
 Builds the sample registry (or takes --site), serves it on 127.0.0.1 from a small threaded
 HTTP server that gzips text types, and loads in Chromium, each in a fresh browser context (no
-cache, no cookies): the verification page of the first certificate, the home page and the
-directory. For each: requests, bytes transferred (gzip, headers included, as the server wrote
+cache, no cookies): the verification page of the first certificate, the home page, the
+directory, the directory with a sector + kecamatan filter chosen, and a first search typed into
+the header's box on the home page (Pagefind). For each: requests, bytes transferred (gzip, headers included, as the server wrote
 them), bytes after decompression, and requests to any host but 127.0.0.1 (blocked and counted).
 Then the same at 10,000 UMKM (a synthetic registry, benchmarks/synth.py), with the directory's
 time until its filter works and the time a typed word takes to update the count, also with the
 CPU slowed down 4x as on a cheap phone. Prints a table; writes benchmarks/out/weight.md.
 
-The server and `measure` are used by tests/test_weight.py too.
+The server, `measure` and `first_visits` (home, directory + filter, first search: what
+benchmarks/bench.py's table needs) are used by tests/test_weight.py too.
 """
 
 from __future__ import annotations
@@ -233,6 +235,67 @@ def measure(browser, server: Server, path: str) -> Visit:
         ctx.close()
 
 
+def _visit(url: str, status: int, hits: list[Hit], outside: list[str]) -> Visit:
+    return Visit(url, status, len(hits), sum(h.wire_bytes for h in hits),
+                 sum(h.body_bytes for h in hits), list(outside), hits)
+
+
+SEARCH_DONE_JS = """(w) => { const p = document.querySelector('.k-cari__hasil:not([hidden]) .k-cari__jumlah');
+  return p && p.textContent.includes('\u201c' + w + '\u201d'); }"""
+COUNT_DONE_JS = "() => /cocok/.test(document.querySelector('.ru-jumlah').textContent)"
+
+
+def first_search(browser, server: Server, word: str = "batik", path: str = "") -> tuple[Visit, Visit]:
+    """A first visit of base+path, then `word` typed into the header's search box until its
+    results show: (the page's visit, what the search alone fetched)."""
+    ctx, outside = new_context(browser)
+    try:
+        page = ctx.new_page()
+        server.take()
+        response = page.goto(server.base + path, wait_until="networkidle")
+        settle(server)
+        visit = _visit(path, response.status if response else 0, server.take(), outside)
+        page.click("#k-cari-q")
+        page.keyboard.type(word, delay=40)
+        page.wait_for_function(SEARCH_DONE_JS, arg=word, timeout=60_000)
+        settle(server)
+        return visit, _visit(f"{path} + search '{word}'", 200, server.take(), outside)
+    finally:
+        ctx.close()
+
+
+def directory_filter(browser, server: Server, sektor: str, kecamatan: str) -> tuple[Visit, Visit]:
+    """A first visit of the directory, then the filter sektor + kecamatan chosen in its form
+    until the count shows: (the page's visit, what the filter alone fetched)."""
+    ctx, outside = new_context(browser)
+    try:
+        page = ctx.new_page()
+        server.take()
+        response = page.goto(server.base + "umkm/", wait_until="networkidle")
+        page.wait_for_function(READY_JS, timeout=60_000)
+        settle(server)
+        visit = _visit("umkm/", response.status if response else 0, server.take(), outside)
+        page.select_option("#ru-sektor", sektor)
+        page.wait_for_function(COUNT_DONE_JS, timeout=60_000)
+        page.select_option("#ru-kecamatan", kecamatan)
+        page.wait_for_function(COUNT_DONE_JS, timeout=60_000)
+        settle(server)
+        return visit, _visit(f"umkm/ + filter {sektor}, {kecamatan}", 200, server.take(),
+                             outside)
+    finally:
+        ctx.close()
+
+
+def first_visits(browser, server: Server, word: str = "batik", sektor: str = "batik",
+                 kecamatan: str = "kraksaan") -> dict[str, Visit]:
+    """What a cheap phone downloads on a first visit (gzip, no cache), for the benchmark table:
+    home, directory (with a sector + kecamatan filter), and a first search from the home page.
+    Keys: home, directory, directory_filter, search (the search's own requests)."""
+    home, search = first_search(browser, server, word)
+    directory, filtered = directory_filter(browser, server, sektor, kecamatan)
+    return {"home": home, "directory": directory, "directory_filter": filtered, "search": search}
+
+
 READY_JS = "() => { const f = document.querySelector('.ru-filter'); return f && !f.hidden; }"
 WATCH_JS = """() => {
   const count = document.querySelector('.ru-jumlah');
@@ -340,6 +403,10 @@ def _kb(b: float) -> str:
     return f"{b / 1024:,.1f} KB"
 
 
+# Goals of issue 13 for a registry of 100,000 UMKM (bytes transferred, first visit, gzip)
+GOALS_100K = {"home": 100 * 1024, "directory + filter": 120 * 1024, "first search": 300 * 1024}
+
+
 def visit_rows(label: str, visits: list[tuple[str, Visit]]) -> list[str]:
     rows = []
     for name, v in visits:
@@ -347,6 +414,11 @@ def visit_rows(label: str, visits: list[tuple[str, Visit]]) -> list[str]:
         if name.startswith("verification"):
             ok = v.wire_bytes <= VERIFY_BUDGET and not v.outside
             budget = f"<= {VERIFY_BUDGET // 1024} KB, 0 outside: {'ok' if ok else '**missed**'}"
+        for goal_name, goal in GOALS_100K.items():
+            if name.startswith(goal_name):
+                ok = v.wire_bytes <= goal and not v.outside
+                budget = (f"<= {goal // 1024} KB at 100k, 0 outside: "
+                          f"{'ok' if ok else '**missed**'}")
         rows.append(f"| {label} | {name} (HTTP {v.status}) | {v.requests} | {_kb(v.wire_bytes)} | "
                     f"{_kb(v.body_bytes)} | {len(v.outside)} | {v.largest()} | {budget} |")
     return rows
@@ -356,10 +428,15 @@ def run(site: Path, data: Path | None, browser, label: str,
         prefix: str) -> tuple[list[str], Server]:
     cert = first_certificate(site, data)
     server = serve(site, prefix)
+    v = first_visits(browser, server)
+    both = v["directory"].hits + v["directory_filter"].hits
+    filtered = _visit("umkm/ + filter", 200, both, v["directory"].outside)
     visits = [
         (f"verification `verifikasi/{cert}/`", measure(browser, server, f"verifikasi/{cert}/")),
-        ("home `/`", measure(browser, server, "")),
-        ("directory `umkm/`", measure(browser, server, "umkm/")),
+        ("home `/`", v["home"]),
+        ("directory `umkm/`", v["directory"]),
+        ("directory + filter (batik, Kraksaan)", filtered),
+        ("first search 'batik' (after home)", v["search"]),
         ("404 page", measure(browser, server, "tidak-ada/")),
     ]
     return visit_rows(label, visits), server
