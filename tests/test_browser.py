@@ -256,3 +256,44 @@ def test_no_request_leaves_localhost_on_any_main_page(page, site):
     ok, hosts = only_localhost(page.requests)
     assert ok, hosts
     assert not page.errors
+
+
+def test_directory_at_360px_shows_every_control_whole_and_says_what_is_filtered(page, site):
+    """Issue 10: at 360 px the kecamatan drop-down was cut off, and a filtered directory's title
+    did not say what was filtered."""
+    page.goto(site + "umkm/?sektor=kerajinan&kecamatan=kotaanyar&status=berlaku")
+    page.wait_for_function("/cocok/.test(document.querySelector('.ru-jumlah').textContent)")
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    for control in ("#ru-q", "#ru-sektor", "#ru-kecamatan", "#ru-status"):
+        box = page.locator(control).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 360, (control, box)
+        assert box["width"] >= 250, (control, box)  # a full row, not a squeezed column
+    # the longest kecamatan name fits inside its drop-down
+    longest = max(REGISTRY.kecamatan, key=len)
+    page.select_option("#ru-kecamatan", label=longest)
+    assert page.evaluate("""() => { const s = document.querySelector('#ru-kecamatan');
+        const c = document.createElement('canvas').getContext('2d');
+        c.font = getComputedStyle(s).font;
+        return c.measureText(s.options[s.selectedIndex].text).width + 40 <= s.clientWidth; }""")
+    page.go_back()
+    page.wait_for_function("/Kotaanyar/.test(document.querySelector('h1').textContent)")
+    h1 = page.text_content("h1")
+    for words in ("Kerajinan Tangan", "Kecamatan Kotaanyar", "BERLAKU"):
+        assert words in h1 and words in page.title(), (words, h1, page.title())
+    page.select_option("#ru-sektor", "")
+    page.select_option("#ru-kecamatan", "")
+    page.select_option("#ru-status", "")
+    page.wait_for_function("document.querySelector('h1').textContent === 'Direktori UMKM'")
+    assert shown_ids(page) == {u.id for u in REGISTRY.umkm}  # the static list is back
+
+
+def test_header_search_without_javascript_opens_the_directory(browser, site):
+    ctx = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 640})
+    pg = ctx.new_page()
+    pg.goto(site + "umkm/batik-sekar-jagad/")
+    pg.fill("#k-cari-q", "kopi")
+    pg.press("#k-cari-q", "Enter")
+    pg.wait_for_url("**/umkm/?q=kopi")
+    assert shown_ids(pg) == expected()  # the complete static list
+    assert "memerlukan JavaScript" in pg.content()
+    ctx.close()
