@@ -65,7 +65,7 @@ def files(registry: Registry, today: date) -> dict[str, bytes]:
                     "sektor",
                     "kecamatan",
                     "produk",
-                    "sertifikat[status_tampil, status, berlaku_sampai]",
+                    "sertifikat: huruf status_tampil (b k f c) + berlaku_sampai",
                 ],
                 "jumlah": counts,
             }

@@ -297,3 +297,32 @@ def test_header_search_without_javascript_opens_the_directory(browser, site):
     assert shown_ids(pg) == expected()  # the complete static list
     assert "memerlukan JavaScript" in pg.content()
     ctx.close()
+
+
+def test_directory_counts_are_exact_for_every_kind_of_filter(page, site):
+    """Counts and lists come from the shards and the count table: compared with the data for
+    sector, kecamatan and status filters alone and combined (statuses at the build date)."""
+    from datetime import date
+
+    built = date(2026, 11, 28)  # conftest.FIXED_EPOCH
+
+    def want(sektor="", kec="", status=""):
+        return {u.id for u in REGISTRY.umkm
+                if (not sektor or u.sektor == sektor)
+                and (not kec or u.kecamatan_slug == kec)
+                and (not status or any(c.displayed_status(built) == status
+                                       for c in u.sertifikat))}
+
+    kecs = [u.kecamatan_slug for u in REGISTRY.umkm]
+    busiest = max(set(kecs), key=kecs.count)
+    combos = [("batik", "", ""), ("", busiest, ""), ("", "", "dicabut"), ("", "", "kedaluwarsa"),
+              ("makanan", busiest, ""), ("minuman", "", "berlaku"), ("", busiest, "berlaku"),
+              ("kerajinan", busiest, "dibekukan"), ("batik", "krucil", "dicabut")]
+    for sektor, kec, status in combos:
+        query = "&".join(f"{k}={v}" for k, v in
+                         (("sektor", sektor), ("kecamatan", kec), ("status", status)) if v)
+        page.goto(site + "umkm/?" + query)
+        page.wait_for_function("/cocok/.test(document.querySelector('.ru-jumlah').textContent)")
+        w = want(sektor, kec, status)
+        assert page.text_content(".ru-jumlah").startswith(f"{len(w)} UMKM cocok"), query
+        assert shown_ids(page) == w, query

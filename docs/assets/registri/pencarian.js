@@ -116,6 +116,11 @@
     return (this.exhausted ? "" : "lebih dari ") + fmt(this.rows.length) + " UMKM";
   };
 
+  /* A certificate in a row: a letter for its status at the build date (shown, and in the
+     data), then its last valid day: "k2023-09-06" (generator/pencarian.py STATUS_LETTER). */
+  var LETTERS = { b: ["berlaku", "aktif"], k: ["kedaluwarsa", "aktif"], f: ["dibekukan", "dibekukan"],
+    c: ["dicabut", "dicabut"] };
+
   /* One list item of the directory and of the search results. */
   function badge(shown, dataStatus, until) {
     var S = window.RegistriStatus;
@@ -149,7 +154,12 @@
       r[2] + " \u00b7 " + sektor + " \u00b7 Kec. " + kec));
     if (r[5] && !cls.ringkas) li.appendChild(el("span", "ru-item__produk", r[5]));
     var st = el("span", cls.status || "ru-item__status");
-    r[6].forEach(function (c) { st.appendChild(badge(c[0], c[1], c[2])); st.appendChild(document.createTextNode(" ")); });
+    r[6].forEach(function (c) {
+      var s = LETTERS[c.charAt(0)];
+      if (!s) return;
+      st.appendChild(badge(s[0], s[1], c.slice(1)));
+      st.appendChild(document.createTextNode(" "));
+    });
     li.appendChild(st);
     return li;
   }
