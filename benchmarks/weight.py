@@ -6,8 +6,9 @@ Builds the sample registry (or takes --site), serves it on 127.0.0.1 from a smal
 HTTP server that gzips text types, and loads in Chromium, each in a fresh browser context (no
 cache, no cookies): the verification page of the first certificate, the home page, the
 directory, the directory with a sector + kecamatan filter chosen, and a first search typed into
-the header's box on the home page (Pagefind). For each: requests, bytes transferred (gzip, headers included, as the server wrote
-them), bytes after decompression, and requests to any host but 127.0.0.1 (blocked and counted).
+the header's box on the home page (Pagefind). For each: requests, bytes transferred (gzip,
+headers included, as the server wrote them), bytes after decompression, and requests to any
+host but 127.0.0.1 (blocked and counted).
 Then the same at 10,000 UMKM (a synthetic registry, benchmarks/synth.py), with the directory's
 time until its filter works and the time a typed word takes to update the count, also with the
 CPU slowed down 4x as on a cheap phone. Prints a table; writes benchmarks/out/weight.md.
@@ -240,12 +241,14 @@ def _visit(url: str, status: int, hits: list[Hit], outside: list[str]) -> Visit:
                  sum(h.body_bytes for h in hits), list(outside), hits)
 
 
-SEARCH_DONE_JS = """(w) => { const p = document.querySelector('.k-cari__hasil:not([hidden]) .k-cari__jumlah');
+SEARCH_DONE_JS = """(w) => {
+  const p = document.querySelector('.k-cari__hasil:not([hidden]) .k-cari__jumlah');
   return p && p.textContent.includes('\u201c' + w + '\u201d'); }"""
 COUNT_DONE_JS = "() => /cocok/.test(document.querySelector('.ru-jumlah').textContent)"
 
 
-def first_search(browser, server: Server, word: str = "batik", path: str = "") -> tuple[Visit, Visit]:
+def first_search(browser, server: Server, word: str = "batik",
+                 path: str = "") -> tuple[Visit, Visit]:
     """A first visit of base+path, then `word` typed into the header's search box until its
     results show: (the page's visit, what the search alone fetched)."""
     ctx, outside = new_context(browser)

@@ -17,11 +17,11 @@ are never in it, whatever the engine did. Indonesian stemming comes from the lan
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 import hashlib
 import json
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from datetime import date
@@ -142,13 +142,37 @@ def write_records(registry: Registry, today: date, folder: Path, size: int = GRO
     return n
 
 
-async def _pagefind(records: Path, out: Path) -> int:
-    from pagefind.index import PagefindIndex
+INDEX_TIMEOUT = 3600  # seconds; 100,000 UMKM take about a minute
 
-    config = {"force_language": LANGUAGE, "output_path": str(out)}
-    async with PagefindIndex(config) as index:
-        result = await index.add_directory(str(records))
-        return int(result.get("page_count", 0))
+
+def _pagefind(records: Path, out: Path) -> None:
+    """Run the Pagefind binary (from `pagefind[bin]`; PAGEFIND_BINARY_PATH overrides) over the
+    records. Its own command line, not the Python service: the service can be stopped before it
+    has finished writing its files, and a half-written index would be published."""
+    from pagefind.service import get_executable
+
+    binary = get_executable()
+    if binary is None:
+        raise FileNotFoundError("pagefind")
+    args = [
+        str(binary),
+        "--site",
+        str(records),
+        "--output-path",
+        str(out),
+        "--force-language",
+        LANGUAGE,
+        "--silent",
+    ]
+    try:
+        done = subprocess.run(args, capture_output=True, text=True, timeout=INDEX_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise SearchIndexError(
+            f"Pagefind tidak selesai dalam {INDEX_TIMEOUT // 60} menit."
+        ) from None
+    if done.returncode != 0:
+        detail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        raise SearchIndexError("Pagefind gagal membuat indeks pencarian: " + " / ".join(detail))
 
 
 def build_index(site_dir: Path, registry: Registry, today: date, size: int = GROUP_SIZE) -> int:
@@ -161,14 +185,14 @@ def build_index(site_dir: Path, registry: Registry, today: date, size: int = GRO
         out = tmp / "bundle"
         if n_records:
             try:
-                indexed = asyncio.run(_pagefind(tmp / "records", out))
-            except FileNotFoundError:
+                _pagefind(tmp / "records", out)
+            except (FileNotFoundError, PermissionError):
                 raise SearchIndexError(
                     "program pencarian (Pagefind) tidak ditemukan: pasang ulang dependensi "
                     "dengan  pip install -c constraints.txt -e .  lalu bangun lagi."
                 ) from None
-            except Exception as e:  # the service reports its problems as plain Exceptions
-                raise SearchIndexError(f"Pagefind gagal membuat indeks pencarian: {e}") from None
+            entry = json.loads((out / "pagefind-entry.json").read_text(encoding="utf-8"))
+            indexed = sum(lang["page_count"] for lang in entry["languages"].values())
             if indexed != n_records:
                 raise SearchIndexError(
                     f"Pagefind mengindeks {indexed} dari {n_records} catatan pencarian."

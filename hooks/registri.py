@@ -11,7 +11,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 from generator import config as registri_config
-from generator import load, pencarian, postbuild, site
+from generator import load, pencarian, postbuild, site, trust
 
 log = logging.getLogger("mkdocs.registri")
 _command = "build"
@@ -30,7 +30,12 @@ def on_pre_build(config, **kwargs) -> None:
     global _registry
     try:
         _registry = site.generate(
-            project, site.data_path(project), config.site_url, docs_dir=Path(config.docs_dir)
+            project,
+            site.data_path(project),
+            config.site_url,
+            docs_dir=Path(config.docs_dir),
+            config_file=Path(config.config_file_path),
+            refuse_placeholders=_command != "serve",  # serve's site_url is 127.0.0.1
         )
     except load.DataError as e:
         message = "data registri tidak sah:\n" + "\n".join(e.lines())
@@ -45,6 +50,8 @@ def on_post_page(output: str, page, config) -> str:
 
 
 def on_post_build(config, **kwargs) -> None:
+    if _command != "serve":
+        trust.write_cname(Path(config.site_dir), config.site_url)
     # The search index and the sitemaps are made from the finished site (generator/postbuild.py).
     if _registry is None:
         return

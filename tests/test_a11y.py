@@ -58,7 +58,8 @@ def base(site):
     server.close()
 
 
-PAGES = {"home": "", "directory": "umkm/", "directory-filtered": "umkm/?sektor=batik&status=berlaku",
+PAGES = {"home": "", "directory": "umkm/",
+         "directory-filtered": "umkm/?sektor=batik&status=berlaku",
          "profile": None, "404": "tidak-ada-di-registri/",
          "lookup": "verifikasi/", "sector": "sektor/batik/", "about": "tentang/", "api": "api/"}
 STATUS_PAGES = ("berlaku", "kedaluwarsa", "dibekukan", "dicabut")

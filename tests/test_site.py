@@ -134,8 +134,13 @@ def test_sample_banner_on_every_page(sample_site):
 
 
 def test_no_banner_when_not_sample(tmp_path):
-    text = SAMPLE.read_text(encoding="utf-8").replace("contoh: true", "contoh: false")
-    project = make_project(tmp_path, text)
+    # a real registry: its own address and contact (the sample's would be refused)
+    text = (SAMPLE.read_text(encoding="utf-8").replace("contoh: true", "contoh: false")
+            .replace("registri-umkm@example.org", "dinkop@probolinggokab.go.id")
+            .replace('"(0335) 000-0000"', '"(0335) 841234"')
+            .replace("No. 1, Kraksaan, Kabupaten Probolinggo (alamat contoh)", "No. 7, Kraksaan"))
+    project = make_project(tmp_path, text,
+                           site_url="https://registri-umkm.probolinggokab.go.id/")
     r = run_generator(project, "build")
     assert r.returncode == 0, r.stdout + r.stderr
     assert "DATA CONTOH" not in (project / "site" / "index.html").read_text(encoding="utf-8")
@@ -345,7 +350,8 @@ def test_unchanged_data_rewrites_no_generated_file(tmp_path):
 
 def test_generated_folders_are_git_ignored():
     ignored = (ROOT / ".gitignore").read_text()
-    for name in ("site/", "docs/umkm/", "docs/verifikasi/", "docs/api/", "docs/index.md", "docs/index.html",
+    for name in ("site/", "docs/umkm/", "docs/verifikasi/", "docs/api/", "docs/index.md",
+                 "docs/index.html",
                  "docs/sektor/", "docs/kecamatan/", "overrides/partials/registri/"):
         assert name in ignored
 
