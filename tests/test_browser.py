@@ -59,6 +59,17 @@ def expected(sektor=None, kecamatan=None):
             if (not sektor or u.sektor == sektor) and (not kecamatan or u.kecamatan == kecamatan)}
 
 
+def wait_items(page, n):
+    """Until the list shows n items (a function predicate: allowed by the pages' CSP)."""
+    page.wait_for_function(
+        "n => document.querySelectorAll('.ru-list .ru-item').length == n", arg=n)
+
+
+def wait_count(page):
+    """Until the directory's count says how many match."""
+    page.wait_for_function("() => /cocok/.test(document.querySelector('.ru-jumlah').textContent)")
+
+
 def shown_ids(page):
     return set(page.eval_on_selector_all(".ru-list .ru-item", "els => els.map(e => e.dataset.id)"))
 
@@ -69,16 +80,15 @@ def test_directory_filters_by_sector_and_kecamatan_in_the_url(page, site):
     page.select_option("#ru-sektor", "batik")
     page.select_option("#ru-kecamatan", "kraksaan")
     want = expected("batik", "Kraksaan")
-    page.wait_for_function(f"document.querySelectorAll('.ru-list .ru-item').length == {len(want)}")
+    wait_items(page, len(want))
     assert shown_ids(page) == want
     assert page.text_content(".ru-jumlah").startswith(f"{len(want)} UMKM")
     q = parse_qs(urlparse(page.url).query)
     assert q == {"sektor": ["batik"], "kecamatan": ["kraksaan"]}
     # back button: the previous filter state (sector only) comes back
     page.go_back()
-    page.wait_for_function("!location.search.includes('kecamatan')")
-    page.wait_for_function(
-        f"document.querySelectorAll('.ru-list .ru-item').length == {len(expected('batik'))}")
+    page.wait_for_function("() => !location.search.includes('kecamatan')")
+    wait_items(page, len(expected('batik')))
     assert shown_ids(page) == expected("batik")
     assert page.input_value("#ru-kecamatan") == ""
     ok, hosts = only_localhost(page.requests)
@@ -113,7 +123,7 @@ def test_directory_text_filter_finds_a_product_by_part_of_its_name(page, site):
     part = product.split()[-1][:5].lower()
     page.fill("#ru-q", part)
     want = prefix_matches(part)
-    page.wait_for_function(f"document.querySelectorAll('.ru-list .ru-item').length == {len(want)}")
+    wait_items(page, len(want))
     assert shown_ids(page) == want
     assert parse_qs(urlparse(page.url).query)["q"] == [part]
     assert page.text_content(".ru-jumlah") == f"{len(want)} UMKM cocok"
@@ -124,7 +134,7 @@ def test_directory_text_search_and_filters_combine(page, site):
     page.wait_for_selector(".ru-filter:not([hidden])")
     want = prefix_matches("batik") & expected(kecamatan="Kraksaan")
     assert want
-    page.wait_for_function(f"document.querySelectorAll('.ru-list .ru-item').length == {len(want)}")
+    wait_items(page, len(want))
     assert shown_ids(page) == want
     assert page.input_value("#ru-q") == "batik"
     assert page.input_value("#ru-kecamatan") == "kraksaan"
@@ -165,11 +175,11 @@ def header_results(page, words):
 def directory_results(page, site, words):
     """Every UMKM the directory lists for `words` (all pages of results)."""
     page.goto(site + "umkm/?q=" + words)
-    page.wait_for_function("document.querySelector('.ru-jumlah').textContent.includes('cocok')")
+    wait_count(page)
     while page.is_visible(".ru-lagi"):
         n = len(shown_ids(page))
         page.click(".ru-lagi")
-        page.wait_for_function(f"document.querySelectorAll('.ru-list .ru-item').length > {n}")
+        page.wait_for_function(f"() => document.querySelectorAll('.ru-list .ru-item').length > {n}")
     return shown_ids(page)
 
 
@@ -219,7 +229,7 @@ def test_header_search_enter_opens_the_directory(page, site):
     page.fill("#k-cari-q", "kopi")
     page.press("#k-cari-q", "Enter")
     page.wait_for_url("**/umkm/?q=kopi")
-    page.wait_for_function("document.querySelector('.ru-jumlah').textContent.includes('cocok')")
+    wait_count(page)
     assert shown_ids(page) == prefix_matches("kopi")
     assert "kopi" in page.text_content("h1")
 
@@ -262,7 +272,7 @@ def test_directory_at_360px_shows_every_control_whole_and_says_what_is_filtered(
     """Issue 10: at 360 px the kecamatan drop-down was cut off, and a filtered directory's title
     did not say what was filtered."""
     page.goto(site + "umkm/?sektor=kerajinan&kecamatan=kotaanyar&status=berlaku")
-    page.wait_for_function("/cocok/.test(document.querySelector('.ru-jumlah').textContent)")
+    wait_count(page)
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
     for control in ("#ru-q", "#ru-sektor", "#ru-kecamatan", "#ru-status"):
         box = page.locator(control).bounding_box()
@@ -276,14 +286,14 @@ def test_directory_at_360px_shows_every_control_whole_and_says_what_is_filtered(
         c.font = getComputedStyle(s).font;
         return c.measureText(s.options[s.selectedIndex].text).width + 40 <= s.clientWidth; }""")
     page.go_back()
-    page.wait_for_function("/Kotaanyar/.test(document.querySelector('h1').textContent)")
+    page.wait_for_function("() => /Kotaanyar/.test(document.querySelector('h1').textContent)")
     h1 = page.text_content("h1")
     for words in ("Kerajinan Tangan", "Kecamatan Kotaanyar", "BERLAKU"):
         assert words in h1 and words in page.title(), (words, h1, page.title())
     page.select_option("#ru-sektor", "")
     page.select_option("#ru-kecamatan", "")
     page.select_option("#ru-status", "")
-    page.wait_for_function("document.querySelector('h1').textContent === 'Direktori UMKM'")
+    page.wait_for_function("() => document.querySelector('h1').textContent === 'Direktori UMKM'")
     assert shown_ids(page) == {u.id for u in REGISTRY.umkm}  # the static list is back
 
 
@@ -322,7 +332,7 @@ def test_directory_counts_are_exact_for_every_kind_of_filter(page, site):
         query = "&".join(f"{k}={v}" for k, v in
                          (("sektor", sektor), ("kecamatan", kec), ("status", status)) if v)
         page.goto(site + "umkm/?" + query)
-        page.wait_for_function("/cocok/.test(document.querySelector('.ru-jumlah').textContent)")
+        wait_count(page)
         w = want(sektor, kec, status)
         assert page.text_content(".ru-jumlah").startswith(f"{len(w)} UMKM cocok"), query
         assert shown_ids(page) == w, query
