@@ -203,9 +203,9 @@ def test_search_finds_umkm_by_a_stemmed_indonesian_word(page, site, word, stem):
 
 
 def test_search_what_the_stemmer_does_not_do(page, site):
-    """No fuzzy matching: 'kripik' (for 'keripik') finds nothing. And a part of a word can be
-    stemmed too: 'kerip' reads as ke- + 'rip' and finds nothing, while 'keripik' and the
-    prefix 'keri' do."""
+    """No fuzzy matching: 'kripik' (for 'keripik') finds nothing. And a part of a word is a
+    prefix of the indexed stems, where Keripik has lost its ke-: 'kerip' finds nothing,
+    'keripik' finds them all."""
     assert prefix_matches("keripik") and not prefix_matches("kripik")
     page.goto(site + "tentang/")  # a Material page has the same box
     assert header_results(page, "kripik") == []
