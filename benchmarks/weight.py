@@ -220,25 +220,27 @@ def settle(server: Server, quiet: float = 0.8, limit: float = 15.0) -> None:
         time.sleep(0.05)
 
 
+def _visit(url: str, status: int, hits: list[Hit], outside: list[str]) -> Visit:
+    return Visit(url, status, len(hits), sum(h.wire_bytes for h in hits),
+                 sum(h.body_bytes for h in hits), list(outside), hits)
+
+
+def _load(page, server: Server, path: str, outside: list[str]) -> Visit:
+    """Open base+path in `page` (a fresh context) and account for every byte sent until the
+    server has been quiet a moment."""
+    server.take()
+    response = page.goto(server.base + path, wait_until="networkidle")
+    settle(server)
+    return _visit(path, response.status if response else 0, server.take(), outside)
+
+
 def measure(browser, server: Server, path: str) -> Visit:
     """Load base+path in a fresh context and account for every byte the server sent."""
     ctx, outside = new_context(browser)
     try:
-        page = ctx.new_page()
-        server.take()
-        response = page.goto(server.base + path, wait_until="networkidle")
-        settle(server)
-        hits = server.take()
-        return Visit(path, response.status if response else 0, len(hits),
-                     sum(h.wire_bytes for h in hits), sum(h.body_bytes for h in hits),
-                     list(outside), hits)
+        return _load(ctx.new_page(), server, path, outside)
     finally:
         ctx.close()
-
-
-def _visit(url: str, status: int, hits: list[Hit], outside: list[str]) -> Visit:
-    return Visit(url, status, len(hits), sum(h.wire_bytes for h in hits),
-                 sum(h.body_bytes for h in hits), list(outside), hits)
 
 
 SEARCH_DONE_JS = """(w) => {
@@ -254,10 +256,7 @@ def first_search(browser, server: Server, word: str = "batik",
     ctx, outside = new_context(browser)
     try:
         page = ctx.new_page()
-        server.take()
-        response = page.goto(server.base + path, wait_until="networkidle")
-        settle(server)
-        visit = _visit(path, response.status if response else 0, server.take(), outside)
+        visit = _load(page, server, path, outside)
         page.click("#k-cari-q")
         page.keyboard.type(word, delay=40)
         page.wait_for_function(SEARCH_DONE_JS, arg=word, timeout=60_000)
@@ -273,11 +272,10 @@ def directory_filter(browser, server: Server, sektor: str, kecamatan: str) -> tu
     ctx, outside = new_context(browser)
     try:
         page = ctx.new_page()
-        server.take()
-        response = page.goto(server.base + "umkm/", wait_until="networkidle")
+        visit = _load(page, server, "umkm/", outside)
         page.wait_for_function(READY_JS, timeout=60_000)
         settle(server)
-        visit = _visit("umkm/", response.status if response else 0, server.take(), outside)
+        visit = _visit("umkm/", visit.status, visit.hits + server.take(), outside)
         page.select_option("#ru-sektor", sektor)
         page.wait_for_function(COUNT_DONE_JS, timeout=60_000)
         page.select_option("#ru-kecamatan", kecamatan)

@@ -28,13 +28,7 @@
   var staticItems = Array.prototype.slice.call(list.childNodes);
   var vocab = null, timer = null, serial = 0, view = null, shards = {};
 
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined) e.textContent = text;
-    return e;
-  }
-  function fmt(n) { return n.toLocaleString("id-ID"); }
+  var el = P.el, fmt = P.fmt;
   function params() {
     var p = new URLSearchParams(window.location.search), out = {};
     FIELDS.forEach(function (f) { out[f] = (p.get(f) || "").trim(); });

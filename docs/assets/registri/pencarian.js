@@ -254,7 +254,8 @@
     }
   }
 
-  window.RegistriPencarian = { Search: Search, item: item, vocab: vocab, engine: engine, words: words };
+  window.RegistriPencarian = { Search: Search, item: item, vocab: vocab, engine: engine, words: words,
+    el: el, fmt: fmt };
   function init() {
     var forms = document.querySelectorAll("form.k-cari");
     for (var i = 0; i < forms.length; i++) headerBox(forms[i]);
