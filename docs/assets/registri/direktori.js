@@ -25,6 +25,9 @@
   var heading = box.querySelector("h1");
   var FIELDS = ["q", "sektor", "kecamatan", "status"];
   var baseHeading = heading.textContent, baseTitle = document.title;
+  /* "Direktori UMKM · <registry>": a filtered title keeps the registry's name after the heading */
+  var titleTail = baseTitle.indexOf(baseHeading + " \u00b7 ") === 0 ?
+    baseTitle.slice(baseHeading.length + 3) : baseTitle;
   var staticItems = Array.prototype.slice.call(list.childNodes);
   var vocab = null, timer = null, serial = 0, view = null, shards = {};
 
@@ -61,7 +64,7 @@
   function setTitle(p) {
     var what = describe(p);
     heading.textContent = what ? baseHeading + ": " + what : baseHeading;
-    document.title = what ? heading.textContent + " \u00b7 " + baseTitle : baseTitle;
+    document.title = what ? heading.textContent + " \u00b7 " + titleTail : baseTitle;
   }
 
   /* -- counts and shards ------------------------------------------------------------------ */
