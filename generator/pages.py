@@ -216,7 +216,13 @@ def paginate(items: list, base: str):
 class Site:
     """Renders every generated file of the site."""
 
-    def __init__(self, registry: Registry, built: datetime, site_url: str | None):
+    def __init__(
+        self,
+        registry: Registry,
+        built: datetime,
+        site_url: str | None,
+        site_name: str | None = None,
+    ):
         self.r = registry
         self.built = built
         self.today = built.date()
@@ -232,6 +238,9 @@ class Site:
             today=self.today,
             sektor=registry.sektor,
             site_url=site_url,
+            # mkdocs.yml's site_name: standalone pages are titled "<page> - <site_name>" like
+            # the Material pages
+            site_name=site_name or registry.registri.judul,
         )
 
     def _view(self, u: Umkm) -> UmkmView:
@@ -353,6 +362,7 @@ class Site:
         return standalone(
             "home.html.j2",
             "",
+            title=self.r.registri.judul,
             root="",
             figures=figures,
             chart_sector=chart_sector,
@@ -381,6 +391,7 @@ class Site:
                 standalone(
                     "list.html.j2",
                     path,
+                    title=page_title,
                     root=root,
                     page_title=page_title,
                     heading=heading or title,
@@ -401,6 +412,7 @@ class Site:
         return standalone(
             "profile.html.j2",
             f"umkm/{v.u.id}/",
+            title=v.u.nama,
             root="../../",
             v=v,
             wa=whatsapp_number,
@@ -413,6 +425,7 @@ class Site:
         return standalone(
             "index_list.html.j2",
             "sektor/",
+            title="Sektor",
             root="../",
             heading="Sektor",
             entries=[(f"{k}/", lbl, counts.get(k, 0)) for k, lbl in self.r.sektor.items()],
@@ -424,6 +437,7 @@ class Site:
         return standalone(
             "index_list.html.j2",
             "kecamatan/",
+            title="Kecamatan",
             root="../",
             heading="Kecamatan",
             entries=[(f"{slugify(n)}/", n, counts.get(n, 0)) for n in self.r.kecamatan],

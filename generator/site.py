@@ -68,6 +68,8 @@ def generate(
     site_url = config.normalise_site_url(site_url)
     st = data.stat() if data.exists() else None
     key = (str(data.resolve()), st and st.st_mtime_ns, st and st.st_size, built, site_url)
+    site_name = _site_name(config_file or project_dir / "mkdocs.yml")  # titles the pages
+    key += (site_name,)
     if _last_generated and _last_generated[0] == key:
         return _last_generated[1]
     t0 = time.perf_counter()
@@ -79,7 +81,7 @@ def generate(
     TIMINGS.add("check", time.perf_counter() - t0)
     docs_dir = docs_dir or project_dir / "docs"
     overrides_dir = overrides_dir or project_dir / "overrides"
-    site = pages.Site(registry, built, site_url)
+    site = pages.Site(registry, built, site_url, site_name)
 
     def produced():
         yield from site.files()
@@ -94,6 +96,13 @@ def generate(
     TIMINGS.add("write", total - render.seconds)
     _last_generated = (key, registry)
     return registry
+
+
+def _site_name(config_file: Path) -> str | None:
+    try:
+        return config.read_mkdocs_yml(config_file).get("site_name")
+    except (OSError, config.ConfigError):
+        return None
 
 
 class _timed:

@@ -25,8 +25,8 @@
   var heading = box.querySelector("h1");
   var FIELDS = ["q", "sektor", "kecamatan", "status"];
   var baseHeading = heading.textContent, baseTitle = document.title;
-  /* "Direktori UMKM · <registry>": a filtered title keeps the registry's name after the heading */
-  var titleTail = baseTitle.indexOf(baseHeading + " \u00b7 ") === 0 ?
+  /* "Direktori UMKM - <site name>": a filtered title keeps the site's name after the heading */
+  var titleTail = baseTitle.indexOf(baseHeading + " - ") === 0 ?
     baseTitle.slice(baseHeading.length + 3) : baseTitle;
   var staticItems = Array.prototype.slice.call(list.childNodes);
   var vocab = null, timer = null, serial = 0, view = null, shards = {};
@@ -64,7 +64,7 @@
   function setTitle(p) {
     var what = describe(p);
     heading.textContent = what ? baseHeading + ": " + what : baseHeading;
-    document.title = what ? heading.textContent + " \u00b7 " + titleTail : baseTitle;
+    document.title = what ? heading.textContent + " - " + titleTail : baseTitle;
   }
 
   /* -- counts and shards ------------------------------------------------------------------ */
