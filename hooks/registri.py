@@ -1,19 +1,23 @@
 """MkDocs hook: regenerate the registry pages before every `mkdocs build` / `mkdocs serve` build.
 
-A few lines over generator.site.generate; it writes only files whose content changed, so
-`serve` does not loop. `watch: [data]` in mkdocs.yml makes serve rebuild on data edits."""
+A few lines over generator.site: it refuses a site_dir that a build may not replace, holds the
+project's build lock while it generates and the engine builds, writes only files whose content
+changed (so `serve` does not loop), and marks the built site. `watch: [data]` in mkdocs.yml makes
+serve rebuild on data edits."""
 
 from __future__ import annotations
 
 import logging
+from contextlib import ExitStack
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from generator import load, site
+from generator import load, lock, site
 
 log = logging.getLogger("mkdocs.registri")
 _command = "build"
+_held = ExitStack()
 
 
 def on_startup(command: str, **kwargs) -> None:
@@ -23,8 +27,23 @@ def on_startup(command: str, **kwargs) -> None:
         site.fix_clock()  # rebuilds caused by our own writes then write nothing: no loop
 
 
+def on_config(config, **kwargs):
+    if _command != "serve":  # serve builds into a temporary folder of its own
+        project = Path(config.config_file_path).parent
+        cfg = {"docs_dir": config.docs_dir, "theme": {"custom_dir": config.theme.custom_dir}}
+        try:
+            site.check_site_dir(Path(config.site_dir), project, site.data_path(project), cfg)
+        except site.SiteDirError as e:
+            raise PluginError(str(e)) from None
+    return config
+
+
 def on_pre_build(config, **kwargs) -> None:
     project = Path(config.config_file_path).parent
+    try:
+        _held.enter_context(lock.project_lock(project))
+    except lock.LockError as e:
+        raise PluginError(str(e)) from None
     try:
         site.generate(
             project, site.data_path(project), config.site_url, docs_dir=Path(config.docs_dir)
@@ -39,3 +58,12 @@ def on_pre_build(config, **kwargs) -> None:
 
 def on_post_page(output: str, page, config) -> str:
     return site.compact_html(output)
+
+
+def on_post_build(config, **kwargs) -> None:
+    site.mark_site(Path(config.site_dir))
+    _held.close()
+
+
+def on_build_error(error, **kwargs) -> None:
+    _held.close()
