@@ -17,21 +17,55 @@ def cmd_check(args: argparse.Namespace) -> int:
         registry = load.load(args.data)
     except load.DataError as e:
         return _report_data_error(e)
-    if args.previous:
-        from . import manifest
+    from . import guard
 
-        try:
-            missing = manifest.missing_ids(registry, args.previous)
-        except manifest.ManifestError as e:
-            print(f"{args.previous}: {e}")
-            return 1
-        if missing:
-            for line in manifest.describe_missing(args.data, missing):
-                print(line)
-            return 1
+    problem = guard.ledger_problems(registry, args.data)
+    if problem is not None:
+        return _report_data_error(problem)
+    findings = _published_ids_guard(registry, args)
+    for line in findings.warnings:
+        print(line, file=sys.stderr)
+    for line in findings.errors:
+        print(line)
+    if findings.errors:
+        return 1
     n_cert = sum(1 for _ in registry.certificates())
     print(f"{args.data}: data sah: {len(registry.umkm)} UMKM, {n_cert} sertifikat.")
     return 0
+
+
+def _published_ids_guard(registry, args: argparse.Namespace):
+    """The ledger's git history, the last local build's manifest and `--previous`."""
+    from . import config, guard, ledger, manifest
+
+    findings = guard.Findings()
+    recorded = 0
+    if not registry.registri.contoh:
+        findings.extend(guard.history_problems(args.data))
+        recorded = len(ledger.read(ledger.path_for(args.data)))
+    sources = []
+    if args.previous:
+        sources.append((str(args.previous), False))
+    if Path(args.data).resolve() == Path(DEFAULT_DATA).resolve():
+        try:
+            site_dir = str(config.read_mkdocs_yml("mkdocs.yml").get("site_dir") or "site")
+        except config.ConfigError:
+            site_dir = "site"
+        local = Path(site_dir) / "api" / "manifest.json"
+        if local.is_file():
+            sources.append((str(local), True))
+    for source, is_local in sources:
+        try:
+            previous = manifest.load_previous(source)
+        except manifest.ManifestError as e:
+            findings.errors.append(f"{source}: {e}")
+            continue
+        findings.extend(
+            guard.manifest_problems(
+                registry, args.data, previous, source, recorded=recorded, local=is_local
+            )
+        )
+    return findings
 
 
 def _report_data_error(e: load.DataError, tail: str = "Perbaiki lalu jalankan lagi.") -> int:
@@ -50,7 +84,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     data = Path(args.data) if args.data else site.data_path(config_file.parent.resolve())
     try:
         registry = site.build(
-            config_file, data, Path(args.site_dir) if args.site_dir else None, strict=args.strict
+            config_file,
+            data,
+            Path(args.site_dir) if args.site_dir else None,
+            strict=args.strict,
+            record=args.catat,
         )
     except load.DataError as e:
         return _report_data_error(e, "Situs tidak diubah.")
@@ -161,6 +199,11 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--site-dir", default=None, help="folder hasil (bawaan: site)")
     b.add_argument("--config", default="mkdocs.yml")
     b.add_argument("--strict", action="store_true", help="peringatan mkdocs dianggap gagal")
+    b.add_argument(
+        "--catat",
+        action="store_true",
+        help="situs ini akan diterbitkan: catat id baru di data/id-terbit.txt (dipakai workflow)",
+    )
     b.set_defaults(func=cmd_build)
 
     s = sub.add_parser(

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import config, exports, load, lock, pages
+from . import config, exports, guard, ledger, load, lock, pages
 from .model import Registry
 
 DATA_ENV = "REGISTRI_DATA"  # lets `generator build --data X` reach the hook
@@ -66,11 +66,24 @@ def generate(
     built = config.build_datetime()
     site_url = config.normalise_site_url(site_url)
     st = data.stat() if data.exists() else None
-    key = (str(data.resolve()), st and st.st_mtime_ns, st and st.st_size, built, site_url)
+    led = ledger.path_for(data)
+    lst = led.stat() if led.exists() else None
+    key = (
+        str(data.resolve()),
+        st and st.st_mtime_ns,
+        st and st.st_size,
+        built,
+        site_url,
+        lst and lst.st_mtime_ns,
+        lst and lst.st_size,
+    )
     if _last_generated and _last_generated[0] == key:
         return _last_generated[1]
     t0 = time.perf_counter()
     registry = load.load(data)
+    problem = guard.ledger_problems(registry, data)
+    if problem is not None:
+        raise problem
     TIMINGS.add("check", time.perf_counter() - t0)
     docs_dir = docs_dir or project_dir / "docs"
     overrides_dir = overrides_dir or project_dir / "overrides"
@@ -297,11 +310,17 @@ def clean_leftovers(target: Path) -> list[Path]:
 
 
 def build(
-    config_file: Path, data: Path, site_dir: Path | None = None, strict: bool = False
+    config_file: Path,
+    data: Path,
+    site_dir: Path | None = None,
+    strict: bool = False,
+    record: bool = False,
 ) -> Registry:
     """Generate and build the site into a fresh folder, then swap it into place.
 
-    Holds the project lock throughout; refuses a site folder it may not replace."""
+    Holds the project lock throughout; refuses a site folder it may not replace. `record`
+    (a build that is going to be published: `build --catat`) also checks the ledger's git
+    history first and appends the new ids to the ledger before the swap."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     # One clock for the whole build: the engine's hook then sees the same date and finds the
     # pages already generated (and sitemap dates agree with the pages).
@@ -313,13 +332,19 @@ def build(
     target = check_site_dir(chosen, project_dir, data, cfg_raw)
     try:
         with lock.project_lock(project_dir):
-            return _build_locked(config_file, project_dir, data, cfg_raw, target, strict)
+            return _build_locked(config_file, project_dir, data, cfg_raw, target, strict, record)
     except lock.LockError as e:
         raise BuildError(str(e)) from None
 
 
 def _build_locked(
-    config_file: Path, project_dir: Path, data: Path, cfg_raw: dict, target: Path, strict: bool
+    config_file: Path,
+    project_dir: Path,
+    data: Path,
+    cfg_raw: dict,
+    target: Path,
+    strict: bool,
+    record: bool,
 ) -> Registry:
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
@@ -327,6 +352,12 @@ def _build_locked(
     clean_leftovers(target)  # first: a site a killed build left aside is put back
     check_site_dir(target, project_dir, data, cfg_raw)  # again: it may have changed meanwhile
     registry = generate(project_dir, data, cfg_raw.get("site_url"))
+    if record and not registry.registri.contoh:
+        history = guard.history_problems(data)
+        for line in history.warnings:
+            print(line, file=sys.stderr)
+        if history.errors:
+            raise BuildError("\n".join(history.errors))
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = _aside(target, "baru")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -346,8 +377,24 @@ def _build_locked(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     TIMINGS.add("engine", time.perf_counter() - t0)
+    if record:
+        _record(registry, data)  # before the swap: an id is recorded before it can be published
     swap_in(tmp, target)
     return registry
+
+
+def _record(registry: Registry, data: Path) -> None:
+    path = ledger.path_for(data)
+    if registry.registri.contoh:
+        print(f"Data contoh: id tidak dicatat di {path}.", file=sys.stderr)
+        return
+    before = ledger.read(path)
+    after = before.extended(registry)
+    if ledger.write(path, after):
+        print(
+            f"{path}: {len(after) - len(before)} id baru dicatat. Berkas ini wajib di-commit.",
+            file=sys.stderr,
+        )
 
 
 _KEEP_WHITESPACE = re.compile(r"(<pre\b.*?</pre>|<textarea\b.*?</textarea>)", re.S | re.I)
