@@ -17,8 +17,9 @@ from html import escape
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
-from . import charts, lookup, qr
+from . import charts, lookup, qr, security
 from .model import DISPLAYED_STATUSES, STATUS_LABELS, Certificate, Registry, Umkm, slugify
 
 # Folders of docs/ (and of the theme overrides) that belong to the generator: git-ignored,
@@ -110,6 +111,8 @@ def _env() -> jinja2.Environment:
     env.globals["STATUS_LABELS"] = STATUS_LABELS
     env.globals["STATUS_NOTES"] = STATUS_NOTES
     env.globals["ICONS"] = ICONS
+    # the CSP and referrer <meta> of a standalone page: no inline script, no hashes
+    env.globals["SECURITY_META"] = markupsafe.Markup(security.meta_tags())
     return env
 
 

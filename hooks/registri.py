@@ -13,7 +13,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from generator import load, lock, site
+from generator import load, lock, security, site
 
 log = logging.getLogger("mkdocs.registri")
 _command = "build"
@@ -57,7 +57,13 @@ def on_pre_build(config, **kwargs) -> None:
 
 
 def on_post_page(output: str, page, config) -> str:
-    return site.compact_html(output)
+    # CSP last: its hashes are of the inline scripts exactly as published
+    return security.protect(site.compact_html(output))
+
+
+def on_post_template(output: str, template_name: str, config) -> str:
+    # theme pages outside the docs (404.html): the same policy
+    return security.protect(output) if template_name.endswith(".html") else output
 
 
 def on_post_build(config, **kwargs) -> None:
