@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from . import load, reference, schema
 
@@ -103,38 +102,21 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import os
-
-    from mkdocs.commands import serve
-
-    from . import config, site
+    from . import config, serve, site
 
     config_file = Path(args.config)
     data = Path(args.data) if args.data else site.data_path(config_file.parent.resolve())
-    os.environ[site.DATA_ENV] = str(data.resolve())
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    site.fix_clock()
+    if data.is_absolute() and data.is_relative_to(Path.cwd()):
+        data = data.relative_to(Path.cwd())  # error lines read data/umkm.yaml:12:5, as check's
+    host, _, port = args.dev_addr.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        print(f"--dev-addr {args.dev_addr!r}: tulis ALAMAT:PORT, mis. 127.0.0.1:8000")
+        return 1
     try:
-        site_url = config.read_mkdocs_yml(config_file).get("site_url")
-        site.generate(config_file.parent.resolve(), data, site_url)
-    except load.DataError as e:
-        return _report_data_error(e)
+        return serve.serve(config_file, data, host, int(port))
     except config.ConfigError as e:
         print(e)
         return 1
-    site.quiet_mkdocs_logging(20)
-    path = urlsplit(config.normalise_site_url(site_url) or "/").path
-    print(
-        f"Membuka situs di http://{args.dev_addr}{path} (Ctrl+C untuk berhenti). "
-        "Situs dimuat ulang setiap kali berkas data disimpan."
-    )
-    serve.serve(
-        config_file=str(config_file),
-        dev_addr=args.dev_addr,
-        livereload=True,
-        watch=[str(data.parent)],
-    )
-    return 0
 
 
 def cmd_docs(args: argparse.Namespace) -> int:

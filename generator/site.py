@@ -337,6 +337,30 @@ def build(
         raise BuildError(str(e)) from None
 
 
+def engine_build(config_file: Path, out: Path, strict: bool = False) -> None:
+    """Run the engine (MkDocs) into the fresh folder `out`, marked as our site before and
+    after. BuildError when the engine fails; `out` is removed on any failure."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
+
+    out.mkdir(parents=True)
+    mark_site(out)  # first, so that a killed build's folder is recognised and cleaned up
+    t0 = time.perf_counter()
+    try:
+        from mkdocs.commands.build import build as mkdocs_build
+
+        cfg = load_config(config_file=str(config_file), site_dir=str(out), strict=strict)
+        mkdocs_build(cfg)
+        mark_site(out)
+    except (Abort, ConfigurationError, MkDocsException) as e:
+        shutil.rmtree(out, ignore_errors=True)
+        raise BuildError(f"mkdocs gagal membangun situs: {e}") from None
+    except BaseException:
+        shutil.rmtree(out, ignore_errors=True)
+        raise
+    TIMINGS.add("engine", time.perf_counter() - t0)
+
+
 def _build_locked(
     config_file: Path,
     project_dir: Path,
@@ -346,9 +370,6 @@ def _build_locked(
     strict: bool,
     record: bool,
 ) -> Registry:
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
-
     clean_leftovers(target)  # first: a site a killed build left aside is put back
     check_site_dir(target, project_dir, data, cfg_raw)  # again: it may have changed meanwhile
     registry = generate(project_dir, data, cfg_raw.get("site_url"))
@@ -361,22 +382,7 @@ def _build_locked(
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = _aside(target, "baru")
     shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    mark_site(tmp)  # first, so that a killed build's folder is recognised and cleaned up
-    t0 = time.perf_counter()
-    try:
-        from mkdocs.commands.build import build as mkdocs_build
-
-        cfg = load_config(config_file=str(config_file), site_dir=str(tmp), strict=strict)
-        mkdocs_build(cfg)
-        mark_site(tmp)
-    except (Abort, ConfigurationError, MkDocsException) as e:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise BuildError(f"mkdocs gagal membangun situs: {e}") from None
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    TIMINGS.add("engine", time.perf_counter() - t0)
+    engine_build(config_file, tmp, strict)
     if record:
         _record(registry, data)  # before the swap: an id is recorded before it can be published
     swap_in(tmp, target)

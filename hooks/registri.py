@@ -57,13 +57,18 @@ def on_pre_build(config, **kwargs) -> None:
 
 
 def on_post_page(output: str, page, config) -> str:
-    # CSP last: its hashes are of the inline scripts exactly as published
-    return security.protect(site.compact_html(output))
+    output = site.compact_html(output)
+    # CSP last: its hashes are of the inline scripts exactly as published. Plain `mkdocs
+    # serve` injects an inline live-reload script the policy would block: no policy there
+    # (`python -m generator serve` keeps it).
+    return output if _command == "serve" else security.protect(output)
 
 
 def on_post_template(output: str, template_name: str, config) -> str:
     # theme pages outside the docs (404.html): the same policy
-    return security.protect(output) if template_name.endswith(".html") else output
+    if _command == "serve" or not template_name.endswith(".html"):
+        return output
+    return security.protect(output)
 
 
 def on_post_build(config, **kwargs) -> None:
