@@ -249,3 +249,28 @@ def test_manifest_download_has_a_total_deadline(server, monkeypatch):
 
 def test_manifest_url_answering_404_after_a_redirect_is_none(server):
     assert manifest.load_previous(f"{server}/ke-404") is None
+
+
+def test_an_http_proxy_from_the_environment_is_used(monkeypatch):
+    """An office behind a proxy: the request goes to the proxy with the absolute URL (the
+    target host is never looked up here)."""
+    seen = []
+
+    class Proxy(socketserver.BaseRequestHandler):
+        def handle(self):
+            data = self.request.recv(65536)
+            seen.append(data.split(b"\r\n", 1)[0].decode())
+            body = b'{"ok": true}'
+            _send(self.request, "200 OK", {"Content-Length": str(len(body))}, body)
+
+    srv = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Proxy)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        for name in ("no_proxy", "NO_PROXY", "HTTP_PROXY"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{srv.server_address[1]}")
+        assert fetch.get_json("http://registri.dinkop-uji.go.id/api/x.json") == {"ok": True}
+        assert seen == ["GET http://registri.dinkop-uji.go.id/api/x.json HTTP/1.1"]
+    finally:
+        srv.shutdown()
+        srv.server_close()
