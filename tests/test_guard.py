@@ -3,16 +3,14 @@ git history, the last local build and the live site (issue 9 fault 6, issue 12).
 
 from __future__ import annotations
 
-import http.server
 import json
 import os
 import shutil
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
-from conftest import make_project, run_generator
+from conftest import git, make_project, run_generator
 
 from generator import ledger
 
@@ -133,22 +131,7 @@ def test_a_damaged_ledger_is_reported_at_its_line(project):
 
 # -- the ledger's own git history ------------------------------------------------------------
 
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Uji",
-    "GIT_AUTHOR_EMAIL": "uji@dinkop-uji.go.id",
-    "GIT_COMMITTER_NAME": "Uji",
-    "GIT_COMMITTER_EMAIL": "uji@dinkop-uji.go.id",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
-
-
-def git(project: Path, *args: str) -> str:
-    r = subprocess.run(["git", *args], cwd=project, capture_output=True, text=True,
-                       env={**os.environ, **GIT_ENV}, timeout=60)
-    assert r.returncode == 0, r.stderr
-    return r.stdout
 
 
 @needs_git
@@ -230,27 +213,13 @@ def test_sample_data_against_its_local_build_only_warns(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def live():
+def live(tmp_path_factory, serve_dir):
     """A local 'live site': /terbit/ has a manifest, anything else is 404."""
-    body = json.dumps({"contoh": False, "sertifikat": ["uji-0001"], "umkm": []}).encode()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            found = self.path == "/terbit/api/manifest.json"
-            self.send_response(200 if found else 404)
-            payload = body if found else b"<h1>404</h1>"
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def log_message(self, *args):
-            pass
-
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{srv.server_address[1]}/"
-    srv.shutdown()
-    srv.server_close()
+    root = tmp_path_factory.mktemp("live")
+    (root / "terbit" / "api").mkdir(parents=True)
+    (root / "terbit" / "api" / "manifest.json").write_text(
+        json.dumps({"contoh": False, "sertifikat": ["uji-0001"], "umkm": []}))
+    return serve_dir(root)
 
 
 def test_previous_404_passes_only_while_the_ledger_is_empty(project, live):

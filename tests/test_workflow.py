@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import GIT_ENV, git
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / ".github" / "workflows" / "publish.yml"
@@ -265,23 +266,6 @@ def test_test_step_requires_the_browser(workflow, tmp_path):
 
 # -- the commit-back step, run as the runner runs it, against a local 'origin' -------------
 
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Uji",
-    "GIT_AUTHOR_EMAIL": "uji@dinkop-uji.go.id",
-    "GIT_COMMITTER_NAME": "Uji",
-    "GIT_COMMITTER_EMAIL": "uji@dinkop-uji.go.id",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
-
-
-def _git(cwd: Path, *args: str) -> str:
-    r = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
-                       env={**os.environ, **GIT_ENV}, timeout=60)
-    assert r.returncode == 0, r.stderr
-    return r.stdout
-
-
 @pytest.fixture
 def origin(tmp_path) -> tuple[Path, Path]:
     """A bare 'origin' whose main holds the generator's ledger code and a ledger; and a clone
@@ -294,13 +278,13 @@ def origin(tmp_path) -> tuple[Path, Path]:
         shutil.copy(ROOT / "generator" / name, seed / "generator" / name)
     (seed / "data").mkdir()
     ledger.write(seed / "data" / "id-terbit.txt", ledger.Ledger(["uji-0001"], ["batik-satu"]))
-    _git(seed, "init", "-q", "-b", "main")
-    _git(seed, "add", ".")
-    _git(seed, "commit", "-q", "-m", "awal")
+    git(seed, "init", "-q", "-b", "main")
+    git(seed, "add", ".")
+    git(seed, "commit", "-q", "-m", "awal")
     bare = tmp_path / "origin.git"
-    _git(tmp_path, "clone", "-q", "--bare", str(seed), str(bare))
+    git(tmp_path, "clone", "-q", "--bare", str(seed), str(bare))
     work = tmp_path / "work"
-    _git(tmp_path, "clone", "-q", str(bare), str(work))
+    git(tmp_path, "clone", "-q", str(bare), str(work))
     return bare, work
 
 
@@ -338,9 +322,9 @@ def test_commit_back_lands_an_extension_and_retries_a_lost_race(workflow, origin
     r, out = _run_commit_back(workflow, work, tmp_path, new)
     assert r.returncode == 0, out
     assert flag.exists()  # it did lose the first push
-    landed = _git(bare, "show", "main:data/id-terbit.txt")
+    landed = git(bare, "show", "main:data/id-terbit.txt")
     assert ledger.parse(landed).certificates == ["uji-0001", "uji-0002"]
-    assert "run 42" in _git(bare, "log", "-1", "--format=%s", "main")
+    assert "run 42" in git(bare, "log", "-1", "--format=%s", "main")
 
 
 @pytest.mark.skipif(shutil.which("git") is None or shutil.which("bash") is None,
@@ -351,14 +335,14 @@ def test_commit_back_refuses_when_main_gave_the_index_to_another_id(workflow, or
     bare, work = origin
     # meanwhile, main recorded uji-0003 as index 1
     other = tmp_path / "other"
-    _git(tmp_path, "clone", "-q", str(bare), str(other))
+    git(tmp_path, "clone", "-q", str(bare), str(other))
     ledger.write(other / "data" / "id-terbit.txt",
                  ledger.Ledger(["uji-0001", "uji-0003"], ["batik-satu"]))
-    _git(other, "commit", "-q", "-am", "lain")
-    _git(other, "push", "-q", "origin", "main")
-    before = _git(bare, "rev-parse", "main")
+    git(other, "commit", "-q", "-am", "lain")
+    git(other, "push", "-q", "origin", "main")
+    before = git(bare, "rev-parse", "main")
     r, out = _run_commit_back(workflow, work, tmp_path,
                               ledger.Ledger(["uji-0001", "uji-0002"], ["batik-satu"]))
     assert r.returncode != 0
     assert "TIDAK diterbitkan" in out
-    assert _git(bare, "rev-parse", "main") == before
+    assert git(bare, "rev-parse", "main") == before
