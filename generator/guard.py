@@ -100,7 +100,6 @@ def _git(folder: Path, *args: str) -> subprocess.CompletedProcess | None:
             [git, "-C", str(folder), *args],
             capture_output=True,
             timeout=120,
-            env=None,
         )
     except (OSError, subprocess.TimeoutExpired):
         return None

@@ -84,8 +84,14 @@ def _holder(fd: int) -> str:
 
 def _acquire(path: Path, what: str) -> int:
     """Open and OS-lock `path`, waiting up to REGISTRI_LOCK_WAIT seconds; the open fd."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        raise LockError(
+            f"{path}: berkas kunci pembangunan tidak bisa dibuat ({e.strerror}); periksa izin "
+            "tulis folder proyek. Tidak ada yang diubah."
+        ) from None
     try:
         if not _try_lock(fd):
             deadline = time.monotonic() + _wait_seconds()

@@ -262,7 +262,11 @@ def swap_in(new: Path, target: Path) -> None:
         return
     old = _aside(target, "lama")
     target.rename(old)
-    new.rename(target)
+    try:
+        new.rename(target)
+    except OSError:
+        old.rename(target)  # put the old site back before saying anything
+        raise
     shutil.rmtree(old, ignore_errors=True)
 
 
@@ -385,7 +389,14 @@ def _build_locked(
     engine_build(config_file, tmp, strict)
     if record:
         _record(registry, data)  # before the swap: an id is recorded before it can be published
-    swap_in(tmp, target)
+    try:
+        swap_in(tmp, target)
+    except OSError as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise BuildError(
+            f"{target}: situs baru tidak bisa dipindahkan ke sini ({e.strerror}); situs lama "
+            "tidak diubah. Tutup program yang membuka berkas di folder itu, lalu coba lagi."
+        ) from None
     return registry
 
 
