@@ -101,24 +101,29 @@ def test_plain_mkdocs_build_marks_its_site(project, tmp_path):
     assert (project / "site" / site.SITE_MARKER).is_file()
 
 
-def test_build_replaces_missing_empty_and_earlier_sites(project, tmp_path):
-    empty = tmp_path / "kosong"
-    empty.mkdir()
-    for target in (tmp_path / "baru", empty, tmp_path / "baru"):  # the last: an earlier site
+def test_build_replaces_a_missing_folder_and_then_its_own_earlier_site(project, tmp_path):
+    target = tmp_path / "baru"
+    for _ in range(2):  # missing, then an earlier site of ours
         r = run_generator(project, "build", "--site-dir", str(target))
         assert r.returncode == 0, r.stdout + r.stderr
         assert (target / "umkm" / "jahat" / "index.html").is_file()
         assert (target / site.SITE_MARKER).is_file()
-    # a site built before the marker existed: home page and id manifest
-    (tmp_path / "baru" / site.SITE_MARKER).unlink()
-    r = run_generator(project, "build", "--site-dir", str(tmp_path / "baru"))
-    assert r.returncode == 0, r.stdout + r.stderr
 
 
 def test_check_site_dir_unit(tmp_path):
     project = tmp_path / "p"
     (project / "docs").mkdir(parents=True)
     assert site.check_site_dir(project / "site", project) == (project / "site").resolve()
+    (project / "kosong").mkdir()  # an empty folder
+    assert site.check_site_dir(project / "kosong", project)
+    legacy = project / "lama"  # a site built before the marker existed
+    (legacy / "api").mkdir(parents=True)
+    (legacy / "index.html").write_text("<!doctype html>")
+    (legacy / "api" / "manifest.json").write_text("{}")
+    assert site.check_site_dir(legacy, project)
+    (legacy / "api" / "manifest.json").unlink()
+    with pytest.raises(site.SiteDirError, match="bukan situs buatan"):
+        site.check_site_dir(legacy, project)
     with pytest.raises(site.SiteDirError):
         site.check_site_dir(tmp_path, project)
     with pytest.raises(site.SiteDirError):  # the data file's own folder

@@ -88,15 +88,27 @@ class Serve:
         return self.log()
 
 
-@pytest.fixture
-def serving(tmp_path):
-    project = make_project(tmp_path / "p", hostile_yaml(), site_url=SITE_URL)
-    s = Serve(project, tmp_path)
+@pytest.fixture(scope="module")
+def preview(tmp_path_factory):
+    """One preview for the module (starting one costs a build)."""
+    tmp = tmp_path_factory.mktemp("serve")
+    project = make_project(tmp / "p", hostile_yaml(), site_url=SITE_URL)
+    s = Serve(project, tmp)
     try:
         assert s.wait_version(1), s.log()
         yield s
     finally:
         s.stop()
+
+
+@pytest.fixture
+def serving(preview):
+    """The preview in a good state; each test repairs what it breaks and leaves it so."""
+    status = preview.status()
+    assert status is not None and status["galat"] is None, preview.log()
+    preview.start = status["versi"]
+    yield preview
+    assert preview.status()["galat"] is None, preview.log()
 
 
 def _edit(project: Path, old: str, new: str) -> None:
@@ -109,12 +121,15 @@ def _edit(project: Path, old: str, new: str) -> None:
 def test_one_save_is_one_rebuild(serving):
     url = f"{serving.base}{MOUNT}umkm/batik-baik/"
     assert "Batik Baik" in _get(url)[1]
+    builds = serving.log().count("Situs dibangun ulang (versi")
     _edit(serving.project, "nama: Batik Baik", "nama: Batik Baru Sekali")
-    assert serving.wait_version(2), serving.log()
+    assert serving.wait_version(serving.start + 1), serving.log()
     assert "Batik Baru Sekali" in _get(url)[1]
     time.sleep(4)  # a second rebuild, caused by the first one's own writes, would come now
-    assert serving.status()["versi"] == 2
-    assert serving.log().count("Situs dibangun ulang (versi") == 2, serving.log()
+    assert serving.status()["versi"] == serving.start + 1
+    assert serving.log().count("Situs dibangun ulang (versi") == builds + 1, serving.log()
+    _edit(serving.project, "nama: Batik Baru Sekali", "nama: Batik Baik")
+    assert serving.wait_version(serving.start + 2), serving.log()
 
 
 def test_a_data_error_keeps_the_last_good_site_and_is_reported(serving):
@@ -125,8 +140,9 @@ def test_a_data_error_keeps_the_last_good_site_and_is_reported(serving):
     assert status == 200 and "Batik Baik" in page
     error = serving.status()["galat"]
     assert "data/umkm.yaml:" in error and "batk" in error
+    assert serving.status()["versi"] == serving.start
     _edit(serving.project, "sektor: batk\n", "sektor: batik\n")
-    assert serving.wait_version(2) and serving.status()["galat"] is None
+    assert serving.wait_version(serving.start + 1) and serving.status()["galat"] is None
 
 
 def _break_theme(project: Path):
@@ -153,9 +169,9 @@ def test_a_crash_keeps_the_last_good_site_answering(serving, breaker):
     got = _get(f"{serving.base}{MOUNT}umkm/batik-baik/", timeout=10)
     assert got is not None and got[0] == 200 and "Batik Baik" in got[1]
     assert _get(f"{serving.base}{MOUNT}", timeout=10)[0] == 200
-    assert serving.status()["versi"] == 1
+    assert serving.status()["versi"] == serving.start
     repair()
-    assert serving.wait_version(2), serving.log()
+    assert serving.wait_version(serving.start + 1), serving.log()
     assert serving.status()["galat"] is None
     assert "Traceback" not in serving.log()
 
@@ -195,6 +211,7 @@ def test_the_error_shows_on_the_open_page_and_goes_away_when_fixed(serving, brow
         page.screenshot(path=str(tmp_path / "serve-galat.png"))
         _edit(serving.project, "sektor: batk\n", "sektor: batik\n")
         page.wait_for_function("() => window.__ditandai !== true", timeout=120_000)
+        assert serving.wait_version(serving.start + 1)
         page.wait_for_load_state("networkidle")
         assert page.locator("#registri-galat").count() == 0
         assert "Batik Baik" in page.inner_text("h1")
