@@ -31,7 +31,7 @@ import traceback
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import config, load, lock, pages, security, site
+from . import config, load, lock, pages, security, site, trust
 
 PREFIX = "/__registri__/"
 POLL_SECONDS = 0.5
@@ -129,7 +129,13 @@ class Preview:
         t0 = time.monotonic()
         try:
             with lock.project_lock(self.project, "membangun situs"):
-                site.generate(self.project, self.data, self.site_url)
+                registry = site.generate(
+                    self.project,
+                    self.data,
+                    self.site_url,
+                    config_file=self.config_file,
+                    refuse_placeholders=False,  # a preview is neither published nor printed
+                )
                 site.engine_build(self.config_file, out)
         except load.DataError as e:
             return self._failed("\n".join(["Data registri tidak sah:", *e.lines()]))
@@ -142,6 +148,9 @@ class Preview:
                 f"(di {Path(where.filename).name}:{where.lineno}; laporkan ke pengembang bila "
                 "berulang)"
             )
+        if not self.version:  # placeholders are said once, not refused: this is a preview
+            for finding in trust.problems(registry, self.site_url, self.data, self.config_file):
+                print(f"{finding} (peringatan: situs ini belum boleh diterbitkan)", file=sys.stderr)
         with self._state:
             previous, self.root = self.root, out
             self.version += 1
@@ -286,6 +295,7 @@ def _inject(html: bytes, version: int) -> bytes:
 def serve(config_file: Path, data: Path, host: str, port: int) -> int:
     """Build, serve and rebuild on every save until Ctrl+C."""
     site.fix_clock()  # every version carries the same build time: only real changes differ
+    site.preview = True
     os.environ[site.DATA_ENV] = str(data.resolve())  # the hook reads this data file too
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     site.quiet_mkdocs_logging()

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import config, exports, guard, ledger, load, lock, pages
+from . import config, exports, guard, ledger, load, lock, pages, trust
 from .model import Registry
 
 DATA_ENV = "REGISTRI_DATA"  # lets `generator build --data X` reach the hook
@@ -35,6 +35,9 @@ class Timings:
 
 
 TIMINGS = Timings()
+# True inside `python -m generator serve`: a preview is neither published nor printed, so the
+# hook does not refuse placeholder addresses there (as for `mkdocs serve`).
+preview = False
 # ((data path, mtime_ns, size, build datetime, site_url), registry) of the last generation in
 # this process: `generator build` generates, then the engine's hook finds nothing changed.
 _last_generated: tuple | None = None
@@ -58,10 +61,14 @@ def generate(
     site_url: str | None,
     docs_dir: Path | None = None,
     overrides_dir: Path | None = None,
+    config_file: Path | None = None,
+    refuse_placeholders: bool = True,
 ) -> Registry:
     """Validate `data` and write every generated page into docs/ (only changed files).
 
-    Raises load.DataError (nothing written) when the data has problems."""
+    Raises load.DataError (nothing written) when the data has problems, or when a real
+    registry still holds a placeholder address or contact (trust.TrustError; `serve` passes
+    refuse_placeholders=False: a preview is neither published nor printed)."""
     global _last_generated
     built = config.build_datetime()
     site_url = config.normalise_site_url(site_url)
@@ -84,6 +91,10 @@ def generate(
     problem = guard.ledger_problems(registry, data)
     if problem is not None:
         raise problem
+    if refuse_placeholders:
+        trust.require_publishable(
+            registry, site_url, data, config_file or project_dir / "mkdocs.yml"
+        )
     TIMINGS.add("check", time.perf_counter() - t0)
     docs_dir = docs_dir or project_dir / "docs"
     overrides_dir = overrides_dir or project_dir / "overrides"
@@ -376,7 +387,7 @@ def _build_locked(
 ) -> Registry:
     clean_leftovers(target)  # first: a site a killed build left aside is put back
     check_site_dir(target, project_dir, data, cfg_raw)  # again: it may have changed meanwhile
-    registry = generate(project_dir, data, cfg_raw.get("site_url"))
+    registry = generate(project_dir, data, cfg_raw.get("site_url"), config_file=config_file)
     if record and not registry.registri.contoh:
         history = guard.history_problems(data)
         for line in history.warnings:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from generator import load, lock, security, site
+from generator import load, lock, security, site, trust
 
 log = logging.getLogger("mkdocs.registri")
 _command = "build"
@@ -46,7 +46,13 @@ def on_pre_build(config, **kwargs) -> None:
         raise PluginError(str(e)) from None
     try:
         site.generate(
-            project, site.data_path(project), config.site_url, docs_dir=Path(config.docs_dir)
+            project,
+            site.data_path(project),
+            config.site_url,
+            docs_dir=Path(config.docs_dir),
+            config_file=Path(config.config_file_path),
+            # a preview (mkdocs serve: site_url is 127.0.0.1; generator serve) is not published
+            refuse_placeholders=_command != "serve" and not site.preview,
         )
     except load.DataError as e:
         message = "data registri tidak sah:\n" + "\n".join(e.lines())
@@ -72,6 +78,8 @@ def on_post_template(output: str, template_name: str, config) -> str:
 
 
 def on_post_build(config, **kwargs) -> None:
+    if _command != "serve":
+        trust.write_cname(Path(config.site_dir), config.site_url)
     site.mark_site(Path(config.site_dir))
     _held.close()
 
