@@ -173,10 +173,17 @@ def guard_script(workflow) -> str:
     return step["run"]
 
 
-# contoh: true, because the local site's address (127.0.0.1) is one that `check` refuses
-# for a real registry (SPEC "Trust": no placeholder address ever reaches paper).
+# A real registry (contoh: false) at a real-looking address, the way the workflow sees one. The
+# address is reached through an HTTP proxy on 127.0.0.1 (generator/fetch.py honours http_proxy),
+# which serves a local folder: no test reaches the internet, and `check` sees no placeholder.
+SITE_URL = "http://registri.dinkop-uji.go.id/"
 DATA = """
-registri: {judul: Registri Uji, penerbit: Dinas Uji, wilayah: Kabupaten Uji, contoh: true}
+registri:
+  judul: Registri Uji
+  penerbit: Dinas Uji
+  wilayah: Kabupaten Uji
+  kontak: {email: pengaduan@dinkop-uji.go.id}
+  contoh: false
 sektor: {batik: Batik}
 kecamatan: [Kraksaan]
 lsp: {uji: {nama: LSP Uji}}
@@ -185,16 +192,52 @@ umkm:
 """
 
 
-def _run_guard(script: str, cwd: Path, site_url: str | None) -> subprocess.CompletedProcess:
+@pytest.fixture
+def site_behind_proxy(tmp_path):
+    """(folder, proxy URL): a proxy that answers every http://registri.dinkop-uji.go.id/PATH
+    with the folder's PATH, or 404."""
+    import http.server
+    import threading
+    from urllib.parse import urlsplit
+
+    folder = tmp_path / "terbit"
+    folder.mkdir()
+
+    class Proxy(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            parts = urlsplit(self.path)
+            file = folder / parts.path.lstrip("/")
+            ok = parts.hostname == "registri.dinkop-uji.go.id" and file.is_file()
+            body = file.read_bytes() if ok else b"<h1>404</h1>"
+            self.send_response(200 if ok else 404)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield folder, f"http://127.0.0.1:{srv.server_address[1]}"
+    srv.shutdown()
+    srv.server_close()
+
+
+def _run_guard(script: str, cwd: Path, site_url: str | None,
+               proxy: str = "") -> subprocess.CompletedProcess:
     (cwd / "data").mkdir(exist_ok=True)
     (cwd / "data" / "umkm.yaml").write_text(DATA, encoding="utf-8")
     lines = ["site_name: Uji"] + ([f"site_url: {site_url}"] if site_url else [])
     (cwd / "mkdocs.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     env = {
-        **os.environ,
+        k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "no_proxy")
+    }
+    env.update({
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         "PYTHONPATH": str(ROOT),
-    }
+        "http_proxy": proxy,
+    })
     return subprocess.run(
         ["bash", "-e", "-c", script], cwd=cwd, env=env, capture_output=True, text=True, timeout=60
     )
@@ -202,24 +245,39 @@ def _run_guard(script: str, cwd: Path, site_url: str | None) -> subprocess.Compl
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
 def test_guard_step_passes_on_first_deploy_and_fails_on_a_lost_id(
-    guard_script, tmp_path, serve_dir
+    guard_script, tmp_path, site_behind_proxy
 ):
-    site = tmp_path / "site"
-    site.mkdir()
+    site, proxy = site_behind_proxy
     work = tmp_path / "work"
     work.mkdir()
-    base = serve_dir(site)
 
-    first = _run_guard(guard_script, work, base)  # nothing published yet: 404
+    first = _run_guard(guard_script, work, SITE_URL, proxy)  # nothing published yet: 404
     assert first.returncode == 0, first.stdout + first.stderr
+    assert "belum pernah terbit" in first.stderr
 
     (site / "api").mkdir()
     (site / "api" / "manifest.json").write_text(
         json.dumps({"versi_format": 1, "sertifikat": ["uji-2019-0001"], "umkm": ["batik-satu"]})
     )
-    lost = _run_guard(guard_script, work, base)
-    assert lost.returncode == 1
+    lost = _run_guard(guard_script, work, SITE_URL, proxy)
+    assert lost.returncode == 1, lost.stdout + lost.stderr
     assert "uji-2019-0001" in lost.stdout and "status: dicabut" in lost.stdout
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_guard_step_fails_on_a_404_once_ids_are_recorded(guard_script, tmp_path,
+                                                         site_behind_proxy):
+    """A wrong or dead site_url cannot switch the guard off once the ledger has ids."""
+    from generator import ledger
+
+    _, proxy = site_behind_proxy
+    work = tmp_path / "work"
+    (work / "data").mkdir(parents=True)
+    ledger.write(work / "data" / "id-terbit.txt", ledger.Ledger([], ["batik-satu"]))
+    result = _run_guard(guard_script, work, SITE_URL, proxy)
+    assert result.returncode == 1
+    assert "HTTP 404" in result.stdout
+    assert "site_url di mkdocs.yml kemungkinan salah" in result.stdout
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
