@@ -38,7 +38,10 @@ def hostile_files(tmp: Path) -> dict[str, Path]:
     aliases = tmp / "aliases.yaml"
     aliases.write_text(head + "\numkm: [" + umkm + ", " + ", ".join(["*u"] * 999) + "]\n",
                        encoding="utf-8")
-    return {"50 MB list under an unknown key": pasted, "alias bomb (8 KB: 1,000 x 1,000 certificates)": aliases}
+    return {
+        "50 MB list under an unknown key": pasted,
+        "alias bomb (8 KB: 1,000 x 1,000 certificates)": aliases,
+    }
 
 
 # runs `python -m generator ARGS` and prints its own peak memory (Linux: VmHWM) on stderr
