@@ -63,11 +63,13 @@ _TOO_DEEP = (
 )
 
 # -- characters refused anywhere in the file ---------------------------------------------------
+# (tab, LF and CR are white space: in a value they come from "\t", "\n", "\r" escapes, and every
+# output escapes or folds them; a raw CR is read as a line end)
 _BIDI = "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
 _INVISIBLE = "\u200b\u2060\ufeff\u180e\u2061-\u2064"
 _NONCHARACTERS = "\ufdd0-\ufdef\ufffe\uffff"  # (astral ones are harmless, and slow a regex)
 _FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff"
     + _NONCHARACTERS
     + _BIDI
     + _INVISIBLE

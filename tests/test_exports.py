@@ -24,7 +24,8 @@ SITE = "https://dinas.example.id/registri/"
 
 # Secrets: distinctive, and made only of letters and digits so that no escaping (JSON, CSV,
 # HTML) could hide one that leaked.
-SECRETS = ("NIKrahasia3513000000000001", "AlamatRahasiaJalanMawarSembilan", "CatatanXyzzyPlugh42")
+# (A NIK is 16 digits: check refuses any other.)
+SECRETS = ("3513987654320001", "AlamatRahasiaJalanMawarSembilan", "CatatanXyzzyPlugh42")
 
 HOSTILE_TITLE = (
     'Registri <script>alert("x")</script> {{ judul }} {% if %} [klik](javascript:alert(1)) *_`'

@@ -174,6 +174,9 @@ def mutants() -> list[tuple[str, str]]:
 
 
 _PASSED: list[tuple[str, str]] = []
+# markup the data's texts hold (ALLOWED_TEXT): in a page, as many as the unmutated page has
+MARKUP = ("<b>", "</title>", "<title", "<!--", "<script", 'href="javascript')
+FORBIDDEN_MARKUP = ("<b>", 'href="javascript')
 
 
 def run_check(path: Path) -> tuple[int, list[str]]:
@@ -198,6 +201,8 @@ def _parse(text: str, chunked: bool):
 def test_fuzz_check_and_pages(tmp_path):
     secrets = sample_secrets()
     built = datetime(2026, 11, 28, tzinfo=UTC)
+    base = {rel: c for rel, c in pages.Site(load.parse(base_text()), built, None).files()
+            if rel.endswith(".html")}
     passed, refused, compared = [], 0, 0
     for n, (text, what) in enumerate(mutants()):
         path = tmp_path / "umkm.yaml"
@@ -233,6 +238,13 @@ def test_fuzz_check_and_pages(tmp_path):
                 if rel.endswith(".md"):
                     body, meta = get_data(content)
                     assert "title" in meta and not body.startswith("---"), (where, rel)
+                elif rel.endswith(".html"):  # standalone pages: data never adds markup
+                    same = base.get(rel)
+                    for marker in MARKUP:
+                        n = content.count(marker)
+                        assert n == (same.count(marker) if same else n) and (
+                            marker not in FORBIDDEN_MARKUP or n == 0
+                        ), (where, rel, marker)
     # the mutations must exercise both outcomes, and the comparison most mutants
     assert len(passed) >= N_MUTANTS // 5 and refused >= N_MUTANTS // 2, (len(passed), refused)
     assert compared >= N_MUTANTS // 2, compared
