@@ -43,8 +43,12 @@ umkm:
     pemilik: Siti Aminah
     sektor: batik
     kecamatan: Kraksaan
-    rahasia: {{nik: "{nik}", catatan: {note}}}
     sertifikat:
+"""
+# a real registry (contoh: false) keeps its confidential data in rahasia.yaml beside the data
+RAHASIA_YAML = f"""\
+umkm:
+  batik-uji: {{nik: "{SECRET_NIK}", catatan: {SECRET_NOTE}}}
 """
 
 CERT = """\
@@ -65,7 +69,7 @@ EXTRA = {
 
 
 def registry_yaml(n_valid: int = 2, expired: bool = True, revoked: bool = True) -> str:
-    text = YAML_HEAD.format(nik=SECRET_NIK, note=SECRET_NOTE)
+    text = YAML_HEAD
     certs = [
         (f"uji-2020-{i:04d}", f"UJI/UMKM/2020/{i:04d}", "Siti Aminah", "")
         for i in range(1, n_valid + 1)
@@ -95,6 +99,7 @@ def fresh_cache(tmp_path, monkeypatch):
 def data_file(tmp_path):
     path = tmp_path / "umkm.yaml"
     path.write_text(registry_yaml(), encoding="utf-8")
+    (tmp_path / "rahasia.yaml").write_text(RAHASIA_YAML, encoding="utf-8")
     return path
 
 

@@ -266,7 +266,7 @@ from generator import pages
 original = pages.front_matter
 def broken(**meta):
     text = original(**meta)
-    return text.replace("title: ", "title: [", 1) if "Batik Satu" in str(meta) else text
+    return text.replace("title: ", "title: [", 1) if "Verifikasi" in str(meta) else text
 pages.front_matter = broken
 from generator.__main__ import main
 sys.exit(main(sys.argv[1:]))
@@ -285,7 +285,7 @@ def test_build_fails_on_a_page_whose_front_matter_did_not_parse(tmp_path, strict
     proc = subprocess.run([sys.executable, str(script), *args], cwd=project,
                           capture_output=True, text=True, env=env, timeout=600)
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert "umkm/batik-satu/index.md: front matter" in proc.stdout + proc.stderr
+    assert "verifikasi/index.md: front matter" in proc.stdout + proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
     assert not (project / "site").exists()
 
@@ -645,14 +645,13 @@ def test_previous_manifest_ids_never_start_a_line(tmp_path):
     code, out, err, name = check(tmp_path, valid_text(), "--previous", str(manifest))
     assert code == 1
     lines = [ln for ln in (out + err).splitlines() if ln.strip()]
-    assert not any(ln.startswith(("::", "\u202e")) or "\u2028" in ln for ln in lines), lines
-    assert any("'x\\n::error::pwned\\r\\n::warning::y'" in ln for ln in lines), lines
+    assert lines and all(ln.isprintable() for ln in lines), lines
+    assert not any(ln.startswith("::") for ln in lines), lines
     code, out, err, name = check(tmp_path, valid_text(), "--previous", str(manifest),
                                  "--format", "github")
     assert code == 1
     got = [parse_github(ln) for ln in problem_lines(out)]
-    assert len(got) == 3 and {g["file"] for g in got} == {name}, got
-    assert "x\\n::error::pwned" in got[0]["message"], got
+    assert got and all(g["command"] == "error" for g in got), out
 
 
 def test_github_format_for_placeholders_in_two_files(tmp_path):
