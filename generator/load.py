@@ -63,11 +63,13 @@ class DataError(Exception):
 class _Rec(dict):
     """A mapping read from YAML, remembering where it and each of its values stand."""
 
+    __slots__ = ("mark", "marks")  # a national registry holds ~10^6 of these at once
     mark: yaml.Mark
     marks: dict[str, yaml.Mark]
 
 
 class _Seq(list):
+    __slots__ = ("mark", "marks")
     mark: yaml.Mark
     marks: list[yaml.Mark]
 
@@ -480,13 +482,133 @@ def compose(text: str, name: str) -> yaml.Node:
 
 def parse(text: str, name: str = "data/umkm.yaml") -> model.Registry:
     """Validate `text` and return the registry; DataError lists every problem."""
-    node = compose(text, name)
     r = _Reader()
-    data = r.mapping(node, model.ROOT, "")
+    try:
+        node = _streamed_root(text)
+        if node is None:  # empty, or not a mapping: compose() words the problem
+            node = compose(text, name)
+        data = r.mapping(node, model.ROOT, "")
+    except yaml.YAMLError as e:
+        compose(text, name)  # raises DataError with the parser's words for this file
+        raise DataError(name, [Problem(1, 1, f"kesalahan susunan YAML: {e}")]) from None
     _check_references(data, r)
     if r.problems:
         raise DataError(name, r.problems)
     return _build(data)
+
+
+# ---------------------------------------------------------------------------------------------
+# The streamed composer. yaml.compose holds the node tree of the whole file (a node and two marks
+# per scalar: ~3 GB at 100,000 UMKM, the peak of `check`). Here the root mapping's values are
+# composed one at a time, and a block sequence under the root (`umkm:`) one item at a time: the
+# reader turns each item into values before the next is composed, so only one UMKM's nodes are
+# alive at once. The nodes are yaml's own (same tags, values and start marks as yaml.compose
+# gives); a file yaml.compose rejects is left to compose() for the message.
+# ---------------------------------------------------------------------------------------------
+
+
+def _streamed_root(text: str) -> yaml.MappingNode | None:
+    """The root mapping with lazily composed values; None when the document is empty, not a
+    mapping, or has an anchor on the root (compose() handles those)."""
+    events = _FAST_LOADER(text)
+    events.get_event()  # StreamStart
+    if not events.check_event(yaml.DocumentStartEvent):
+        return None
+    events.get_event()
+    if not events.check_event(yaml.MappingStartEvent) or events.peek_event().anchor:
+        return None
+    return _Composer(events).root()
+
+
+class _Composer:
+    def __init__(self, events) -> None:
+        self.events = events
+        self.anchors: dict[str, yaml.Node] = {}
+
+    def root(self) -> yaml.MappingNode:
+        start = self.events.get_event()
+        tag = self._tag(yaml.MappingNode, start, None)
+        return yaml.MappingNode(tag, self._root_pairs(start), start.start_mark, None)
+
+    def _root_pairs(self, start):
+        ev = self.events
+        while not ev.check_event(yaml.MappingEndEvent):
+            key = self.node()
+            if ev.check_event(yaml.SequenceStartEvent) and not ev.peek_event().anchor:
+                seq = ev.get_event()
+                tag = self._tag(yaml.SequenceNode, seq, None)
+                value = yaml.SequenceNode(tag, self._items(), seq.start_mark, None)
+                yield key, value
+                for _ in value.value:  # what the reader skipped (a duplicate key...)
+                    pass
+            else:
+                yield key, self.node()
+        ev.get_event()  # MappingEnd
+        ev.get_event()  # DocumentEnd
+        if not ev.check_event(yaml.StreamEndEvent):
+            raise yaml.composer.ComposerError(
+                "expected a single document in the stream",
+                start.start_mark,
+                "but found another document",
+                ev.get_event().start_mark,
+            )
+
+    def _items(self):
+        ev = self.events
+        while not ev.check_event(yaml.SequenceEndEvent):
+            yield self.node()
+        ev.get_event()
+
+    def _tag(self, kind, event, value):
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.events.resolve(kind, value, event.implicit)
+        return tag
+
+    def node(self) -> yaml.Node:
+        """One node and everything under it (yaml.composer.Composer.compose_node)."""
+        ev = self.events
+        if ev.check_event(yaml.AliasEvent):
+            alias = ev.get_event()
+            if alias.anchor not in self.anchors:
+                raise yaml.composer.ComposerError(
+                    None, None, f"found undefined alias {alias.anchor!r}", alias.start_mark
+                )
+            return self.anchors[alias.anchor]
+        event = ev.get_event()
+        if event.anchor is not None and event.anchor in self.anchors:
+            raise yaml.composer.ComposerError(
+                f"found duplicate anchor {event.anchor!r}; first occurrence",
+                self.anchors[event.anchor].start_mark,
+                "second occurrence",
+                event.start_mark,
+            )
+        node: yaml.Node
+        if isinstance(event, yaml.ScalarEvent):
+            tag = self._tag(yaml.ScalarNode, event, event.value)
+            node = yaml.ScalarNode(tag, event.value, event.start_mark, None, style=event.style)
+        elif isinstance(event, yaml.SequenceStartEvent):
+            tag = self._tag(yaml.SequenceNode, event, None)
+            node = yaml.SequenceNode(tag, [], event.start_mark, None)
+            if event.anchor is not None:
+                self.anchors[event.anchor] = node
+            while not ev.check_event(yaml.SequenceEndEvent):
+                node.value.append(self.node())
+            ev.get_event()
+            return node
+        else:
+            tag = self._tag(yaml.MappingNode, event, None)
+            node = yaml.MappingNode(tag, [], event.start_mark, None)
+            if event.anchor is not None:
+                self.anchors[event.anchor] = node
+            while not ev.check_event(yaml.MappingEndEvent):
+                key = self.node()
+                node.value.append((key, self.node()))
+            ev.get_event()
+            return node
+        if event.anchor is not None:
+            self.anchors[event.anchor] = node
+        return node
 
 
 def load(path: str | Path) -> model.Registry:

@@ -215,6 +215,9 @@ class Site:
     def files(self) -> Iterator[tuple[str, str | bytes]]:
         """Every generated file as (path under docs/, content), one at a time: a national
         registry's pages never sit in memory all together."""
+        if self.site_url:  # every QR code at once: over all cores when many are missing
+            urls = (qr.verification_url(self.site_url, c.id) for _, c in self.r.certificates())
+            qr.prepare(urls, complete=True)
         yield "index.md", self.home()
         yield from self.lists("umkm/", self.views, "Direktori UMKM", directory=True)
         for v in self.views:
@@ -411,7 +414,7 @@ class Site:
     def verification(self, v: UmkmView, cv: CertView) -> str:
         url = qr.verification_url(self.site_url, cv.c.id) if self.site_url else None
         # Without site_url there is no absolute address to encode: no QR rather than a guess.
-        svg = qr.inline_svg(url, title=f"Kode QR sertifikat {cv.c.nomor}") if url else None
+        svg = qr.inline_img(url, title=f"Kode QR sertifikat {cv.c.nomor}") if url else None
         label = STATUS_LABELS[cv.status]
         og_title = f"Sertifikat {cv.c.nomor} — {label[0]} · {v.u.nama}"
         return ENV.get_template("verify.html.j2").render(

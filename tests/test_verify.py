@@ -178,9 +178,10 @@ def test_verification_pages_are_light_and_outside_search(built):
     index = (built / "search" / "search_index.json").read_text("utf-8")
     assert "MWPM/UMKM/2024/0001" not in index
     soup = verify_page(built, "uji-berlaku")
-    # no third-party asset; the QR is inline SVG, no extra file
-    assert soup.select_one(".v-qr svg") is not None
-    assert not soup.select(".v-qr img")
+    # no third-party asset and no extra file: the QR is a ~0.5 KB PNG inside the page
+    img = soup.select_one(".v-qr img.ru-qr")
+    assert img["src"].startswith("data:image/png;base64,") and len(img["src"]) < 1200
+    assert img["alt"].startswith("Kode QR sertifikat")
 
 
 def test_status_visible_without_scrolling_on_a_small_phone(browser, served):
@@ -247,17 +248,18 @@ def test_on_page_qr_decodes_to_this_page(browser, served, built):
     import zxingcpp
     from PIL import Image
 
-    ctx = browser.new_context(viewport={"width": 360, "height": 640}, device_scale_factor=2)
-    page = ctx.new_page()
-    for cid in ("uji-berlaku", "uji-dicabut"):
+    # a phone (2 device pixels a CSS pixel) and a plain desktop screen (1)
+    for scale, cid in ((2, "uji-berlaku"), (1, "uji-dicabut")):
+        ctx = browser.new_context(viewport={"width": 360, "height": 640}, device_scale_factor=scale)
+        page = ctx.new_page()
         page.goto(served + f"verifikasi/{cid}/")
-        png = page.locator(".v-qr svg").screenshot()
+        png = page.locator(".v-qr img").screenshot()
         results = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
         assert [r.text for r in results] == [SITE_URL + f"verifikasi/{cid}/"]
         assert results[0].format == zxingcpp.BarcodeFormat.QRCode
         path = results[0].text.removeprefix(SITE_URL)
         assert (built / path / "index.html").exists()
-    ctx.close()
+        ctx.close()
 
 
 def _lookup(page, url, typed):
