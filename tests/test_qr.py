@@ -14,11 +14,10 @@ import pytest
 import segno
 import zxingcpp
 from bs4 import BeautifulSoup
+from conftest import bench_module
 from PIL import Image
 
 from generator import config, load, qr
-from conftest import bench_module
-
 from generator.__main__ import main
 
 ROOT = Path(__file__).resolve().parent.parent
