@@ -21,7 +21,7 @@ from . import model
 from .config import normalise_site_url
 from .model import RECORD, RECORDS, Field
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the build time moved out of every file into api/dibangun.json
 LICENCE = {"nama": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/deed.id"}
 
 CSV_DELIMITER = ";"
@@ -71,13 +71,18 @@ def _csv(f: ApiField) -> ApiField:
 F = ApiField
 
 # fmt: off
+_VERSION = F("versi_format", "integer", "Versi format berkas. Naik hanya bila ada perubahan "
+              "yang tidak cocok dengan versi lama (kunci dihapus atau diganti artinya); kunci "
+              "baru bisa ditambahkan kapan saja tanpa menaikkan versi.")
+_TANGGAL_DATA = F("tanggal_data", "date", "Tanggal pembangunan: `status_tampil` dinilai pada "
+                  "tanggal ini (as-of date of `status_tampil`).")
+# The build time lives in ONE small file (api/dibangun.json): every other file then changes
+# only when its data changes (or, for the few whole-registry files, the date), so a rebuild
+# rewrites nothing it does not have to and integrators can mirror by Last-Modified/ETag.
 _BUILD = (
-    F("versi_format", "integer", "Versi format berkas. Naik hanya bila ada perubahan yang tidak "
-      "cocok dengan versi lama (kunci dihapus atau diganti artinya); kunci baru bisa "
-      "ditambahkan kapan saja tanpa menaikkan versi."),
+    _VERSION,
     F("dibangun", "datetime", "Waktu situs dibangun (ISO 8601, UTC)."),
-    F("tanggal_data", "date", "Tanggal pembangunan: `status_tampil` dinilai pada tanggal ini "
-      "(as-of date of `status_tampil`)."),
+    _TANGGAL_DATA,
 )
 
 _CERTIFICATE_DATA = (
@@ -103,6 +108,9 @@ _CERTIFICATE_DATA = (
 _STATUS_TAMPIL = F(
     "status_tampil", "string", "Status yang ditampilkan, dinilai pada `tanggal_data`: "
     "`berlaku`, `kedaluwarsa`, `dibekukan` atau `dicabut` (valid, expired, suspended, revoked).")
+_STATUS_TAMPIL_SENDIRI = _STATUS_TAMPIL._replace(doc=_STATUS_TAMPIL.doc.replace(
+    "`tanggal_data`", "`tanggal_data` dari `api/dibangun.json` (tanggal situs dibangun; "
+    "berkas ini sendiri tidak memuat tanggal, agar hanya berubah bila datanya berubah)"))
 _URL_VERIFIKASI = F(
     "url_verifikasi", "string / null", "Alamat halaman verifikasi (isi kode QR); `null` bila "
     "mkdocs.yml belum mengisi `site_url`.")
@@ -146,8 +154,14 @@ _UMKM_HEAD = (
       "baris baru."),
 )
 
+BUILD_JSON = ApiFile(
+    "api/dibangun.json", "json",
+    "Kapan situs terakhir dibangun, dan tanggal penilaian `status_tampil` di semua berkas "
+    "(as of). Satu-satunya berkas yang berubah pada setiap pembangunan.", _BUILD)
+
 REGISTRY_JSON = ApiFile("api/registri.json", "json", "Seluruh registri publik dalam satu berkas.", (
-    *_BUILD,
+    _VERSION,
+    _TANGGAL_DATA,
     F("lisensi", "object", "Lisensi data."),
     F("lisensi.nama", "string", "Nama lisensi: `CC BY 4.0`."),
     F("lisensi.url", "string", "Alamat teks lisensi."),
@@ -182,10 +196,10 @@ REGISTRY_JSON = ApiFile("api/registri.json", "json", "Seluruh registri publik da
 CERTIFICATE_JSON = ApiFile(
     "api/sertifikat/<id>.json", "json",
     "Satu sertifikat, untuk verifikasi lewat program. Id yang tidak ada menjawab HTTP 404.", (
-    *_BUILD,
+    _VERSION,
     *(F("lsp", "object", "LSP penguji.") if f.name == "lsp" else f for f in _CERTIFICATE_DATA),
     *_under("lsp", _LSP),
-    _STATUS_TAMPIL,
+    _STATUS_TAMPIL_SENDIRI,
     F("status_label", "object", "Kata status seperti di halaman verifikasi."),
     F("status_label.id", "string", "Bahasa Indonesia: `BERLAKU`, `KEDALUWARSA`, `DIBEKUKAN` "
       "atau `DICABUT`."),
@@ -207,7 +221,7 @@ MANIFEST_JSON = ApiFile(
     "api/manifest.json", "json",
     "Semua id yang pernah terbit dan masih terbit. Pembangunan berikutnya ditolak bila ada id "
     "di sini yang hilang dari data: alamat yang sudah tercetak tidak boleh menjadi 404.", (
-    *_BUILD,
+    _VERSION,
     F("sertifikat", "array[string]", "Id semua sertifikat, terurut."),
     F("umkm", "array[string]", "Id semua UMKM, terurut."),
 ))
@@ -234,7 +248,7 @@ CERTIFICATE_CSV = ApiFile("api/sertifikat.csv", "csv", "Satu baris per sertifika
 ))))
 # fmt: on
 
-API_FILES = (CERTIFICATE_JSON, REGISTRY_JSON, UMKM_CSV, CERTIFICATE_CSV, MANIFEST_JSON)
+API_FILES = (CERTIFICATE_JSON, BUILD_JSON, REGISTRY_JSON, UMKM_CSV, CERTIFICATE_CSV, MANIFEST_JSON)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -315,7 +329,8 @@ def registry_data(registry: model.Registry, built: datetime, site_url: str | Non
         ]
         umkm.append(record)
     return {
-        **_build_stamp(built),
+        "versi_format": FORMAT_VERSION,
+        "tanggal_data": built.date().isoformat(),
         "lisensi": dict(LICENCE),
         "url_situs": site_url,
         "registri": _public(registry.registri, model.REGISTRY_INFO),
@@ -338,7 +353,7 @@ def certificate_data(
     status = c.displayed_status(built.date())
     label_id, label_en = model.STATUS_LABELS[status]
     info = registry.registri
-    data = {**_build_stamp(built), **_certificate_data(c)}
+    data = {"versi_format": FORMAT_VERSION, **_certificate_data(c)}
     data["lsp"] = _lsp(registry.lsp[c.lsp])
     data["status_tampil"] = status
     data["status_label"] = {"id": label_id, "en": label_en}
@@ -371,7 +386,7 @@ def published_ids(registry: model.Registry) -> dict[str, list[str]]:
 
 def manifest_data(registry: model.Registry, built: datetime) -> dict:
     """The content of api/manifest.json: what the permanent-URL guard compares against."""
-    return {**_build_stamp(built), **published_ids(registry)}
+    return {"versi_format": FORMAT_VERSION, **published_ids(registry)}
 
 
 def _json_bytes(data: Any) -> bytes:
@@ -585,7 +600,8 @@ def index_page(registry: model.Registry, built: datetime, site_url: str | None) 
             "<code>set -o pipefail</code>: kode keluar 22 berarti server menjawab galat HTTP "
             "(404 untuk id yang tidak ada), kode lain berarti situs tidak terhubungi.</p>",
             "<p><code>status_tampil</code> dinilai pada <code>tanggal_data</code>, yaitu hari "
-            "situs terakhir dibangun (<em>as of</em> <code>tanggal_data</code>). Sertifikat yang "
+            "situs terakhir dibangun (<em>as of</em> <code>tanggal_data</code>), yang tercatat "
+            "di <code>api/dibangun.json</code>. Sertifikat yang "
             "habis masa berlakunya sesudah hari itu masih tertulis <code>berlaku</code> sampai "
             "pembangunan berikutnya. Untuk menilai sendiri pada hari ini, pakai "
             "<code>status</code> dan <code>berlaku_sampai</code>:</p>",
@@ -669,6 +685,7 @@ def api_files(registry: model.Registry, built: datetime, site_url: str | None) -
     site_url = normalise_site_url(site_url)
     files: dict[str, bytes] = {
         "api/index.md": index_page(registry, built, site_url).encode("utf-8"),
+        "api/dibangun.json": _json_bytes(_build_stamp(built)),
         "api/registri.json": _json_bytes(registry_data(registry, built, site_url)),
         "api/umkm.csv": _csv_bytes(UMKM_CSV, umkm_rows(registry, site_url)),
         "api/sertifikat.csv": _csv_bytes(

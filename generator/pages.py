@@ -135,6 +135,23 @@ def html_block(html: str) -> str:
     return "\n".join(ln for ln in lines if ln) + "\n"
 
 
+_ONE_BLOCK = re.compile(r"<div\b[^\n]*\n(?:[^\n]+\n)*?[^\n]*</div>\n?")
+
+
+def raw_html_page(src_uri: str, markdown: str) -> str | None:
+    """The HTML that Markdown would make of a generated page that is one raw HTML block
+    (`html_block` of a `<div>`), or None for any other page. The engine's hook sets such
+    a page aside instead of running Python-Markdown over it (30% of a warm build at 10,000
+    UMKM went to parsing these blocks); the output is byte-identical (tested)."""
+    top = src_uri.split("/", 1)[0]
+    if top not in GENERATED_DOCS and src_uri not in GENERATED_DOCS_FILES:
+        return None
+    text = markdown.lstrip("\n")
+    if not _ONE_BLOCK.fullmatch(text):
+        return None
+    return text.rstrip("\n")
+
+
 def page(template: str, meta: dict, **ctx) -> str:
     return front_matter(**meta) + html_block(ENV.get_template(template).render(**ctx))
 

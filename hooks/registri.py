@@ -10,7 +10,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from generator import load, site
+from generator import load, pages, site
 
 log = logging.getLogger("mkdocs.registri")
 _command = "build"
@@ -39,3 +39,20 @@ def on_pre_build(config, **kwargs) -> None:
 
 def on_post_page(output: str, page, config) -> str:
     return site.compact_html(output)
+
+
+# Generated pages that are one HTML block skip Python-Markdown (pages.raw_html_page): set
+# aside here, put back as the page's content; one page at a time.
+_raw_html: dict[str, str] = {}
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    html = pages.raw_html_page(page.file.src_uri, markdown)
+    if html is None:
+        return markdown
+    _raw_html[page.file.src_uri] = html
+    return ""
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    return _raw_html.pop(page.file.src_uri, html)

@@ -187,6 +187,7 @@ def test_files(files, raw):
         "api/umkm.csv",
         "api/sertifikat.csv",
         "api/manifest.json",
+        "api/dibangun.json",
         *(f"api/sertifikat/{i}.json" for i in cert_ids),
     }
     for path, content in files.items():
@@ -198,8 +199,8 @@ def test_files(files, raw):
 def test_registry_json_is_the_public_data(files, raw):
     data = _json(files, "api/registri.json")
     assert data["versi_format"] == exports.FORMAT_VERSION
-    assert data["dibangun"] == "2024-05-01T10:30:00+00:00"
     assert data["tanggal_data"] == "2024-05-01"
+    assert "dibangun" not in data  # the time is in api/dibangun.json only
     assert data["url_situs"] == SITE
     assert data["lisensi"]["nama"] == "CC BY 4.0"
     info = raw["registri"]
@@ -252,8 +253,7 @@ def test_certificate_json_status_at_the_build_date(files, raw, cert_id):
     assert data["status_tampil"] == status
     assert data["status_label"] == dict(zip(("id", "en"), model.STATUS_LABELS[status], strict=True))
     assert data["berlaku_sampai"] == _plain(want.get("berlaku_sampai"))
-    assert data["tanggal_data"] == "2024-05-01"
-    assert data["dibangun"] == "2024-05-01T10:30:00+00:00"
+    assert "tanggal_data" not in data and "dibangun" not in data  # see api/dibangun.json
     assert data["url_verifikasi"] == f"{SITE}verifikasi/{cert_id}/"
     assert data["nomor"] == want["nomor"] and data["pemegang"] == want["pemegang"]
     lsp = raw["lsp"][want["lsp"]]
@@ -276,15 +276,37 @@ def test_status_is_judged_at_the_given_date(registry):
     data = json.loads(later["api/sertifikat/mwpm-2020-0001.json"])
     assert data["status_tampil"] == "kedaluwarsa"
     assert data["status_label"] == {"id": "KEDALUWARSA", "en": "EXPIRED"}
-    assert data["tanggal_data"] == "2031-01-01"
+    assert json.loads(later["api/dibangun.json"])["tanggal_data"] == "2031-01-01"
+
+
+def test_only_the_build_stamp_carries_the_build_time(registry):
+    """A rebuild with the same data, later the same day, changes api/dibangun.json only; the
+    next day, only it and the files that state the date (whole registry, the /api/ page)."""
+    morning = exports.api_files(registry, BUILT, SITE)
+    evening = exports.api_files(registry, BUILT.replace(hour=23, minute=59), SITE)
+    assert {p for p in morning if morning[p] != evening[p]} == {"api/dibangun.json"}
+    assert json.loads(evening["api/dibangun.json"]) == {
+        "versi_format": exports.FORMAT_VERSION,
+        "dibangun": "2024-05-01T23:59:00+00:00",
+        "tanggal_data": "2024-05-01",
+    }
+    day2 = datetime(2024, 5, 2, 6, tzinfo=UTC)
+    next_day = exports.api_files(registry, day2, SITE)
+    changed = {p for p in morning if morning[p] != next_day[p]}
+    expired = {  # their status_tampil changed overnight: a change of content
+        f"api/sertifikat/{c.id}.json"
+        for _, c in registry.certificates()
+        if c.displayed_status(BUILT.date()) != c.displayed_status(day2.date())
+    }
+    assert expired  # the sample has one certificate valid until 2024-05-01
+    dated = {"api/dibangun.json", "api/registri.json", "api/index.md"}
+    assert changed == dated | expired | {"api/sertifikat.csv"}
 
 
 def test_manifest(files, raw):
     data = _json(files, "api/manifest.json")
     assert data == {
         "versi_format": exports.FORMAT_VERSION,
-        "dibangun": "2024-05-01T10:30:00+00:00",
-        "tanggal_data": "2024-05-01",
         "sertifikat": sorted(EXPECTED_STATUS),
         "umkm": sorted(u["id"] for u in raw["umkm"]),
     }
@@ -509,7 +531,7 @@ def _present(files) -> dict[str, set[str]]:
         if path.startswith("api/sertifikat/"):
             certs |= _paths(_json(files, path))
     present["api/sertifikat/<id>.json"] = certs
-    for path in ("api/registri.json", "api/manifest.json"):
+    for path in ("api/registri.json", "api/manifest.json", "api/dibangun.json"):
         present[path] = _paths(_json(files, path))
     for path in ("api/umkm.csv", "api/sertifikat.csv"):
         present[path] = set(_read_csv(files[path])[0])
