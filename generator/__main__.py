@@ -50,7 +50,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     data = Path(args.data) if args.data else site.data_path(config_file.parent.resolve())
     try:
         registry = site.build(
-            config_file, data, Path(args.site_dir) if args.site_dir else None, strict=args.strict
+            config_file,
+            data,
+            Path(args.site_dir) if args.site_dir else None,
+            strict=args.strict,
+            engine=args.mesin,
         )
     except load.DataError as e:
         return _report_data_error(e, "Situs tidak diubah.")
@@ -161,6 +165,13 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--site-dir", default=None, help="folder hasil (bawaan: site)")
     b.add_argument("--config", default="mkdocs.yml")
     b.add_argument("--strict", action="store_true", help="peringatan mkdocs dianggap gagal")
+    b.add_argument(
+        "--mesin",
+        choices=("mkdocs", "properdocs"),
+        default="mkdocs",
+        help="mesin pembangun situs: mkdocs (bawaan) atau properdocs (lanjutan MkDocs 1.6 "
+        "yang masih dirawat; hasilnya sama)",
+    )
     b.set_defaults(func=cmd_build)
 
     s = sub.add_parser(

@@ -10,6 +10,7 @@ import logging
 import os
 import re
 import shutil
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,10 +110,36 @@ class BuildError(Exception):
     """The engine failed; the message is for the admin."""
 
 
+ENGINES = ("mkdocs", "properdocs")
+
+
+def use_engine(name: str) -> None:
+    """Build with `name`. ProperDocs (PyPI `properdocs`) is the maintained drop-in fork of
+    MkDocs 1.6: once `properdocs.replacement` is imported, every `mkdocs.*` import (ours,
+    Material's, the hook's) is ProperDocs. Call before anything imports mkdocs."""
+    if name == "mkdocs":
+        return
+    if name != "properdocs":
+        raise BuildError(f"mesin '{name}' tidak dikenal: pilih {' atau '.join(ENGINES)}")
+    if "mkdocs" in sys.modules and sys.modules["mkdocs"].__name__ != "properdocs":
+        raise RuntimeError("mkdocs is already imported: choose the engine first")
+    try:
+        import properdocs.replacement  # noqa: F401
+    except ImportError:
+        raise BuildError(
+            "mesin properdocs belum terpasang: pip install -c constraints.txt properdocs"
+        ) from None
+
+
 def build(
-    config_file: Path, data: Path, site_dir: Path | None = None, strict: bool = False
+    config_file: Path,
+    data: Path,
+    site_dir: Path | None = None,
+    strict: bool = False,
+    engine: str = "mkdocs",
 ) -> Registry:
     """Generate and build the site into a fresh folder, then swap it into place."""
+    use_engine(engine)
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -220,3 +221,52 @@ def test_problems_of_the_sample_are_the_same_as_from_the_whole_tree():
     with pytest.raises(load.DataError) as e:
         load.parse(broken)
     assert sorted(e.value.problems) == sorted(reader.problems)
+
+
+# ---------------------------------------------------------------------------------------------
+# Another engine: ProperDocs, the maintained drop-in fork of MkDocs 1.6
+
+
+def test_properdocs_builds_the_same_site(project, tmp_path):
+    pytest.importorskip("properdocs")
+    other = tmp_path / "properdocs"
+    r = run_generator(project, "build", "--strict", "--mesin", "properdocs", "--site-dir",
+                      str(other))
+    assert r.returncode == 0, r.stdout + r.stderr
+    built = project / "site"
+    files = sorted(p.relative_to(built) for p in built.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(other) for p in other.rglob("*") if p.is_file())
+    generator = re.compile(rb'<meta name="generator" content="([^"]*)">')
+    engines = set()
+    for rel in files:
+        ours, theirs = (built / rel).read_bytes(), (other / rel).read_bytes()
+        if rel.suffix == ".html":
+            engines |= set(generator.findall(theirs))
+            ours, theirs = generator.sub(b"", ours), generator.sub(b"", theirs)
+        assert ours == theirs, rel
+    # every Material page says which engine made it
+    assert engines == {b"mkdocs-ProperDocs 1.6.7, mkdocs-material-9.8.2"}
+
+
+def test_an_engine_that_is_not_installed_is_a_plain_error(project, monkeypatch):
+    r = run_generator(project, "build", "--mesin", "zensical")
+    assert r.returncode == 2 and "properdocs" in r.stderr and "Traceback" not in r.stderr
+
+
+# Zensical (Material's successor) renders theme templates with MiniJinja, which has none of
+# Python's string methods: `base_url.rstrip("/")` in an override stopped its whole build.
+PY_STR_METHODS = {m for m in dir(str) if not m.startswith("_")}
+
+
+def test_theme_overrides_call_no_python_string_method():
+    overrides = ROOT / "overrides"
+    generated = [overrides / d for d in pages.GENERATED_OVERRIDES]
+    found = []
+    for path in sorted(overrides.rglob("*.html")):
+        if any(g in path.parents for g in generated):
+            continue
+        text = path.read_text(encoding="utf-8")
+        for tag in re.findall(r"\{[{%](.*?)[}%]\}", text, re.S):
+            found += [f"{path.name}: .{m}()" for m in re.findall(r"\.(\w+)\(", tag)
+                      if m in PY_STR_METHODS]
+    assert found == []
