@@ -14,6 +14,7 @@ import csv
 import html
 import io
 import json
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -682,19 +683,21 @@ def _relative(path: str) -> str:
 
 def api_files(registry: model.Registry, built: datetime, site_url: str | None) -> dict[str, bytes]:
     """Every file of /api/, as {path relative to docs/: content}. Same input, same bytes."""
+    return dict(iter_api_files(registry, built, site_url))
+
+
+def iter_api_files(
+    registry: model.Registry, built: datetime, site_url: str | None
+) -> Iterator[tuple[str, bytes]]:
+    """`api_files` one file at a time (the build writes each before the next is made)."""
     site_url = normalise_site_url(site_url)
-    files: dict[str, bytes] = {
-        "api/index.md": index_page(registry, built, site_url).encode("utf-8"),
-        "api/dibangun.json": _json_bytes(_build_stamp(built)),
-        "api/registri.json": _json_bytes(registry_data(registry, built, site_url)),
-        "api/umkm.csv": _csv_bytes(UMKM_CSV, umkm_rows(registry, site_url)),
-        "api/sertifikat.csv": _csv_bytes(
-            CERTIFICATE_CSV, certificate_rows(registry, built, site_url)
-        ),
-        "api/manifest.json": _json_bytes(manifest_data(registry, built)),
-    }
+    yield "api/index.md", index_page(registry, built, site_url).encode("utf-8")
+    yield "api/dibangun.json", _json_bytes(_build_stamp(built))
+    yield "api/registri.json", _json_bytes(registry_data(registry, built, site_url))
+    yield "api/umkm.csv", _csv_bytes(UMKM_CSV, umkm_rows(registry, site_url))
+    rows = certificate_rows(registry, built, site_url)
+    yield "api/sertifikat.csv", _csv_bytes(CERTIFICATE_CSV, rows)
+    yield "api/manifest.json", _json_bytes(manifest_data(registry, built))
     for u, c in registry.certificates():
-        files[f"api/sertifikat/{c.id}.json"] = _json_bytes(
-            certificate_data(registry, u, c, built, site_url)
-        )
-    return files
+        data = certificate_data(registry, u, c, built, site_url)
+        yield f"api/sertifikat/{c.id}.json", _json_bytes(data)

@@ -76,7 +76,7 @@ def generate(
 
     def produced():
         yield from site.files()
-        yield from exports.api_files(registry, built, site_url).items()
+        yield from exports.iter_api_files(registry, built, site_url)
 
     t1 = time.perf_counter()
     render = _timed(produced())
