@@ -59,7 +59,7 @@ LABELS_PER_PAGE = 12  # 2 columns x 6 rows on A4: see templates/labels.html.j2
 # characters, versions 3-9; `benchmarks/qr_masks.py` reproduces every figure here), mask 2 is
 # the best single mask: the lowest penalty of all 8 for 36% of URLs, on average 3% above the
 # lowest, never more than 21%; blurred, noisy, rotated, JPEG-compressed scans decode as often
-# as with segno's own choice (363 vs 360 of 400). To hold that for EVERY code, not on
+# as with segno's own choice (357 vs 355 of 400). To hold that for EVERY code, not on
 # average, a code made with mask 2 is scored (one evaluation instead of eight) and, if its
 # score is above PENALTY_LIMIT for its version (1.1x the highest score of a symbol made with
 # segno's own choice on the sample; none of the 3,000 went over) or its version is not in the
