@@ -13,10 +13,10 @@ For each size, one run, in a temporary copy of the project (see project.py):
   4. page weight, first visit in Chromium over a gzip server (benchmarks/weight.py): home,
      directory, and the first search (what the search fetches, up front or on demand, to
      answer the first query typed into the header's search box);
-  5. the plain engine: MkDocs + Material with our theme configuration and no hook, building
-     as many trivial Markdown pages of the same average size as the engine gets from us, plus
-     the very same static files (verification pages, /api/, assets) hard-linked: its build
-     time and peak RSS, and the weight of its home page and first search (Lunr).
+  5. the plain engine: MkDocs + Material building the same site without us: our mkdocs.yml
+     without the hook, the same files, but every generated page's body replaced by prose of
+     the same length (see plain_project): its build time and peak RSS, and the weight of its
+     home page and first search.
 Prints the table and writes benchmarks/out/results.md (and results.json). Nothing is asserted:
 the goals are printed beside the figures, and a missed one is marked. The sources (working
 tree, or --rev) are copied once at the start, so the whole run measures one state of the code.
@@ -67,7 +67,9 @@ def instrumented_build(tmp: Path, src: Path) -> dict:
         raise RuntimeError(f"build failed ({r.returncode}):\n{r.stdout[-3000:]}\n"
                            f"{r.stderr[-3000:]}")
     data = json.loads(line[len("BENCH: "):])
-    data.update(wall=r.seconds, cpu=r.cpu_seconds, rss=r.max_rss_bytes)
+    # the QR pool's workers are not our descendants (forkserver): their CPU time is reported
+    data.update(wall=r.seconds, cpu=r.cpu_seconds + data.get("qr_pool_cpu", 0.0),
+                rss=r.max_rss_bytes)
     # TIMINGS counts the hook's work twice: in its stage and inside `engine`
     data["stages"]["engine"] = (data["stages"].get("engine", 0.0)
                                 - sum(data.get("hook_in_engine", {}).values()))
@@ -114,47 +116,50 @@ def _filler(size: int, seed: int) -> str:
     return "\n\n".join(text[k:k + 400] for k in range(0, len(text), 400))
 
 
-def plain_project(tmp: Path, ours: Path, inputs: dict, src: Path) -> Path:
-    """`inputs['md']` trivial Markdown pages of the same average size as ours, every other file
-    of our docs/ (hard links: the same bytes to copy), our theme configuration, no hook."""
-    cfg = yaml.load((src / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Tolerant)
-    plain = {
-        "site_name": cfg.get("site_name", "Plain"),
-        "site_url": cfg.get("site_url"),
-        "use_directory_urls": True,
-        "theme": cfg["theme"],
-        "plugins": [p for p in cfg.get("plugins", ["search"])
-                    if p == "search" or (isinstance(p, dict) and "search" in p)],
-        "nav": [{"Beranda": "index.md"}],
-        "not_in_nav": "/p/\n",  # as ours: pages out of the nav keep the engine linear
-    }
+def plain_project(tmp: Path, ours: Path) -> Path:
+    """The same site for the plain engine: our mkdocs.yml without the hook, our docs/ and
+    overrides/ (hard links: the same bytes to copy), but every generated Markdown page's body
+    replaced by prose of the same length (front matter kept: the same titles, the same pages
+    out of the search). What is left between the two builds is our machinery: generating,
+    the hook, and our pages' HTML instead of prose."""
+    from generator import pages
+
+    cfg_text = (ours / "mkdocs.yml").read_text(encoding="utf-8")
+    cfg = yaml.load(cfg_text, Loader=_Tolerant)
+    cfg.pop("hooks", None)
+    cfg.pop("watch", None)
     tmp.mkdir(parents=True, exist_ok=True)
-    (tmp / "mkdocs.yml").write_text(yaml.safe_dump(plain, allow_unicode=True), encoding="utf-8")
-    project._copy_tree(src / "overrides", tmp / "overrides", project.GENERATED_OVERRIDES)
-    docs = tmp / "docs"
-    for path in ours.rglob("*"):
-        if path.is_file() and path.suffix != ".md":
-            target = docs / path.relative_to(ours)
+    (tmp / "mkdocs.yml").write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+    generated = set(pages.GENERATED_DOCS)
+    n = 0
+    for folder in ("docs", "overrides"):
+        for path in (ours / folder).rglob("*"):
+            if not path.is_file():
+                continue
+            rel = path.relative_to(ours / folder)
+            target = tmp / folder / rel
             target.parent.mkdir(parents=True, exist_ok=True)
+            top = rel.parts[0]
+            if folder == "docs" and path.suffix == ".md" and (
+                top in generated or rel.as_posix() in pages.GENERATED_DOCS_FILES
+            ):
+                head, _, body = path.read_text(encoding="utf-8").partition("\n---\n")
+                n += 1
+                target.write_text(f"{head}\n---\n\n" + _filler(len(body), n), "utf-8")
+                continue
             try:
                 os.link(path, target)
             except OSError:
                 shutil.copy2(path, target)
-    docs.mkdir(exist_ok=True)
-    (docs / "index.md").write_text("# Beranda\n\n" + _filler(inputs["md_avg"], 0), "utf-8")
-    for i in range(1, inputs["md"]):
-        d = docs / "p" / f"{i:06d}"
-        d.mkdir(parents=True)
-        (d / "index.md").write_text(f"---\ntitle: Halaman {i}\n---\n\n# Halaman {i}\n\n"
-                                    + _filler(inputs["md_avg"], i), "utf-8")
     return tmp
 
 
 class _Tolerant(yaml.SafeLoader):
-    """mkdocs.yml may hold !ENV and python tags: read them as plain values."""
+    """mkdocs.yml may hold !ENV and python tags: keep them as plain values."""
 
 
-_Tolerant.add_multi_constructor("", lambda loader, suffix, node: None)
+_Tolerant.add_multi_constructor("", lambda loader, suffix, node: loader.construct_scalar(node)
+                                if isinstance(node, yaml.ScalarNode) else None)
 
 
 def plain_build(tmp: Path, src: Path) -> dict:
@@ -247,6 +252,10 @@ def bench_size(n: int, work: Path, src: Path, keep: Path | None, weigh: bool, lo
             f"({time.perf_counter() - t0:.1f} s); cold build...")
         cold = instrumented_build(tmp, src)
         log(f"[{n}] cold build {cold['wall']:.1f} s; warm build...")
+        # into an empty site/, as on CI and as the plain engine: deleting the last site is
+        # the same work for any engine
+        shutil.move(tmp / "site", tmp / "site-cold")
+        shutil.rmtree(tmp / "site-cold")
         warm = instrumented_build(tmp, src)
         site = measure_site(tmp / "site")
         inputs = engine_inputs(tmp / "docs")
@@ -261,7 +270,7 @@ def bench_size(n: int, work: Path, src: Path, keep: Path | None, weigh: bool, lo
         log(f"[{n}] plain engine ({inputs['md']} Markdown pages + {inputs['static']} other "
             "files)...")
         plain_tmp = tmp / "plain"
-        plain_project(plain_tmp, tmp / "docs", inputs, src)
+        plain_project(plain_tmp, tmp)
         plain = plain_build(plain_tmp, src)
         plain_weight = page_weight(plain_tmp / "site", prefix, directory=False) if weigh else {}
         log(f"[{n}] plain engine {plain['wall']:.1f} s")

@@ -81,6 +81,7 @@ def main() -> int:
     print("BENCH: " + json.dumps({"code": code, "seconds": total,
                                   "stages": site.TIMINGS.stages, "qr_seconds": qr_seconds,
                                   "qr_stats": dict(qr.stats), "passes": passes,
+                                  "qr_pool_cpu": qr.pool_cpu_seconds,
                                   "hook_in_engine": in_engine}))
     return code
 

@@ -31,6 +31,7 @@ import secrets
 import shutil
 import struct
 import tempfile
+import time
 import zlib
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -79,6 +80,8 @@ PARALLEL_MIN = 400  # missing codes below this are made in this process (a pool 
 
 stats = {"made": 0, "cached": 0}
 """How many codes segno made, and how many were taken from the cache (memory or disk)."""
+pool_cpu_seconds = 0.0
+"""CPU time the process pool spent making codes (not in this process's own rusage)."""
 
 
 class OutDirError(Exception):
@@ -157,11 +160,13 @@ def prepare(urls: Iterable[str], *, complete: bool = False) -> None:
     if len(missing) >= PARALLEL_MIN and workers > 1:
         chunk = max(1, min(500, len(missing) // (workers * 8)))
         parts = [missing[i : i + chunk] for i in range(0, len(missing), chunk)]
+        global pool_cpu_seconds
         with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context()) as pool:
-            for part, made in zip(parts, pool.map(_make_many, parts), strict=True):
+            for part, (made, cpu) in zip(parts, pool.map(_make_many, parts), strict=True):
                 for url, record in zip(part, made, strict=True):
                     cache.add(url, record)
                 stats["made"] += len(part)
+                pool_cpu_seconds += cpu
     else:
         for url in missing:
             _code(url)
@@ -344,9 +349,11 @@ def _penalty_of(code: Code) -> int:
     return _penalty([bytearray(int(b) for b in format(r, f"0{n}b")) for r in code.rows])
 
 
-def _make_many(urls: list[str]) -> list[bytes]:
-    """In a worker process: the cache records of `urls`."""
-    return [_make(u).record() for u in urls]
+def _make_many(urls: list[str]) -> tuple[list[bytes], float]:
+    """In a worker process: the cache records of `urls`, and the CPU seconds they took."""
+    t0 = time.process_time()
+    records = [_make(u).record() for u in urls]
+    return records, time.process_time() - t0
 
 
 def _cores() -> int:
