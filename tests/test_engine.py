@@ -155,8 +155,8 @@ def test_qr_after_build_makes_no_code_anew(project, tmp_path, monkeypatch, capsy
     monkeypatch.setitem(qr.stats, "made", 0)
     monkeypatch.setitem(qr.stats, "cached", 0)
     out = tmp_path / "cetak"
-    rc = main(["qr", "--data", str(project / "data" / "umkm.yaml"), "--out", str(out),
-               "--config", str(project / "mkdocs.yml")])
+    rc = main(["qr", "--semua", "--data", str(project / "data" / "umkm.yaml"), "--out",
+               str(out), "--config", str(project / "mkdocs.yml")])
     assert rc == 0, capsys.readouterr()
     n = sum(1 for _ in load.load(project / "data" / "umkm.yaml").certificates())
     assert len(list(out.glob("*.png"))) == n
