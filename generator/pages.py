@@ -260,6 +260,7 @@ class Site:
             yield f"umkm/{v.u.id}/index.md", self.profile(v)
             for cv in v.certs:
                 yield f"verifikasi/{cv.c.id}/index.html", self.verification(v, cv)
+        qr.clear_memory_cache()  # every code drawn: the engine needs none of them
         by_sector: dict[str, list[UmkmView]] = {k: [] for k in self.r.sektor}
         by_district: dict[str, list[UmkmView]] = {n: [] for n in self.r.kecamatan}
         for v in self.views:

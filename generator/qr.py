@@ -36,6 +36,7 @@ import time
 import zlib
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -160,19 +161,26 @@ def prepare(urls: Iterable[str], *, complete: bool = False) -> None:
     missing = [u for u in wanted if u not in cache.codes]
     workers = _cores()
     if len(missing) >= PARALLEL_MIN and workers > 1:
-        chunk = max(1, min(500, len(missing) // (workers * 8)))
-        parts = [missing[i : i + chunk] for i in range(0, len(missing), chunk)]
-        global pool_cpu_seconds
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context()) as pool:
-            for part, (made, cpu) in zip(parts, pool.map(_make_many, parts), strict=True):
-                for url, record in zip(part, made, strict=True):
-                    cache.add(url, record)
-                stats["made"] += len(part)
-                pool_cpu_seconds += cpu
-    else:
-        for url in missing:
+        try:
+            _make_in_pool(missing, workers, cache)
+        except (OSError, BrokenProcessPool):  # no processes to be had here: one core it is
+            pass
+    for url in missing:
+        if url not in cache.codes:
             _code(url)
     cache.save(keep=set(wanted) if complete and wanted else None)
+
+
+def _make_in_pool(missing: list[str], workers: int, cache: _Cache) -> None:
+    global pool_cpu_seconds
+    chunk = max(1, min(500, len(missing) // (workers * 8)))
+    parts = [missing[i : i + chunk] for i in range(0, len(missing), chunk)]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context()) as pool:
+        for part, (made, cpu) in zip(parts, pool.map(_make_many, parts), strict=True):
+            for url, record in zip(part, made, strict=True):
+                cache.add(url, record)
+            stats["made"] += len(part)
+            pool_cpu_seconds += cpu
 
 
 class SelectionError(Exception):

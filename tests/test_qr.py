@@ -433,6 +433,20 @@ def test_many_missing_codes_are_made_over_all_cores(monkeypatch, tmp_path):
     assert qr.stats["made"] == len(urls)
 
 
+def test_without_processes_the_codes_are_made_here(monkeypatch, tmp_path):
+    urls = [qr.verification_url(SITE, f"uji-2020-{i:04d}") for i in range(1, 6)]
+    monkeypatch.setattr(qr, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(qr, "_cores", lambda: 2)
+
+    def no_pool(*args, **kwargs):
+        raise OSError(38, "Function not implemented")  # e.g. no /dev/shm for semaphores
+
+    monkeypatch.setattr(qr, "ProcessPoolExecutor", no_pool)
+    qr.prepare(urls)
+    assert qr.stats["made"] == len(urls)
+    assert set(qr._read_file(cache_file(tmp_path))) == set(urls)
+
+
 def test_unwritable_cache_costs_only_speed(monkeypatch, tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
