@@ -323,6 +323,7 @@ def test_manifest(files, raw):
     data = _json(files, "api/manifest.json")
     assert data == {
         "versi_format": exports.FORMAT_VERSION,
+        "contoh": raw["registri"].get("contoh", False),
         "sertifikat": sorted(EXPECTED_STATUS),
         "umkm": sorted(u["id"] for u in raw["umkm"]),
     }
