@@ -80,12 +80,17 @@ def measure_site(site: Path) -> dict:
     files = [p for p in site.rglob("*") if p.is_file()]
     api = [p for p in files if p.relative_to(site).parts[:1] == ("api",)]
     largest = max(api, key=lambda p: p.stat().st_size, default=None)
+    # the search index: Lunr's one file (plain engine) or the Pagefind bundle (generator)
+    index = site / "search" / "search_index.json"
+    bundle = [p for p in files if "pagefind" in p.relative_to(site).parts[:1]]
     return {
         "files": len(files),
         "bytes": sum(p.stat().st_size for p in files),
         "html": sum(1 for p in files if p.suffix == ".html"),
         "largest_api": (largest.relative_to(site).as_posix(), largest.stat().st_size)
         if largest else ("", 0),
+        "index_bytes": (index.stat().st_size if index.exists() else 0)
+        + sum(p.stat().st_size for p in bundle),
     }
 
 
