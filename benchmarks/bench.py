@@ -13,10 +13,11 @@ For each size, one run, in a temporary copy of the project (see project.py):
   4. page weight, first visit in Chromium over a gzip server (benchmarks/weight.py): home,
      directory, and the first search (what the search fetches, up front or on demand, to
      answer the first query typed into the header's search box);
-  5. the plain engine: MkDocs + Material building the same site without us: our mkdocs.yml
-     without the hook, the same files, but every generated page's body replaced by prose of
-     the same length (see plain_project): its build time and peak RSS, and the weight of its
-     home page and first search.
+  5. the plain engine: MkDocs + Material with our theme configuration and its own search
+     (Lunr), no hook, making the same pages as Material pages (profiles, lists, home: prose as
+     long as their content) and copying the rest (verification pages, /api/), as when issue 13
+     was measured (see plain_project): its build time and peak RSS, and the weight of its home
+     page and first search.
 Prints the table and writes benchmarks/out/results.md (and results.json). Nothing is asserted:
 the goals are printed beside the figures, and a missed one is marked. The sources (working
 tree, or --rev) are copied once at the start, so the whole run measures one state of the code.
@@ -27,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -121,36 +123,44 @@ def _filler(size: int, seed: int) -> str:
     return "\n\n".join(text[k:k + 400] for k in range(0, len(text), 400))
 
 
-def plain_project(tmp: Path, ours: Path) -> Path:
-    """The same site for the plain engine: our mkdocs.yml without the hook, our docs/ and
-    overrides/ (hard links: the same bytes to copy), but every generated Markdown page's body
-    replaced by prose of the same length (front matter kept: the same titles, the same pages
-    out of the search). What is left between the two builds is our machinery: generating,
-    the hook, and our pages' HTML instead of prose."""
-    from generator import pages
+# Pages the plain engine makes itself, as Material pages; the rest it copies. As when issue 13
+# was measured: profiles, lists and the home page were Material pages, verification pages were
+# already standalone.
+PLAIN_PAGES = ("umkm", "sektor", "kecamatan")
+_MAIN = re.compile(rb"<main\b.*?</main>", re.S)
 
-    cfg_text = (ours / "mkdocs.yml").read_text(encoding="utf-8")
-    cfg = yaml.load(cfg_text, Loader=_Tolerant)
+
+def plain_project(tmp: Path, ours: Path) -> Path:
+    """The same pages for the plain engine: MkDocs + Material with our theme settings but no
+    overrides, no hook, Material's own search. Every generated page of `PLAIN_PAGES` and the
+    home page becomes a Markdown page of prose as long as the page's content (its <main>), at
+    the same address; every other file of our docs/ (verification pages, /api/, assets,
+    hand-written pages) is there as it is (hard links: the same bytes to copy)."""
+    cfg = yaml.load((ours / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Tolerant)
     cfg.pop("hooks", None)
     cfg.pop("watch", None)
+    cfg["plugins"] = ["search"]  # MkDocs' default: the plain engine's own search (Lunr)
+    if isinstance(cfg.get("theme"), dict):
+        cfg["theme"].pop("custom_dir", None)  # Material's own header, search box and footer
     tmp.mkdir(parents=True, exist_ok=True)
     (tmp / "mkdocs.yml").write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
-    generated = set(pages.GENERATED_DOCS)
     n = 0
-    for folder in ("docs", "overrides"):
+    for folder in ("docs",):
         for path in (ours / folder).rglob("*"):
             if not path.is_file():
                 continue
             rel = path.relative_to(ours / folder)
             target = tmp / folder / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            top = rel.parts[0]
-            if folder == "docs" and path.suffix == ".md" and (
-                top in generated or rel.as_posix() in pages.GENERATED_DOCS_FILES
+            if folder == "docs" and path.name == "index.html" and (
+                rel.parts[0] in PLAIN_PAGES or rel.as_posix() == "index.html"
             ):
-                head, _, body = path.read_text(encoding="utf-8").partition("\n---\n")
+                raw = path.read_bytes()
+                main = _MAIN.search(raw)
+                size = len(main.group(0)) if main else len(raw)
                 n += 1
-                target.write_text(f"{head}\n---\n\n" + _filler(len(body), n), "utf-8")
+                target.with_suffix(".md").write_text(
+                    f"---\ntitle: Halaman {n}\n---\n\n" + _filler(size, n), "utf-8")
                 continue
             try:
                 os.link(path, target)
@@ -181,40 +191,45 @@ def plain_build(tmp: Path, src: Path) -> dict:
 # Page weight
 # ---------------------------------------------------------------------------------------------
 
-SEARCH_INPUTS = ("#ru-cari-situs", ".pagefind-ui__search-input", "input[type=search][name=q]",
-                 ".md-search__input")
-SEARCH_WORD = "batik"
+SEARCH_WORD = "batik"  # as weight.first_visits types it into our header's box
 
 
-def first_search(browser, server, weight, path: str = "") -> dict:
-    """Bytes fetched to answer the first query typed into the header's search box, on a fresh
-    visit of `path`: what the page loaded for search up front (an index, a worker) plus
-    everything fetched after typing."""
+def plain_first_search(browser, server, weight) -> dict:
+    """The plain engine's first search (Material, Lunr): what its home page loads for search
+    (the index, fetched up front by the search worker) plus what typing `SEARCH_WORD` into
+    its search box fetches, at a desktop size where the box is in the header."""
     ctx, outside = weight.new_context(browser, viewport={"width": 1280, "height": 800})
     try:
         page = ctx.new_page()
         server.take()
-        page.goto(server.base + path, wait_until="networkidle")
+        page.goto(server.base, wait_until="networkidle")
         weight.settle(server)
-        upfront = [h for h in server.take()
-                   if any(k in h.path for k in ("search", "pagefind", "lunr"))]
-        box = next((s for s in SEARCH_INPUTS if page.locator(s).count()), None)
-        if box is None:
-            return {"bytes": 0, "requests": 0, "box": None}
-        page.locator(box).first.click()
+        upfront = [h for h in server.take() if "search" in h.path or "lunr" in h.path]
+        page.locator(".md-search__input").first.click()
         page.keyboard.type(SEARCH_WORD, delay=50)
         page.wait_for_timeout(1500)
         weight.settle(server)
-        after = server.take()
-        hits = upfront + after
-        return {"bytes": sum(h.wire_bytes for h in hits), "requests": len(hits), "box": box,
-                "outside": list(outside)}
+        hits = upfront + server.take()
+        return {"bytes": sum(h.wire_bytes for h in hits), "requests": len(hits),
+                "outside": len(outside)}
     finally:
         ctx.close()
 
 
-def page_weight(site: Path, prefix: str, directory: bool = True) -> dict:
-    """First visits of home and directory, and the first search, at a phone's size."""
+def _summary(*visits) -> dict:
+    hits = [h for v in visits for h in v.hits]
+    top = sorted(hits, key=lambda h: -h.wire_bytes)[:2]
+    return {"bytes": sum(v.wire_bytes for v in visits),
+            "requests": sum(v.requests for v in visits),
+            "largest": ", ".join(f"{h.path.rsplit('/', 1)[-1] or h.path} "
+                                 f"{h.wire_bytes / 1024:.0f} KB" for h in top),
+            "outside": sum(len(v.outside) for v in visits)}
+
+
+def page_weight(site: Path, prefix: str, plain: bool = False) -> dict:
+    """First visits at a phone's size: home, directory with a sector + kecamatan filter chosen,
+    and the first search typed into the header's box (benchmarks/weight.py's `first_visits`,
+    which knows our pages); for the plain engine, its home page and Material's search."""
     import weight
     from playwright.sync_api import sync_playwright
 
@@ -224,14 +239,14 @@ def page_weight(site: Path, prefix: str, directory: bool = True) -> dict:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=weight.CHROMIUM,
                                          args=weight.CHROMIUM_ARGS)
-            home = weight.measure(browser, server, "")
-            out["home"] = {"bytes": home.wire_bytes, "requests": home.requests,
-                           "largest": home.largest(2), "outside": len(home.outside)}
-            if directory:
-                d = weight.measure(browser, server, "umkm/")
-                out["directory"] = {"bytes": d.wire_bytes, "requests": d.requests,
-                                    "largest": d.largest(2), "outside": len(d.outside)}
-            out["search"] = first_search(browser, server, weight)
+            if plain:
+                out["home"] = _summary(weight.measure(browser, server, ""))
+                out["search"] = plain_first_search(browser, server, weight)
+            else:
+                v = weight.first_visits(browser, server)
+                out["home"] = _summary(v["home"])
+                out["directory"] = _summary(v["directory"], v["directory_filter"])
+                out["search"] = _summary(v["search"])
             browser.close()
     finally:
         server.close()
@@ -277,7 +292,7 @@ def bench_size(n: int, work: Path, src: Path, keep: Path | None, weigh: bool, lo
         plain_tmp = tmp / "plain"
         plain_project(plain_tmp, tmp)
         plain = plain_build(plain_tmp, src)
-        plain_weight = page_weight(plain_tmp / "site", prefix, directory=False) if weigh else {}
+        plain_weight = page_weight(plain_tmp / "site", prefix, plain=True) if weigh else {}
         log(f"[{n}] plain engine {plain['wall']:.1f} s")
         return {"n": n, "certs": n_cert, "cold": cold, "warm": warm, "site": site,
                 "inputs": inputs, "plain": plain, "weight": ours_weight,
@@ -321,8 +336,8 @@ def figures(r: dict, last: bool) -> list[tuple[str, str, str, str]]:
         ))
 
     visit("home", GOAL_HOME, "first visit, home (gzip)")
-    visit("directory", GOAL_DIRECTORY, "first visit, directory (gzip)")
-    visit("search", GOAL_SEARCH, f"first search ('{SEARCH_WORD}', gzip)")
+    visit("directory", GOAL_DIRECTORY, "first visit, directory + a sector and kecamatan filter")
+    visit("search", GOAL_SEARCH, f"first search ('{SEARCH_WORD}'), fetched for it")
     plain = r["plain"]
     for key, goal, what in (("cold", GOAL_COLD, "cold build"), ("warm", GOAL_WARM,
                                                                 "warm build")):
