@@ -1,4 +1,4 @@
-"""The command line: python -m generator check | build | serve | qr | docs."""
+"""The command line: python -m generator check | build | serve | qr | docs | kunci | verify."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def _report_data_error(e: load.DataError, tail: str = "Perbaiki lalu jalankan la
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from . import config, site
+    from . import config, signing, site
 
     site.quiet_mkdocs_logging()
     config_file = Path(args.config)
@@ -54,13 +54,21 @@ def cmd_build(args: argparse.Namespace) -> int:
         )
     except load.DataError as e:
         return _report_data_error(e, "Situs tidak diubah.")
-    except (config.ConfigError, site.BuildError) as e:
+    except (config.ConfigError, site.BuildError, signing.SigningError) as e:
         print(e)
         print("Situs tidak diubah.", file=sys.stderr)
         return 1
     n_cert = sum(1 for _ in registry.certificates())
     target = args.site_dir or "site"
     print(f"Situs dibangun di {target}/: {len(registry.umkm)} UMKM, {n_cert} sertifikat.")
+    if site._last_signer is not None:
+        s = signing.stats
+        print(
+            f"Ditandatangani dengan kunci '{site._last_signer.key.id}': {n_cert} sertifikat "
+            f"digital ({s['signed']} ditandatangani baru, {s['cached']} dari cache)."
+        )
+    else:
+        print("Situs tidak ditandatangani: registri.kunci kosong.")
     return 0
 
 
@@ -69,7 +77,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from mkdocs.commands import serve
 
-    from . import config, site
+    from . import config, signing, site
 
     config_file = Path(args.config)
     data = Path(args.data) if args.data else site.data_path(config_file.parent.resolve())
@@ -78,12 +86,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     site.fix_clock()
     try:
         site_url = config.read_mkdocs_yml(config_file).get("site_url")
-        site.generate(config_file.parent.resolve(), data, site_url)
+        registry = site.generate(config_file.parent.resolve(), data, site_url, preview=True)
     except load.DataError as e:
         return _report_data_error(e)
-    except config.ConfigError as e:
+    except (config.ConfigError, signing.SigningError) as e:
         print(e)
         return 1
+    if registry.registri.kunci and site._last_signer is None:
+        print(
+            "Pratinjau tanpa tanda tangan: kunci privat tidak diberikan (tidak apa-apa untuk "
+            "melihat-lihat; situs yang diterbitkan selalu ditandatangani).",
+            file=sys.stderr,
+        )
     site.quiet_mkdocs_logging(20)
     path = urlsplit(config.normalise_site_url(site_url) or "/").path
     print(
@@ -145,6 +159,34 @@ def cmd_qr(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_kunci_baru(args: argparse.Namespace) -> int:
+    """A new signing key pair: private key to --out, the YAML item to stdout."""
+    import re
+
+    from . import config, model
+    from .signing import newkey
+
+    if args.id is not None and not re.match(model.KEY_RE, args.id):
+        print(
+            f"--id '{args.id}' tidak sah: pakai huruf kecil a-z, angka atau tanda -",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        today = config.build_date()
+    except config.ConfigError as e:
+        print(e, file=sys.stderr)
+        return 1
+    return newkey.main(args.out, args.id, today)
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Check a built or published site: hashes, signatures, credentials and their status."""
+    from .signing import verify
+
+    return verify.main(args.situs, args.kunci)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(
         prog="python -m generator", description="Registri UMKM: periksa, bangun dan terbitkan."
@@ -180,6 +222,37 @@ def main(argv: list[str] | None = None) -> int:
     q.add_argument("--out", default="qr-cetak", help="folder hasil (bawaan: qr-cetak)")
     q.add_argument("--config", default="mkdocs.yml", help="berkas mkdocs.yml yang memuat site_url")
     q.set_defaults(func=cmd_qr)
+
+    k = sub.add_parser("kunci", help="kunci tanda tangan registri")
+    ks = k.add_subparsers(dest="aksi", required=True)
+    kb = ks.add_parser(
+        "baru",
+        help="buat pasangan kunci baru: kunci privat ke --out, baris YAML ke layar",
+        description="Membuat pasangan kunci Ed25519. Kunci privat ditulis ke --out (hanya bisa "
+        "dibaca pemiliknya; tidak pernah menimpa berkas, tidak di dalam repositori kecuali "
+        "diabaikan git). Baris YAML untuk registri.kunci dicetak ke layar.",
+    )
+    kb.add_argument(
+        "--out", required=True, help="berkas kunci privat yang dibuat (di luar repositori)"
+    )
+    kb.add_argument("--id", default=None, help="nama kunci (bawaan: kunci-TAHUN-BULAN-HARI)")
+    kb.set_defaults(func=cmd_kunci_baru)
+
+    v = sub.add_parser(
+        "verify",
+        help="periksa hash, tanda tangan dan status sertifikat digital sebuah situs",
+    )
+    v.add_argument(
+        "situs", metavar="SITE_DIR_OR_URL", help="folder situs hasil build, atau alamatnya"
+    )
+    v.add_argument(
+        "--kunci",
+        default=None,
+        metavar="FILE_OR_DID_JSON",
+        help="kunci publik tepercaya: did.json, atau berkas yang memuat kunci z6Mk... "
+        "(mis. data/umkm.yaml)",
+    )
+    v.set_defaults(func=cmd_verify)
 
     args = p.parse_args(argv)
     try:

@@ -318,7 +318,8 @@ def registry_data(registry: model.Registry, built: datetime, site_url: str | Non
         **_build_stamp(built),
         "lisensi": dict(LICENCE),
         "url_situs": site_url,
-        "registri": _public(registry.registri, model.REGISTRY_INFO),
+        # the public keys are published in did.json and on the /api/ page, not here
+        "registri": _public(registry.registri, model.REGISTRY_INFO, skip=("kunci",)),
         "sektor": [{"kode": k, "nama": v} for k, v in registry.sektor.items()],
         "kecamatan": [{"nama": k, "slug": model.slugify(k)} for k in registry.kecamatan],
         "lsp": [_lsp(v) for v in registry.lsp.values()],

@@ -24,7 +24,7 @@ from .model import DISPLAYED_STATUSES, STATUS_LABELS, Certificate, Registry, Umk
 # Folders of docs/ (and of the theme overrides) that belong to the generator: git-ignored,
 # rewritten on every build, stale files removed.
 GENERATED_DOCS = ("umkm", "sektor", "kecamatan", "verifikasi", "api")
-GENERATED_DOCS_FILES = ("index.md",)
+GENERATED_DOCS_FILES = ("index.md", "did.json")
 GENERATED_OVERRIDES = ("partials/registri",)
 
 PAGE_SIZE = 200  # entries per static list page (directory, sector, kecamatan)

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import config, exports, load, pages
+from . import config, exports, load, pages, signing
 from .model import Registry
 
 DATA_ENV = "REGISTRI_DATA"  # lets `generator build --data X` reach the hook
@@ -35,6 +35,10 @@ TIMINGS = Timings()
 # ((data path, mtime_ns, size, build datetime, site_url), registry) of the last generation in
 # this process: `generator build` generates, then the engine's hook finds nothing changed.
 _last_generated: tuple | None = None
+# The signer of the last generation (None: unsigned site), for finishing the built site.
+_last_signer: signing.Signer | None = None
+# True while `build` runs the engine: the hook then leaves finishing the site to `build`.
+_building = False
 
 
 def fix_clock() -> None:
@@ -55,11 +59,14 @@ def generate(
     site_url: str | None,
     docs_dir: Path | None = None,
     overrides_dir: Path | None = None,
+    preview: bool = False,
 ) -> Registry:
     """Validate `data` and write every generated page into docs/ (only changed files).
 
-    Raises load.DataError (nothing written) when the data has problems."""
-    global _last_generated
+    Raises load.DataError (nothing written) when the data has problems, and
+    signing.SigningError (nothing written) when keys are listed and the build cannot sign;
+    a `preview` (serve) without the private key is built unsigned instead."""
+    global _last_generated, _last_signer
     built = config.build_datetime()
     site_url = config.normalise_site_url(site_url)
     st = data.stat() if data.exists() else None
@@ -69,23 +76,45 @@ def generate(
     t0 = time.perf_counter()
     registry = load.load(data)
     TIMINGS.add("check", time.perf_counter() - t0)
+    signer = signing.signer_for(registry, built, site_url, preview=preview)
     docs_dir = docs_dir or project_dir / "docs"
     overrides_dir = overrides_dir or project_dir / "overrides"
     site = pages.Site(registry, built, site_url)
 
+    # signing: credentials, status lists and did.json (timed apart for the benchmark)
+    signed = _timed(
+        signing.signed_files(registry, built, signer, project_dir) if signer else iter(())
+    )
+
     def produced():
         yield from site.files()
         yield from exports.api_files(registry, built, site_url).items()
+        yield from signed
 
     t1 = time.perf_counter()
     render = _timed(produced())
     pages.sync_tree(docs_dir, render, pages.GENERATED_DOCS, pages.GENERATED_DOCS_FILES)
     pages.sync_tree(overrides_dir, site.overrides().items(), pages.GENERATED_OVERRIDES)
     total = time.perf_counter() - t1
-    TIMINGS.add("generate", render.seconds)
+    TIMINGS.add("generate", render.seconds - signed.seconds)
+    TIMINGS.add("sign", signed.seconds)
     TIMINGS.add("write", total - render.seconds)
     _last_generated = (key, registry)
+    _last_signer = signer
     return registry
+
+
+def finish(site_dir: Path) -> None:
+    """The hook point after the engine, before the site is published: signing completes the
+    built folder (SHA256SUMS over the final files, its JWS, .well-known/did.json)."""
+    t0 = time.perf_counter()
+    signing.finish_site(site_dir, _last_signer)
+    TIMINGS.add("sums", time.perf_counter() - t0)
+
+
+def building() -> bool:
+    """True while `build` runs the engine (the hook then does not finish the site itself)."""
+    return _building
 
 
 class _timed:
@@ -131,18 +160,23 @@ def build(
     old = target.with_name(f".{target.name}.lama-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     t0 = time.perf_counter()
+    global _building
     try:
         from mkdocs.commands.build import build as mkdocs_build
 
         cfg = load_config(config_file=str(config_file), site_dir=str(tmp), strict=strict)
+        _building = True
         mkdocs_build(cfg)
+        TIMINGS.add("engine", time.perf_counter() - t0)
+        finish(tmp)  # -- hook point: complete the built site before it is swapped in --
     except (Abort, ConfigurationError, MkDocsException) as e:
         shutil.rmtree(tmp, ignore_errors=True)
         raise BuildError(f"mkdocs gagal membangun situs: {e}") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    TIMINGS.add("engine", time.perf_counter() - t0)
+    finally:
+        _building = False
     if target.exists():
         target.rename(old)
     tmp.rename(target)

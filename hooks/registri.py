@@ -10,7 +10,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from generator import load, site
+from generator import load, signing, site
 
 log = logging.getLogger("mkdocs.registri")
 _command = "build"
@@ -27,14 +27,27 @@ def on_pre_build(config, **kwargs) -> None:
     project = Path(config.config_file_path).parent
     try:
         site.generate(
-            project, site.data_path(project), config.site_url, docs_dir=Path(config.docs_dir)
+            project,
+            site.data_path(project),
+            config.site_url,
+            docs_dir=Path(config.docs_dir),
+            preview=_command == "serve",
         )
+    except signing.SigningError as e:
+        raise PluginError(str(e)) from None
     except load.DataError as e:
         message = "data registri tidak sah:\n" + "\n".join(e.lines())
         if _command != "serve":
             raise PluginError(message) from None
         # serve: keep showing the last good pages (nothing was written) and say what is wrong
         log.error(message + "\nHalaman terakhir yang sah tetap ditampilkan.")
+
+
+def on_post_build(config, **kwargs) -> None:
+    # `mkdocs build`: SHA256SUMS (and its JWS) over the final site. `generator build` does
+    # this itself after the engine; `serve` publishes nothing.
+    if _command == "build" and not site.building():
+        site.finish(Path(config.site_dir))
 
 
 def on_post_page(output: str, page, config) -> str:
