@@ -639,6 +639,12 @@ def index_page(registry: model.Registry, built: datetime, site_url: str | None) 
     for f in API_FILES:
         sections.append(f"### {f.path.removeprefix('api/')}".replace("<id>", "&lt;id&gt;"))
         sections.append(_block(f"<p>{_doc_html(f.doc)}</p>", _field_table(f)))
+    from .signing import apidoc  # the signatures section belongs to generator/signing
+
+    sections += [
+        "## Tanda tangan digital",
+        apidoc.section(registry, site_url, built.date(), _esc),
+    ]
     sections += [
         "## Lisensi",
         _block(

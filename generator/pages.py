@@ -415,7 +415,14 @@ class Site:
         label = STATUS_LABELS[cv.status]
         og_title = f"Sertifikat {cv.c.nomor} — {label[0]} · {v.u.nama}"
         return ENV.get_template("verify.html.j2").render(
-            root="../../", v=v, cv=cv, url=url, qr_svg=svg, og_title=og_title, **self.common
+            root="../../",
+            v=v,
+            cv=cv,
+            url=url,
+            qr_svg=svg,
+            og_title=og_title,
+            signed=bool(self.r.registri.kunci and self.site_url),  # a signed credential exists
+            **self.common,
         )
 
     # -- data for the browser ---------------------------------------------------------------
