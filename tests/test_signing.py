@@ -226,7 +226,8 @@ def signer_of(project: Path, key: Path):
 def test_eddsa_rdfc_2022_gives_the_specifications_known_answers():
     """w3c/vc-di-eddsa TestVectors/eddsa-rdfc-2022 (commit abb673e): same key and input give
     the same canonical forms, combined hash and proofValue."""
-    from generator.signing import contexts, keys as k, proof
+    from generator.signing import contexts, proof
+    from generator.signing import keys as k
 
     examples = {"@context": {"@vocab": "https://www.w3.org/ns/credentials/examples#"}}
 
@@ -276,7 +277,7 @@ def test_local_contexts_are_the_npm_packages_files(js_verify):
     from generator.signing import contexts
 
     modules = JS / "node_modules"
-    for url, (name, source, digest) in contexts.SOURCES.items():
+    for url, (_, source, digest) in contexts.SOURCES.items():
         data = contexts.raw(url)
         assert hashlib.sha256(data).hexdigest() == digest, url
         package = source.split(",")[0].removeprefix("npm ").rsplit(" ", 1)
@@ -308,7 +309,8 @@ def test_kunci_baru_prints_exactly_the_yaml_item_and_writes_a_0600_private_key(t
     private = k.load_private(out.read_text(), str(out))
     assert k.public_multibase(private.public_key()) == publik
     # the item pastes under registri.kunci and passes check
-    project = make_project(tmp_path / "p", registry_text(("kunci-2026", publik, "2026-11-28", None)))
+    text = registry_text(("kunci-2026", publik, "2026-11-28", None))
+    project = make_project(tmp_path / "p", text)
     assert run_generator(project, "check").returncode == 0
 
 
@@ -592,8 +594,8 @@ def test_a_changed_byte_in_sha256sums_fails_its_signature(signed, tmp_path, js_v
 def test_a_credential_signed_by_an_unlisted_key_fails_both(signed, tmp_path, keys, js_verify):
     """Key c is not in did.json: its signature on a credential is worth nothing, even when
     the sums around it are signed properly."""
-    from generator.signing import proof, sums
     from generator.signing import keys as k
+    from generator.signing import proof, sums
     site = copy_site(signed, tmp_path / "site")
     path = site / "api" / "kredensial" / "sah-2024-0001.json"
     cred = json.loads(path.read_text())
@@ -652,8 +654,8 @@ def test_after_rotation_everything_is_signed_with_the_new_key(rotated, keys):
         assert json.loads(p.read_text())["proof"]["verificationMethod"].endswith("#kunci-b")
     cred = json.loads((site / "api" / "kredensial" / "sah-2024-0001.json").read_text())
     assert cred["proof"]["created"] == "2026-11-01T00:00:00Z"
-    text = BeautifulSoup((site / "api" / "index.html").read_text("utf-8"), "html.parser").select_one(
-        "table[data-kunci-registri]").get_text(" ")
+    page = BeautifulSoup((site / "api" / "index.html").read_text("utf-8"), "html.parser")
+    text = page.select_one("table[data-kunci-registri]").get_text(" ")
     assert "pensiun" in text and "aktif" in text
     r = build(rotated, keys["a"][0])  # the retired key may no longer sign
     assert r.returncode == 1 and "sudah pensiun" in r.stdout
