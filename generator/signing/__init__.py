@@ -71,11 +71,12 @@ def signed_files(
 
     proofs = cache.ProofCache(cache.cache_dir(project_dir), signer)
     pool: ProcessPoolExecutor | None = None
-    pending: list[tuple[str, dict, dict, str]] = []  # (path, credential, options, digest)
+    # (path, credential, options, its compact JSON without the proof, cache digest)
+    pending: list[tuple[str, dict, dict, str, str]] = []
 
     def flush() -> Iterator[tuple[str, bytes]]:
         nonlocal pool
-        misses = [p for p in pending if proofs.get(p[3]) is None]
+        misses = [p for p in pending if proofs.get(p[4]) is None]
         if len(misses) >= _PARALLEL_MIN and (os.cpu_count() or 1) > 1:
             if pool is None:
                 pool = ProcessPoolExecutor(max_workers=os.cpu_count())
@@ -83,10 +84,11 @@ def signed_files(
         else:
             hashes = [_hash_data((m[1], m[2])) for m in misses]
         for m, data in zip(misses, hashes, strict=True):
-            proofs.put(m[3], "z" + keys.b58encode(signer.sign(data)))
-        for path, doc, options, digest in pending:
-            doc["proof"] = {**options, "proofValue": proofs.get(digest)}
-            yield path, json_bytes(doc)
+            proofs.put(m[4], "z" + keys.b58encode(signer.sign(data)))
+        for path, _, options, body, digest in pending:
+            # the proof is the last key: the signed file is the unsigned JSON plus the proof
+            signed = {**options, "proofValue": proofs.get(digest)}
+            yield path, (body[:-1] + ',"proof":' + _compact(signed) + "}\n").encode("utf-8")
         pending.clear()
 
     try:
@@ -94,9 +96,9 @@ def signed_files(
             doc = credentials.certificate_credential(registry, u, c, indices[c.id], did, site_url)
             created = signer.proof_created(c.tanggal_terbit, built)
             options = proof.proof_options(doc, signer.verification_method, created)
-            pending.append(
-                (credentials.credential_path(c.id), doc, options, proofs.digest(doc, options))
-            )
+            body = _compact(doc)
+            digest = proofs.digest(body, _compact(options))
+            pending.append((credentials.credential_path(c.id), doc, options, body, digest))
             if len(pending) >= _CHUNK:
                 yield from flush()
         yield from flush()
@@ -105,6 +107,10 @@ def signed_files(
             pool.shutdown()
     stats["signed"], stats["cached"] = len(proofs.used) - _old_used(proofs), _old_used(proofs)
     proofs.save()
+
+
+def _compact(data) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def _old_used(proofs: cache.ProofCache) -> int:

@@ -61,9 +61,11 @@ class ProofCache:
         msg = f"{digest} {value}".encode("ascii", "replace")
         return hmac.new(self._mac_key, msg, hashlib.sha256).hexdigest()[:32]
 
-    def digest(self, document: dict, options: dict) -> str:
+    def digest(self, document_json: str, options_json: str) -> str:
+        """The key of a proof: the salt, the proof options and the unsigned credential (both
+        as the exact JSON text the build publishes)."""
         h = hashlib.sha256(self._salt)
-        h.update(b"\0" + keys.canonical_json(options) + b"\0" + keys.canonical_json(document))
+        h.update(b"\0" + options_json.encode() + b"\0" + document_json.encode())
         return h.hexdigest()
 
     def get(self, digest: str) -> str | None:
