@@ -260,7 +260,7 @@ REGISTRY_INFO = (
         "kunci",
         RECORDS,
         "Kunci publik tanda tangan registri (Ed25519). Kosongkan bila situs tidak "
-        "ditandatangani. Lihat Panduan admin, bagian Kunci tanda tangan.",
+        "ditandatangani. Lihat Panduan admin, bagian Tanda tangan digital.",
         fields=SIGNING_KEY,
     ),
 )

@@ -246,7 +246,7 @@ def signer_for(
             f"registri.kunci mendaftar kunci ({ids}), tetapi kunci privatnya tidak diberikan. "
             f"Situs tidak dibangun tanpa tanda tangan. Beri lokasi berkas kunci privat di "
             f"variabel lingkungan {KEY_FILE_ENV} (atau isinya di {KEY_TEXT_ENV}; di GitHub: "
-            "secret REGISTRI_KUNCI). Lihat Panduan admin, bagian Kunci tanda tangan."
+            "secret REGISTRI_KUNCI). Lihat Panduan admin, bagian Tanda tangan digital."
         )
     private, source = found
     publik = public_multibase(private.public_key())

@@ -107,7 +107,7 @@ def make(out: Path, key_id: str, start: date) -> str:
 def guidance(out: Path, key_id: str) -> str:
     return (
         f"\nKunci privat ditulis ke {out} (hanya bisa dibaca pemilik berkas).\n"
-        "Langkah berikutnya (lihat Panduan admin, bagian Kunci tanda tangan):\n"
+        "Langkah berikutnya (lihat Panduan admin, bagian Tanda tangan digital):\n"
         "  1. Tempel tiga baris di atas di data/umkm.yaml, di bawah 'kunci:' pada bagian\n"
         "     'registri:'. Bila mengganti kunci lama, isi 'berlaku_sampai' kunci lama dan\n"
         "     JANGAN hapus kunci lama itu.\n"
