@@ -159,6 +159,13 @@ REGISTRY_JSON = ApiFile("api/registri.json", "json", "Seluruh registri publik da
     F("registri.kontak.telepon", "string / null", "Telepon kantor."),
     F("registri.kontak.alamat", "string / null", "Alamat kantor."),
     *_under("registri", (_CONTOH,)),
+    F("registri.kunci", "array[object]", "Kunci publik tanda tangan registri, termasuk yang "
+      "sudah pensiun (kosong bila situs tidak ditandatangani); sama dengan `did.json`."),
+    F("registri.kunci[].id", "string", "Nama kunci; `did.json` menyebutnya `<DID>#<id>`."),
+    F("registri.kunci[].publik", "string", "Kunci publik Ed25519, Multikey (`z6Mk…`)."),
+    F("registri.kunci[].berlaku_mulai", "date", "Hari pertama kunci dipakai."),
+    F("registri.kunci[].berlaku_sampai", "date / null", "Hari terakhir kunci dipakai; `null` "
+      "selama masih berlaku."),
     F("sektor", "array[object]", "Daftar sektor, urut seperti di data."),
     F("sektor[].kode", "string", "Kode sektor, seperti di alamat `/sektor/<kode>/`."),
     F("sektor[].nama", "string", "Nama tampilan sektor."),
@@ -318,8 +325,10 @@ def registry_data(registry: model.Registry, built: datetime, site_url: str | Non
         **_build_stamp(built),
         "lisensi": dict(LICENCE),
         "url_situs": site_url,
-        # the public keys are published in did.json and on the /api/ page, not here
-        "registri": _public(registry.registri, model.REGISTRY_INFO, skip=("kunci",)),
+        "registri": {
+            **_public(registry.registri, model.REGISTRY_INFO, skip=("kunci",)),
+            "kunci": [_public(k, model.SIGNING_KEY) for k in registry.registri.kunci],
+        },
         "sektor": [{"kode": k, "nama": v} for k, v in registry.sektor.items()],
         "kecamatan": [{"nama": k, "slug": model.slugify(k)} for k in registry.kecamatan],
         "lsp": [_lsp(v) for v in registry.lsp.values()],
