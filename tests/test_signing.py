@@ -806,3 +806,31 @@ def test_plain_mkdocs_build_on_a_custom_domain_signs_the_final_site(tmp_path, ke
     report = js_verify(site, "--now", BUILD_DAY)
     assert report["sums"]["jws"]["verified"] and report["sums"]["files"] == {}
     assert report["credentials"]["api/kredensial/sah-2024-0001.json"]["verified"] is True
+
+
+@pytest.mark.parametrize("name, content", [
+    ("api/kredensial/sah-2024-0001.json", b"[]"),
+    ("api/kredensial/sah-2024-0001.json", b"[" * 100_000 + b"]" * 100_000),
+    ("api/kredensial/sah-2024-0001.json",
+     b'{"@context": 5, "proof": {"verificationMethod": '
+     b'"did:web:example.github.io:registri-umkm#kunci-a", "type": "DataIntegrityProof", '
+     b'"cryptosuite": "eddsa-rdfc-2022", "proofPurpose": "assertionMethod", '
+     b'"proofValue": "z1111"}}'),
+    ("api/status/pencabutan.json", b'{"proof": 1, "credentialSubject": []}'),
+    ("did.json", b'{"id": ["x"], "verificationMethod": [{"id": []}], "assertionMethod": [[]]}'),
+    ("api/SHA256SUMS", b"\xff\xfe bukan teks"),
+], ids=["array", "deep", "bad-context", "status-list", "did", "sums"])
+def test_verify_reports_hostile_files_without_a_traceback(signed, tmp_path, name, content):
+    site = copy_site(signed, tmp_path / "site")
+    (site / name).write_bytes(content)
+    r = our_verify(site)
+    assert r.returncode == 1, r.stdout
+    assert "Traceback" not in r.stdout + r.stderr
+    assert name in r.stdout
+
+
+def test_verify_of_a_missing_folder_or_key_file_says_so(tmp_path, signed):
+    r = our_verify(tmp_path / "tidak-ada")
+    assert r.returncode == 1 and "tidak ditemukan" in r.stdout and "Traceback" not in r.stderr
+    r = our_verify(signed / "site", "--kunci", str(tmp_path / "tidak-ada.json"))
+    assert r.returncode == 1 and "tidak bisa dibaca" in r.stdout and "Traceback" not in r.stderr

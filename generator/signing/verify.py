@@ -12,6 +12,7 @@ own did.json is believed, which proves integrity but not who signed: the report 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -59,9 +60,17 @@ class FolderSource:
         target = self.root / rel
         return sums.file_sha256(target) if target.is_file() else None
 
+    def sha256_many(self, rels: list[str]) -> dict[str, str | None]:
+        return {rel: self.sha256(rel) for rel in rels}
+
 
 class UrlSource:
-    """A published site, read over HTTP with the project's bounded client."""
+    """A published site, read over HTTP with the project's one bounded client (fetch.py).
+    Every file listed in SHA256SUMS is downloaded and hashed (a web server lists nothing, so
+    files the list does not name cannot be seen)."""
+
+    MAX_BYTES = 512 * 1024 * 1024  # SHA256SUMS of a national registry is tens of MB
+    WORKERS = 8
 
     def __init__(self, base: str):
         self.base = base if base.endswith("/") else base + "/"
@@ -70,16 +79,25 @@ class UrlSource:
     def read(self, rel: str) -> bytes | None:
         from .. import fetch
 
-        return fetch.get_optional(self.base + rel)
+        try:
+            return fetch.get(self.base + rel, max_bytes=self.MAX_BYTES).body
+        except fetch.FetchError as e:
+            if e.status == 404:
+                return None
+            raise VerifyError(f"{self.base}{rel}: {e}") from None
 
     def all_files(self) -> list[str] | None:
-        return None  # a web server lists nothing: only the listed files are checked
+        return None
 
     def sha256(self, rel: str) -> str | None:
-        import hashlib
-
         data = self.read(rel)
         return None if data is None else hashlib.sha256(data).hexdigest()
+
+    def sha256_many(self, rels: list[str]) -> dict[str, str | None]:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(self.WORKERS) as pool:
+            return dict(zip(rels, pool.map(self.sha256, rels), strict=True))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -157,7 +175,7 @@ def _json(raw: bytes | None, where: str, report: Report) -> dict | None:
         return None
     try:
         data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         report.bad(where, "bukan JSON yang sah")
         return None
     if not isinstance(data, dict):
@@ -179,11 +197,11 @@ def check(source, pinned: set[str] | None, now: datetime | None = None) -> Repor
     did_doc = _json(source.read(credentials.DID_PATH), credentials.DID_PATH, report)
     if did_doc is None:
         return report
-    trust = _Keys(did_doc, pinned)
     try:
+        trust = _Keys(did_doc, pinned)
         site_url = did_to_site_url(str(trust.did))
-    except ValueError as e:
-        report.bad(credentials.DID_PATH, str(e))
+    except (ValueError, TypeError, AttributeError) as e:
+        report.bad(credentials.DID_PATH, f"dokumen DID tidak sah ({e})")
         return report
     if pinned is None:
         report.notes.append(
@@ -211,8 +229,9 @@ def check(source, pinned: set[str] | None, now: datetime | None = None) -> Repor
     if present is not None:
         for rel in sorted(set(present) - set(listed)):
             report.bad(rel, "berkas tidak tercantum di api/SHA256SUMS (ditambahkan?)")
+    actuals = source.sha256_many(list(listed))
     for rel, digest in listed.items():
-        actual = source.sha256(rel)
+        actual = actuals[rel]
         if actual is None:
             report.bad(rel, "tercantum di api/SHA256SUMS tetapi tidak ada")
         elif actual != digest:
@@ -248,19 +267,27 @@ def check(source, pinned: set[str] | None, now: datetime | None = None) -> Repor
         if error:
             report.bad(rel, error)
             continue
-        cert_id = rel.removeprefix(credentials.CREDENTIAL_DIR + "/").removesuffix(".json")
-        issuer = doc.get("issuer")
-        issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
-        if issuer_id != trust.did:
-            report.bad(rel, f"penerbit {issuer_id} bukan {trust.did}")
+        try:
+            state = _credential(rel, doc, trust, site_url, status_bits, report, now)
+        except (TypeError, AttributeError, ValueError, KeyError) as e:
+            report.bad(rel, f"sertifikat digital tidak bisa dibaca ({type(e).__name__})")
             continue
-        if doc.get("id") != f"{site_url}verifikasi/{cert_id}/":
-            report.bad(rel, "id kredensial bukan halaman verifikasi sertifikat ini")
-            continue
-        state = _credential_status(doc, rel, status_bits, report, now)
         if state:
             report.statuses[state] += 1
     return report
+
+
+def _credential(rel, doc, trust, site_url, status_bits, report, now) -> str | None:
+    cert_id = rel.removeprefix(credentials.CREDENTIAL_DIR + "/").removesuffix(".json")
+    issuer = doc.get("issuer")
+    issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+    if issuer_id != trust.did:
+        report.bad(rel, f"penerbit {issuer_id} bukan {trust.did}")
+        return None
+    if doc.get("id") != f"{site_url}verifikasi/{cert_id}/":
+        report.bad(rel, "id kredensial bukan halaman verifikasi sertifikat ini")
+        return None
+    return _credential_status(doc, rel, status_bits, report, now)
 
 
 def _verify_proofs(docs: list[tuple[str, dict]], trust: _Keys) -> list[str | None]:
@@ -298,6 +325,8 @@ def _verify_one(job: tuple[dict, bytes]) -> str | None:
         proof.verify(doc, Ed25519PublicKey.from_public_bytes(raw))
     except proof.ProofError as e:
         return f"proof tidak sah: {e}"
+    except Exception as e:  # hostile JSON-LD may break the processor in any way
+        return f"proof tidak bisa diperiksa: dokumen JSON-LD rusak ({type(e).__name__})"
     return None
 
 
@@ -310,17 +339,25 @@ def _status_list(source, url: str, site_url: str, trust: _Keys, report: Report):
     if doc is None:
         return None
     try:
-        p = doc.get("proof") or {}
+        p = doc.get("proof")
+        if not isinstance(p, dict):
+            raise ValueError("tidak ada proof")
         proof.verify(doc, trust.public(str(p.get("verificationMethod"))))
     except (proof.ProofError, ValueError) as e:
         report.bad(rel, f"daftar status tidak sah: {e}")
         return None
-    subject = doc.get("credentialSubject") or {}
+    except Exception as e:  # hostile JSON-LD
+        report.bad(rel, f"daftar status tidak bisa diperiksa ({type(e).__name__})")
+        return None
+    subject = doc.get("credentialSubject")
+    if not isinstance(subject, dict):
+        report.bad(rel, "daftar status tanpa credentialSubject")
+        return None
     if doc.get("issuer") != trust.did or "BitstringStatusListCredential" not in doc.get("type", []):
         report.bad(rel, "bukan BitstringStatusListCredential dari penerbit ini")
         return None
     try:
-        bits = credentials.decode_bits(subject.get("encodedList", ""))
+        bits = credentials.decode_bits(str(subject.get("encodedList", "")))
     except (ValueError, OSError, EOFError):
         report.bad(rel, "encodedList rusak")
         return None
