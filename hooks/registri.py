@@ -46,7 +46,7 @@ def on_pre_build(config, **kwargs) -> None:
 def on_post_build(config, **kwargs) -> None:
     # `mkdocs build`: SHA256SUMS (and its JWS) over the final site. `generator build` does
     # this itself after the engine; `serve` publishes nothing.
-    if _command == "build" and not site.building():
+    if _command != "serve" and not site.building():  # build, gh-deploy
         site.finish(Path(config.site_dir))
 
 

@@ -834,3 +834,25 @@ def test_verify_of_a_missing_folder_or_key_file_says_so(tmp_path, signed):
     assert r.returncode == 1 and "tidak ditemukan" in r.stdout and "Traceback" not in r.stderr
     r = our_verify(signed / "site", "--kunci", str(tmp_path / "tidak-ada.json"))
     assert r.returncode == 1 and "tidak bisa dibaca" in r.stdout and "Traceback" not in r.stderr
+
+
+def test_serve_preview_without_the_private_key_is_unsigned(tmp_path, keys, monkeypatch):
+    """`serve` (preview) with keys listed and no private key builds, unsigned; a build
+    refuses (tested above)."""
+    from generator import signing, site
+    monkeypatch.delenv("REGISTRI_KUNCI_FILE", raising=False)
+    monkeypatch.delenv("REGISTRI_KUNCI", raising=False)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    monkeypatch.setattr(site, "_last_generated", None)
+    project = make_project(tmp_path / "p", registry_text(("kunci-a", keys["a"][2], "2026-01-01",
+                                                          None)))
+    data = project / "data" / "umkm.yaml"
+    url = "https://example.github.io/registri-umkm/"
+    with pytest.raises(signing.SigningError):
+        site.generate(project, data, url)
+    assert not (project / "docs" / "api").exists()  # refused before writing anything
+    site.generate(project, data, url, preview=True)
+    assert site._last_signer is None
+    assert (project / "docs" / "api" / "registri.json").exists()
+    assert not (project / "docs" / "did.json").exists()
+    assert not (project / "docs" / "api" / "kredensial").exists()
