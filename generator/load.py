@@ -388,12 +388,12 @@ def _certificate_rules(c: _Rec, path: str, r: _Reader) -> None:
 
 def _key_rules(data: _Rec, r: _Reader) -> None:
     """registri.kunci: real Ed25519 keys, dates in order, and one key still in use."""
-    from .signing.keys import decode_public
-
     info = data.get("registri")
     keys = info.get("kunci") if isinstance(info, _Rec) else None
     if not keys:
         return
+    from .signing.keys import decode_public
+
     seen: dict[tuple[str, str], int] = {}
     for i, k in enumerate(keys):
         path = f"registri.kunci[{k.get('id', i)}]"

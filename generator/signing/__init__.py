@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
@@ -70,7 +69,7 @@ def signed_files(
         yield credentials.status_list_path(purpose), json_bytes(doc)
 
     proofs = cache.ProofCache(cache.cache_dir(project_dir), signer)
-    pool: ProcessPoolExecutor | None = None
+    pool = None  # a ProcessPoolExecutor, made when a chunk has enough cache misses
     # (path, credential, options, its compact JSON without the proof, cache digest)
     pending: list[tuple[str, dict, dict, str, str]] = []
 
@@ -79,6 +78,8 @@ def signed_files(
         misses = [p for p in pending if proofs.get(p[4]) is None]
         if len(misses) >= _PARALLEL_MIN and (os.cpu_count() or 1) > 1:
             if pool is None:
+                from concurrent.futures import ProcessPoolExecutor
+
                 pool = ProcessPoolExecutor(max_workers=os.cpu_count())
             hashes = list(pool.map(_hash_data, [(m[1], m[2]) for m in misses], chunksize=16))
         else:

@@ -18,8 +18,6 @@ import hmac
 import os
 from pathlib import Path
 
-import pyld
-
 from . import contexts, keys
 
 CACHE_FORMAT = 1
@@ -35,6 +33,8 @@ def cache_dir(project_dir: Path) -> Path:
 
 class ProofCache:
     def __init__(self, folder: Path, signer: keys.Signer):
+        from importlib import metadata
+
         self.path = folder / FILE_NAME
         raw = signer.private.private_bytes_raw()
         self._mac_key = hashlib.sha256(b"registri-umkm proof cache\0" + raw).digest()
@@ -42,7 +42,7 @@ class ProofCache:
             {
                 "format": CACHE_FORMAT,
                 "contexts": contexts.bundle_digest(),
-                "pyld": getattr(pyld, "__version__", "?"),
+                "pyld": metadata.version("PyLD"),
                 "key": signer.key.publik,
             }
         )

@@ -16,8 +16,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
-from pyld import jsonld
-
 from . import contexts, keys
 
 TYPE = "DataIntegrityProof"
@@ -30,6 +28,8 @@ class ProofError(Exception):
 
 def canonize(document: dict, loader: Callable = contexts.load) -> str:
     """RDFC-1.0 N-Quads of a JSON-LD document; ProofError on any undefined term."""
+    from pyld import jsonld  # imported on first use: ~1 s, and most commands never sign
+
     dropped: list[str] = []
 
     def on_dropped(name):
