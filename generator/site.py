@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import config, exports, load, pages, signing
+from . import config, exports, load, pages, signing, trust
 from .model import Registry
 
 DATA_ENV = "REGISTRI_DATA"  # lets `generator build --data X` reach the hook
@@ -59,11 +59,15 @@ def generate(
     site_url: str | None,
     docs_dir: Path | None = None,
     overrides_dir: Path | None = None,
+    config_file: Path | None = None,
+    refuse_placeholders: bool = True,
     preview: bool = False,
 ) -> Registry:
     """Validate `data` and write every generated page into docs/ (only changed files).
 
-    Raises load.DataError (nothing written) when the data has problems, and
+    Raises load.DataError (nothing written) when the data has problems, or when a real
+    registry still holds a placeholder address or contact (trust.TrustError; `serve` passes
+    refuse_placeholders=False: a preview is neither published nor printed), and
     signing.SigningError (nothing written) when keys are listed and the build cannot sign;
     a `preview` (serve) without the private key is built unsigned instead."""
     global _last_generated, _last_signer
@@ -75,6 +79,10 @@ def generate(
         return _last_generated[1]
     t0 = time.perf_counter()
     registry = load.load(data)
+    if refuse_placeholders:
+        trust.require_publishable(
+            registry, site_url, data, config_file or project_dir / "mkdocs.yml"
+        )
     TIMINGS.add("check", time.perf_counter() - t0)
     signer = signing.signer_for(registry, built, site_url, preview=preview)
     docs_dir = docs_dir or project_dir / "docs"
@@ -152,7 +160,7 @@ def build(
     project_dir = config_file.parent.resolve()
     os.environ[DATA_ENV] = str(data.resolve())
     cfg_raw = config.read_mkdocs_yml(config_file)
-    registry = generate(project_dir, data, cfg_raw.get("site_url"))
+    registry = generate(project_dir, data, cfg_raw.get("site_url"), config_file=config_file)
 
     target = (site_dir or project_dir / cfg_raw.get("site_dir", "site")).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)

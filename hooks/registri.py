@@ -10,7 +10,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from generator import load, signing, site
+from generator import load, signing, site, trust
 
 log = logging.getLogger("mkdocs.registri")
 _command = "build"
@@ -31,6 +31,8 @@ def on_pre_build(config, **kwargs) -> None:
             site.data_path(project),
             config.site_url,
             docs_dir=Path(config.docs_dir),
+            config_file=Path(config.config_file_path),
+            refuse_placeholders=_command != "serve",  # serve's site_url is 127.0.0.1
             preview=_command == "serve",
         )
     except signing.SigningError as e:
@@ -44,10 +46,12 @@ def on_pre_build(config, **kwargs) -> None:
 
 
 def on_post_build(config, **kwargs) -> None:
-    # `mkdocs build`: SHA256SUMS (and its JWS) over the final site. `generator build` does
-    # this itself after the engine; `serve` publishes nothing.
-    if _command != "serve" and not site.building():  # build, gh-deploy
-        site.finish(Path(config.site_dir))
+    if _command != "serve":  # build, gh-deploy
+        trust.write_cname(Path(config.site_dir), config.site_url)
+        # SHA256SUMS (and its JWS) over the final site: `generator build` does this itself
+        # after the engine; `serve` publishes nothing.
+        if not site.building():
+            site.finish(Path(config.site_dir))
 
 
 def on_post_page(output: str, page, config) -> str:
