@@ -169,7 +169,8 @@ REGISTRY_JSON = ApiFile("api/registri.json", "json", "Seluruh registri publik da
     *_under("registri", (_CONTOH,)),
     F("registri.kunci", "array[object]", "Kunci publik tanda tangan registri, termasuk yang "
       "sudah pensiun (kosong bila situs tidak ditandatangani); sama dengan `did.json`."),
-    F("registri.kunci[].id", "string", "Nama kunci; `did.json` menyebutnya `<DID>#<id>`."),
+    F("registri.kunci[].id", "string", "Nama kunci: bagian akhir alamat kunci di `did.json` "
+      "(sesudah tanda #)."),
     F("registri.kunci[].publik", "string", "Kunci publik Ed25519, Multikey (`z6Mk…`)."),
     F("registri.kunci[].berlaku_mulai", "date", "Hari pertama kunci dipakai."),
     F("registri.kunci[].berlaku_sampai", "date / null", "Hari terakhir kunci dipakai; `null` "
@@ -793,6 +794,7 @@ _CONTENTS = (
     ("perubahan-status-atom-dan-json", "Perubahan status (Atom dan JSON)"),
     ("format-csv", "Format CSV"),
     ("referensi-kunci-dan-kolom", "Referensi kunci dan kolom"),
+    ("tanda-tangan-digital", "Tanda tangan digital"),
     ("lisensi", "Lisensi"),
 )
 

@@ -462,7 +462,7 @@ def test_api_page_documents_the_keys_with_fingerprints(signed, keys):
     page = BeautifulSoup((signed / "site" / "api" / "index.html").read_text("utf-8"),
                          "html.parser")
     assert page.select('[data-tanda-tangan="ya"]')
-    table = page.select_one("table[data-kunci-registri]")
+    table = page.select_one("[data-kunci-registri]")
     text = table.get_text(" ")
     publik = keys["a"][2]
     assert publik in text and "kunci-a" in text and "aktif" in text
@@ -480,7 +480,7 @@ def test_the_openssl_recipe_on_the_api_page_checks_the_signature(signed, tmp_pat
     from generator.signing import apidoc
     site = signed / "site"
     page = BeautifulSoup((site / "api" / "index.html").read_text("utf-8"), "html.parser")
-    pem = page.select_one("table[data-kunci-registri] details pre").get_text()
+    pem = page.select_one("[data-kunci-registri] details pre").get_text()
     (tmp_path / "kunci.pem").write_text(pem + "\n", encoding="ascii")
     script = apidoc.OPENSSL_RECIPE.format(site_url=site.as_uri() + "/")
     assert script.split("\n", 1)[1] in page.get_text()  # what the page shows is what runs
@@ -655,7 +655,7 @@ def test_after_rotation_everything_is_signed_with_the_new_key(rotated, keys):
     cred = json.loads((site / "api" / "kredensial" / "sah-2024-0001.json").read_text())
     assert cred["proof"]["created"] == "2026-11-01T00:00:00Z"
     page = BeautifulSoup((site / "api" / "index.html").read_text("utf-8"), "html.parser")
-    text = page.select_one("table[data-kunci-registri]").get_text(" ")
+    text = page.select_one("[data-kunci-registri]").get_text(" ")
     assert "pensiun" in text and "aktif" in text
     r = build(rotated, keys["a"][0])  # the retired key may no longer sign
     assert r.returncode == 1 and "sudah pensiun" in r.stdout
