@@ -738,7 +738,7 @@ def test_status_indices_survive_adding_and_removing_other_certificates(tmp_path,
     first = load.parse(registry_text())
     (tmp_path / "data").mkdir()
     ledger.write(tmp_path / ledger.LEDGER_PATH, ledger.Ledger().extended(first))
-    before = signing.status_indices(first, tmp_path)
+    before = signing.status_indices(first, tmp_path / ledger.LEDGER_PATH)
     assert sorted(before.values()) == [0, 1, 2, 3]
     text = registry_text()
     new = """      - id: baru-2025-0009
@@ -754,7 +754,7 @@ def test_status_indices_survive_adding_and_removing_other_certificates(tmp_path,
     end = text.index("      - id: beku-2024-0003")
     text = text[:start] + text[end:]  # cabut-2024-0002 gone from the data
     second = load.parse(text)
-    after = signing.status_indices(second, tmp_path)
+    after = signing.status_indices(second, tmp_path / ledger.LEDGER_PATH)
     assert "cabut-2024-0002" not in after
     for cert, index in after.items():
         if cert in before:
@@ -764,8 +764,10 @@ def test_status_indices_survive_adding_and_removing_other_certificates(tmp_path,
 
 def test_the_credentials_index_is_its_ledger_index(tmp_path, keys):
     from generator import ledger, load
-    text = registry_text(("kunci-a", keys["a"][2], "2026-01-01", None))
-    project = make_project(tmp_path / "p", text)
+    # a real registry (only those keep a ledger): real-looking address and contact
+    text = registry_text(("kunci-a", keys["a"][2], "2026-01-01", None)).replace(
+        "contoh: true", "contoh: false").replace("lapor@example.org", "lapor@dinkop-uji.go.id")
+    project = make_project(tmp_path / "p", text, site_url="https://dinkop-uji.github.io/registri/")
     # a ledger that recorded the certificates in another order (as a real registry's would)
     recorded = ledger.Ledger(["lama-2019-0004", "beku-2024-0003", "cabut-2024-0002",
                               "sah-2024-0001"], [])
@@ -851,8 +853,23 @@ def test_serve_preview_without_the_private_key_is_unsigned(tmp_path, keys, monke
     with pytest.raises(signing.SigningError):
         site.generate(project, data, url)
     assert not (project / "docs" / "api").exists()  # refused before writing anything
-    site.generate(project, data, url, preview=True)
+    site.generate(project, data, url, for_preview=True)
     assert site._last_signer is None
     assert (project / "docs" / "api" / "registri.json").exists()
     assert not (project / "docs" / "did.json").exists()
     assert not (project / "docs" / "api" / "kredensial").exists()
+
+
+def test_verify_a_published_site_by_url(signed, serve_dir, tmp_path):
+    """`verify URL` reads through generator/fetch.py; one changed byte on the server fails."""
+    site = copy_site(signed, tmp_path / "site")
+    base = serve_dir(site)
+    r = our_verify(base, "--kunci", str(signed / "data" / "umkm.yaml"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "4 sertifikat digital" in r.stdout
+    _change_one_byte(site / "api/registri.json", b"SAH/2024/0001", b"SAH/2024/0007")
+    r = our_verify(base)
+    assert r.returncode == 1
+    assert "api/registri.json: isi berubah" in r.stdout
+    r = our_verify("http://127.0.0.1:9/")  # nothing listens there
+    assert r.returncode == 1 and "Traceback" not in r.stdout + r.stderr

@@ -40,10 +40,11 @@ def json_bytes(data) -> bytes:
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def status_indices(registry: model.Registry, project_dir: Path) -> dict[str, int]:
-    """Permanent status-list index of every certificate, from the id ledger."""
+def status_indices(registry: model.Registry, ledger_path: Path) -> dict[str, int]:
+    """Permanent status-list index of every certificate, from the id ledger at `ledger_path`
+    (ledger.path_for(data): next to the data file)."""
     try:
-        recorded = ledger.read(project_dir / ledger.LEDGER_PATH)
+        recorded = ledger.read(ledger_path)
     except ledger.LedgerError as e:
         raise SigningError(str(e)) from None
     return ledger.status_indices(registry, recorded)
@@ -54,10 +55,13 @@ def signed_files(
     built: datetime,
     signer: Signer,
     project_dir: Path,
+    ledger_path: Path | None = None,
 ) -> Iterator[tuple[str, bytes]]:
-    """did.json, every credential and both status lists, signed (paths relative to docs/)."""
+    """did.json, every credential and both status lists, signed (paths relative to docs/).
+    The proof cache lives under `project_dir`; the ledger at `ledger_path` (default: the
+    project's data/id-terbit.txt)."""
     site_url, did = signer.site_url, signer.did
-    indices = status_indices(registry, project_dir)
+    indices = status_indices(registry, ledger_path or project_dir / ledger.LEDGER_PATH)
     yield credentials.DID_PATH, json_bytes(credentials.did_document(registry, did))
 
     size = credentials.list_size(max(indices.values(), default=0) + 1)
