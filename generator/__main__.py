@@ -1,4 +1,4 @@
-"""The command line: python -m generator check | build | serve | qr | docs."""
+"""The command line: python -m generator check | build | serve | qr | docs | kunci | verify."""
 
 from __future__ import annotations
 
@@ -97,7 +97,7 @@ def _report_data_error(e: load.DataError, tail: str = "Perbaiki lalu jalankan la
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from . import site
+    from . import signing, site
 
     site.quiet_mkdocs_logging()
     config_file = Path(args.config)
@@ -112,7 +112,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         )
     except load.DataError as e:
         return _report_data_error(e, "Situs tidak diubah.")
-    except (config.ConfigError, site.BuildError) as e:
+    except (config.ConfigError, site.BuildError, signing.SigningError) as e:
         print(e)
         print("Situs tidak diubah.", file=sys.stderr)
         return 1
@@ -121,6 +121,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     n_cert = sum(1 for _ in registry.certificates())
     target = args.site_dir or "site"
     print(f"Situs dibangun di {target}/: {len(registry.umkm)} UMKM, {n_cert} sertifikat.")
+    if site._last_signer is not None:
+        s = signing.stats
+        print(
+            f"Ditandatangani dengan kunci '{site._last_signer.key.id}': {n_cert} sertifikat "
+            f"digital ({s['signed']} ditandatangani baru, {s['cached']} dari cache)."
+        )
+    else:
+        print("Situs tidak ditandatangani: registri.kunci kosong.")
     return 0
 
 
@@ -204,6 +212,34 @@ def cmd_qr(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_kunci_baru(args: argparse.Namespace) -> int:
+    """A new signing key pair: private key to --out, the YAML item to stdout."""
+    import re
+
+    from . import config, model
+    from .signing import newkey
+
+    if args.id is not None and not re.match(model.KEY_RE, args.id):
+        print(
+            f"--id '{args.id}' tidak sah: pakai huruf kecil a-z, angka atau tanda -",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        today = config.build_date()
+    except config.ConfigError as e:
+        print(e, file=sys.stderr)
+        return 1
+    return newkey.main(args.out, args.id, today)
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Check a built or published site: hashes, signatures, credentials and their status."""
+    from .signing import verify
+
+    return verify.main(args.situs, args.kunci)
+
+
 def _date_arg(text: str):
     """argparse type for --sejak: an ISO date, with the message in Indonesian."""
     from datetime import date
@@ -279,6 +315,37 @@ def main(argv: list[str] | None = None) -> int:
         help="cetak hanya sertifikat yang terbit pada atau sesudah tanggal ini (TTTT-BB-HH)",
     )
     q.set_defaults(func=cmd_qr)
+
+    k = sub.add_parser("kunci", help="kunci tanda tangan registri")
+    ks = k.add_subparsers(dest="aksi", required=True)
+    kb = ks.add_parser(
+        "baru",
+        help="buat pasangan kunci baru: kunci privat ke --out, baris YAML ke layar",
+        description="Membuat pasangan kunci Ed25519. Kunci privat ditulis ke --out (hanya bisa "
+        "dibaca pemiliknya; tidak pernah menimpa berkas, tidak di dalam repositori kecuali "
+        "diabaikan git). Baris YAML untuk registri.kunci dicetak ke layar.",
+    )
+    kb.add_argument(
+        "--out", required=True, help="berkas kunci privat yang dibuat (di luar repositori)"
+    )
+    kb.add_argument("--id", default=None, help="nama kunci (bawaan: kunci-TAHUN-BULAN-HARI)")
+    kb.set_defaults(func=cmd_kunci_baru)
+
+    v = sub.add_parser(
+        "verify",
+        help="periksa hash, tanda tangan dan status sertifikat digital sebuah situs",
+    )
+    v.add_argument(
+        "situs", metavar="SITE_DIR_OR_URL", help="folder situs hasil build, atau alamatnya"
+    )
+    v.add_argument(
+        "--kunci",
+        default=None,
+        metavar="FILE_OR_DID_JSON",
+        help="kunci publik tepercaya: did.json, atau berkas yang memuat kunci z6Mk... "
+        "(mis. data/umkm.yaml)",
+    )
+    v.set_defaults(func=cmd_verify)
 
     args = p.parse_args(argv)
     try:
