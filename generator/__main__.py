@@ -145,6 +145,64 @@ def cmd_qr(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- spreadsheets (export / import) -------------------------------------------------------------
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """The registry as a workbook: UMKM, Sertifikat, Referensi (and RAHASIA with --rahasia)."""
+    from . import export_xlsx
+
+    out, data = Path(args.out), Path(args.data)
+    try:
+        export_xlsx.check_out_path(out, data)
+    except export_xlsx.OutPathError as e:
+        print(e, file=sys.stderr)
+        return 1
+    try:
+        registry = load.load(data)
+    except load.DataError as e:
+        return _report_data_error(e, "Buku kerja tidak dibuat.")
+    secrets = None
+    if args.rahasia:
+        secrets = _secrets_for_export(registry, data)
+        if secrets is None:
+            return 1
+    try:
+        counts = export_xlsx.write(registry, out, template=args.templat, secrets=secrets)
+    except OSError as e:
+        print(f"{out}: tidak bisa ditulis ({e.strerror or e})", file=sys.stderr)
+        return 1
+    if args.templat:
+        print(
+            f"{out}: templat kosong (judul kolom, daftar pilihan, Referensi) untuk angkatan baru."
+        )
+    else:
+        print(f"{out}: {counts['umkm']} UMKM, {counts['sertifikat']} sertifikat.")
+    if secrets is not None:
+        print(
+            f"Lembar RAHASIA berisi data rahasia {counts['rahasia']} UMKM: jangan unggah "
+            "berkas ini ke GitHub atau membagikannya.",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _secrets_for_export(registry, data: Path):
+    """Confidential records of the registry (inline sample blocks and data/rahasia.yaml)."""
+    return registry.confidential_records()
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from . import importer
+
+    result = importer.run(Path(args.berkas), Path(args.data), dry_run=args.dry_run, fmt=args.format)
+    for line in result.lines:
+        print(line)
+    for line in result.notes:
+        print(line, file=sys.stderr)
+    return result.code
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(
         prog="python -m generator", description="Registri UMKM: periksa, bangun dan terbitkan."
@@ -180,6 +238,39 @@ def main(argv: list[str] | None = None) -> int:
     q.add_argument("--out", default="qr-cetak", help="folder hasil (bawaan: qr-cetak)")
     q.add_argument("--config", default="mkdocs.yml", help="berkas mkdocs.yml yang memuat site_url")
     q.set_defaults(func=cmd_qr)
+
+    e = sub.add_parser(
+        "export", help="tulis registri sebagai buku kerja Excel (.xlsx) untuk disunting"
+    )
+    e.add_argument("--data", default=DEFAULT_DATA, help=f"berkas data (bawaan: {DEFAULT_DATA})")
+    e.add_argument("--out", required=True, metavar="BERKAS.xlsx", help="buku kerja yang ditulis")
+    e.add_argument(
+        "--templat",
+        action="store_true",
+        help="buku kerja kosong (judul kolom, daftar pilihan, Referensi) untuk angkatan baru",
+    )
+    e.add_argument(
+        "--rahasia",
+        action="store_true",
+        help="sertakan data rahasia (NIK, alamat, catatan) di lembar RAHASIA; jangan diunggah",
+    )
+    e.set_defaults(func=cmd_export)
+
+    i = sub.add_parser("import", help="gabungkan buku kerja (.xlsx) atau CSV ke berkas data")
+    i.add_argument("berkas", metavar="BERKAS", help="buku kerja .xlsx atau berkas .csv")
+    i.add_argument("--data", default=DEFAULT_DATA, help=f"berkas data (bawaan: {DEFAULT_DATA})")
+    i.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="uji coba: tampilkan perubahan yang akan dibuat, tanpa menulis apa pun",
+    )
+    i.add_argument(
+        "--format",
+        choices=("teks", "github"),
+        default="teks",
+        help="bentuk pesan: teks (bawaan) atau github (anotasi GitHub Actions)",
+    )
+    i.set_defaults(func=cmd_import)
 
     args = p.parse_args(argv)
     try:
