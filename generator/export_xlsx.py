@@ -9,6 +9,7 @@ so typing over an id asks the admin to unprotect it first) and shaded grey.
 from __future__ import annotations
 
 import os
+import re
 from copy import copy
 from pathlib import Path
 
@@ -82,6 +83,17 @@ def _value(obj, col: Column):
     return getattr(obj, col.key, None)
 
 
+_NOT_IN_XML = re.compile(r"_x[0-9A-Fa-f]{4}_|[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def ooxml_escape(s: str) -> str:
+    """Characters XML cannot hold, written as Excel does (_xHHHH_; a literal _xHHHH_ gets its
+    underscore escaped), so that any text survives the workbook (read_sheet undoes it)."""
+    if "_x" not in s and not _NOT_IN_XML.search(s):
+        return s
+    return _NOT_IN_XML.sub(lambda m: "_x005F" + m[0] if len(m[0]) > 1 else f"_x{ord(m[0]):04X}_", s)
+
+
 class _Cells:
     """Data cells of one sheet. Styles are made once per kind of cell and copied (openpyxl's
     per-cell style assignment hashes every style object: half of the export's time)."""
@@ -107,6 +119,8 @@ class _Cells:
 
     def cell(self, col: Column, value, *, locked: bool) -> WriteOnlyCell | None:
         v = sheets.cell_value(col, value)
+        if isinstance(v, str):
+            v = ooxml_escape(v)
         if v is None and not locked:
             return None  # an absent cell takes its column's style (unlocked, formatted)
         cell = WriteOnlyCell(self.ws, value=v)

@@ -57,13 +57,17 @@ class Issue:
 class Row:
     sheet: str  # UMKM / Sertifikat / RAHASIA
     number: int
-    where: dict[str, Where]  # column name -> cell
-    values: dict[str, object]  # column name -> value (None: empty cell); absent: no column
-    first: Where
-    bad: set[str] = field(default_factory=set)
+    place: Where  # the row's first cell; other cells are made from it on demand
+    cols: dict[str, int]  # column name -> column number (shared by the table's rows)
+    values: dict[str, object] = field(default_factory=dict)  # name -> value (None: empty)
+    bad: set[str] = field(default_factory=set)  # cells with an error of their own
 
     def cell(self, name: str | None) -> Where:
-        return self.where.get(name or "", self.where.get("id", self.first))
+        col = self.cols.get(name or "") or self.cols.get("id")
+        if col is None:
+            return self.place
+        p = self.place
+        return Where(p.order, p.row, col, p.sheet, p.csv)
 
 
 @dataclass
@@ -214,6 +218,7 @@ def _table(raw: read_sheet.RawSheet, sheet: str, order: int, report: Report) -> 
     header_number, header_cells = found
     columns: dict[int, Column] = {}
     header: dict[str, Where] = {}
+    suggested: set[str] = set()  # columns an unknown header probably meant (said there)
     own = _ALL_COLUMNS[sheet]
     for col, cell in sorted(header_cells.items()):
         w = where(header_number, col)
@@ -240,12 +245,13 @@ def _table(raw: read_sheet.RawSheet, sheet: str, order: int, report: Report) -> 
             )
             continue
         close = difflib.get_close_matches(name, list(own), n=1, cutoff=0.6)
-        hint = f"; mungkin maksud Anda '{close[0]}'?" if close else ""
-        report.error(
-            w,
-            f"kolom '{text}' tidak dikenal{hint} Judul kolom harus persis kunci data "
-            f"({', '.join(own)})",
+        suggested.update(close)
+        hint = (
+            f"; mungkin maksud Anda '{close[0]}'? Judul kolom harus persis kunci data"
+            if close
+            else f": judul kolom harus persis kunci data ({', '.join(own)})"
         )
+        report.error(w, f"kolom '{text}' tidak dikenal{hint}")
     if "id" not in header:
         report.error(
             where(header_number, 1),
@@ -253,7 +259,13 @@ def _table(raw: read_sheet.RawSheet, sheet: str, order: int, report: Report) -> 
             "bisa dicocokkan dengan data",
         )
         return None
-    merged_rows: dict[int, tuple[int, int, int, int]] = {}
+    absent = [c for c in own if c not in header and c != "umkm_id" and c not in suggested]
+    if absent:
+        report.warn(
+            where(header_number, 1),
+            f"kolom {', '.join(absent)} tidak ada di lembar ini: isinya di data tidak diubah",
+        )
+    merged_cells: set[tuple[int, int]] = set()  # cells a merge covers: said once, at its corner
     for r1, c1, r2, c2 in raw.merged:
         rng = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}"
         report.error(
@@ -261,8 +273,9 @@ def _table(raw: read_sheet.RawSheet, sheet: str, order: int, report: Report) -> 
             f"sel digabung (Merge) {rng}: pisahkan (Unmerge Cells) lalu isi setiap baris "
             "dengan nilainya sendiri",
         )
-        for r in range(r1, r2 + 1):
-            merged_rows.setdefault(r, (r1, c1, r2, c2))
+        if (r2 - r1 + 1) * (c2 - c1 + 1) <= 100_000:
+            merged_cells.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
+    col_numbers = {column.name: col for col, column in columns.items()}
     rows: list[Row] = []
     unheaded: set[int] = set()
     previous = header_number
@@ -281,11 +294,14 @@ def _table(raw: read_sheet.RawSheet, sheet: str, order: int, report: Report) -> 
                 f"{gap} kosong di tengah data: dilewati (baris di bawahnya tetap dibaca)",
             )
         previous = number
-        row = Row(sheet, number, {}, {}, where(number, min(cells)))
+        row = Row(sheet, number, where(number, min(cells)), col_numbers)
         same_as_header = sum(
             1
             for col, cell in cells.items()
-            if col in columns and cell.type == "s" and _norm(cell.value) == columns[col].name
+            if col in columns
+            and cell.type == "s"
+            and len(cell.value) < 40
+            and _norm(cell.value) == columns[col].name
         )
         if same_as_header >= max(2, len(cells) // 2):
             report.error(
@@ -301,17 +317,19 @@ def _table(raw: read_sheet.RawSheet, sheet: str, order: int, report: Report) -> 
                     "sel berisi data tetapi kolomnya tidak berjudul: beri judul kolom "
                     "atau hapus isinya",
                 )
+        values = row.values
         for col, column in columns.items():
-            w = where(number, col)
-            row.where[column.name] = w
+            if merged_cells and (number, col) in merged_cells:
+                row.bad.add(column.name)
+                continue
             out = sheet_values.convert(cells.get(col), column)
             if out.error:
-                report.error(w, out.error)
+                report.error(where(number, col), out.error)
                 row.bad.add(column.name)
                 continue
             if out.warning:
-                report.warn(w, out.warning)
-            row.values[column.name] = out.value
+                report.warn(where(number, col), out.warning)
+            values[column.name] = out.value
         if raw.csv and raw.widths.get(number, header_width) < header_width:
             report.error(
                 where(number, raw.widths[number] + 1),
@@ -362,8 +380,7 @@ def index_data(root: yaml.MappingNode) -> DataIndex:
     return DataIndex(umkm, cert, lines)
 
 
-def _current(node: yaml.MappingNode, col: Column):
-    items = yaml_edit.mapping_items(node)
+def _current(items: dict, col: Column):
     if col.parent:
         parent = items.get(col.parent)
         if parent is None or not isinstance(parent[1], yaml.MappingNode):
@@ -382,11 +399,12 @@ def _same(new, current, f: Field) -> bool:
 def _changes(row: Row, node: yaml.MappingNode, table: Table, report: Report) -> dict:
     """key -> new value / DELETE (a block such as kontak: a dict of its changes)."""
     changes: dict = {}
+    items = yaml_edit.mapping_items(node)
     for name, col in table.columns.items():
         if col.is_id or name in row.bad or name not in row.values:
             continue
         new = row.values[name]
-        current = _current(node, col)
+        current = _current(items, col)
         if _same(new, current, col.field):
             continue
         if new is None:
@@ -734,7 +752,7 @@ def run(
     try:
         raw_bytes = data.read_bytes()
         text = load.read_text(data)
-        root = load.compose(text, data_name)
+        root = _compose(text, data_name)
     except load.DataError as e:
         for line in e.lines():
             out.append(line)
@@ -787,6 +805,17 @@ def run(
         return finish(1, f"{data_name} tidak diubah.")
     out.extend(summary)
     return finish(0, "")
+
+
+def _compose(text: str, name: str) -> yaml.MappingNode:
+    try:
+        root = yaml_edit.compose(text)
+    except yaml.YAMLError:
+        root = None
+    if not isinstance(root, yaml.MappingNode):
+        load.compose(text, name)  # raises DataError, worded for the admin
+        raise load.DataError(name, [load.Problem(1, 1, "isi berkas bukan pemetaan YAML")])
+    return root
 
 
 def _summary(plan: Plan, data_name: str) -> list[str]:

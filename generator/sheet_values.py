@@ -8,8 +8,8 @@ happened to the cell and what to do in Excel.
 
 from __future__ import annotations
 
+import difflib
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -18,7 +18,7 @@ from .read_sheet import RawCell
 from .sheets import MULTILINE, NUMBER_LIKE, Column, split_list
 
 MAX_CELL_CHARS = 5_000  # a description of a few paragraphs; Excel itself allows 32,767
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})$")
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+]?\d+$")
 _MONTHS = (
@@ -47,6 +47,32 @@ def _number_text(n: float | int) -> str:
     return str(n)
 
 
+def excel_shows(n: float | int) -> str:
+    """A number as Excel's General format shows it: 11 characters at most (6.28E+12)."""
+    text = _number_text(n)
+    if len(text.lstrip("-")) <= 11:
+        return text
+    mantissa, exp = f"{n:.2E}".split("E")
+    return f"{mantissa.rstrip('0').rstrip('.')}E{exp[0]}{int(exp[1:])}"
+
+
+def _number_problem(n: float | int, col: Column) -> str:
+    digits = _number_text(n)
+    shown = excel_shows(n)
+    seen = f"{digits}; Excel menampilkannya {shown}" if shown != digits else digits
+    if col.key == "nik":
+        why = "NIK 16 digit tidak muat sebagai angka (digit terakhirnya hilang)"
+    elif col.key in ("telepon", "whatsapp"):
+        fixed = f"+{digits}" if digits.startswith("62") else f"0{digits}"
+        why = f"angka 0 atau tanda + di depannya hilang (maksudnya {fixed}?)"
+    else:
+        why = "angka 0 di depannya bisa hilang"
+    return (
+        f"{col.name} tersimpan sebagai angka ({seen}), bukan teks: {why}. "
+        "Format kolom sebagai Teks, lalu ketik ulang isinya"
+    )
+
+
 def _raw_text(raw: RawCell) -> tuple[str | None, str | None]:
     """The cell as text, or an error for what can never be text (formula, error, TRUE)."""
     if raw.type == "f":
@@ -65,23 +91,21 @@ def _raw_text(raw: RawCell) -> tuple[str | None, str | None]:
     return None, None
 
 
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")
+
+
 def _control_chars(s: str, multiline: bool) -> str | None:
-    for ch in s:
-        if ch == "\n":
-            if not multiline:
-                return (
-                    "sel berisi baris baru (Alt+Enter): tulis isinya dalam satu baris "
-                    "(hanya deskripsi dan alasan_status boleh beberapa baris)"
-                )
-            continue
-        if ch == "\t":
-            continue
-        cat = unicodedata.category(ch)
-        if cat == "Cc" or ch in "\u2028\u2029\ufeff" or cat == "Cs":
-            return (
-                f"sel berisi karakter tak terlihat (kode U+{ord(ch):04X}): ketik ulang isinya "
-                "atau tempel sebagai teks biasa"
-            )
+    if "\n" in s and not multiline:
+        return (
+            "sel berisi baris baru (Alt+Enter): tulis isinya dalam satu baris "
+            "(hanya deskripsi dan alasan_status boleh beberapa baris)"
+        )
+    m = _INVISIBLE.search(s)
+    if m:
+        return (
+            f"sel berisi karakter tak terlihat (kode U+{ord(m[0]):04X}): ketik ulang isinya "
+            "atau tempel sebagai teks biasa"
+        )
     return None
 
 
@@ -124,10 +148,13 @@ def _phone_digits_problem(s: str, col: Column) -> str | None:
     return None
 
 
+_EMPTY = Converted()
+
+
 def convert(raw: RawCell | None, col: Column) -> Converted:
     """The value of one cell for `col` (None: empty)."""
     if raw is None:
-        return Converted()
+        return _EMPTY
     if col.kind == DATE:
         return _date(raw)
     text, error = _raw_text(raw)
@@ -140,22 +167,9 @@ def convert(raw: RawCell | None, col: Column) -> Converted:
             "Teks, lalu ketik ulang isinya"
         )
     if text is None:  # a number
-        n = raw.value
         if col.key in NUMBER_LIKE or col.is_id:
-            shown = _number_text(n) if not isinstance(n, float) or abs(n) < 1e15 else f"{n:.3g}"
-            if isinstance(n, float) and not n.is_integer():
-                shown = repr(n)
-            if col.key == "nik":
-                why = "NIK 16 digit tidak muat sebagai angka: digit terakhirnya hilang"
-            elif col.key in ("telepon", "whatsapp"):
-                why = "angka 0 atau tanda + di depannya hilang"
-            else:
-                why = "angka 0 di depannya bisa hilang"
-            return Converted(
-                error=f"{col.name} tersimpan sebagai angka ({shown}), bukan teks; {why}. "
-                "Format kolom sebagai Teks, lalu ketik ulang isinya"
-            )
-        text = _number_text(n)
+            return Converted(error=_number_problem(raw.value, col))
+        text = _number_text(raw.value)
     if col.kind == TEXTS:
         return _texts(text, col)
     out = _clean_text(text, col)
@@ -169,8 +183,11 @@ def convert(raw: RawCell | None, col: Column) -> Converted:
     if f.pattern and not re.match(f.pattern, out.value):
         return Converted(error=f"'{out.value}' tidak sah: harus {f.pattern_hint}")
     if f.choices and out.value not in f.choices:
-        return Converted(error=f"'{out.value}' tidak dikenal: pilih salah satu dari "
-                         f"{', '.join(f.choices)}")  # fmt: skip
+        close = difflib.get_close_matches(out.value, f.choices, n=1)
+        hint = f"; mungkin maksud Anda {close[0]}?" if close else ""
+        return Converted(
+            error=f"'{out.value}' tidak dikenal: pilih salah satu dari {', '.join(f.choices)}{hint}"
+        )
     assert col.kind == TEXT
     return out
 

@@ -35,6 +35,25 @@ _PLAIN_FIRST_BAD = set("-?:,[]{}#&*!|>'\"%@`")
 _FLOW_BAD = set(",[]{}")
 
 
+class _PositionLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Composes nodes for their positions only: every plain scalar is text except the empty
+    value and the spellings of null (PyYAML's resolver tries a dozen regular expressions per
+    scalar; this is a third of the time at 10,000 UMKM)."""
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode and implicit[0] and value in _NULLS:
+            return _NULL_TAG
+        return super().resolve(kind, value, implicit) if kind is not yaml.ScalarNode else _STR_TAG
+
+
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+
+
+def compose(text: str) -> yaml.Node | None:
+    """The node tree of `text` for editing (call load.compose first: it words the errors)."""
+    return yaml.compose(text, Loader=_PositionLoader)
+
+
 def split_lines(text: str) -> list[str]:
     """Lines with their line break, split exactly where PyYAML counts a new line."""
     lines, pos = [], 0
