@@ -465,6 +465,7 @@ class Plan:
     new_umkm: list[str] = field(default_factory=list)
     new_cert: list[str] = field(default_factory=list)
     changed: list[tuple[Row, str, str]] = field(default_factory=list)  # row, record id, keys
+    touched: set[int] = field(default_factory=set)  # id() of rows that add or change something
 
 
 def merge(doc: yaml_edit.Document, tables: list[Table], report: Report) -> Plan:
@@ -494,6 +495,7 @@ def merge(doc: yaml_edit.Document, tables: list[Table], report: Report) -> Plan:
                 if ch:
                     _apply(doc, node, model.UMKM, ch, row, report)
                     plan.changed.append((row, uid, ", ".join(_flat_keys(ch))))
+                    plan.touched.add(id(row))
                 continue
             nama = str(row.values.get("nama") or "").casefold()
             if nama and nama in by_name:
@@ -508,6 +510,7 @@ def merge(doc: yaml_edit.Document, tables: list[Table], report: Report) -> Plan:
                 continue
             new_umkm[uid] = _new_record(row, umkm_t)
             new_umkm_rows[uid] = row
+            plan.touched.add(id(row))
 
     new_certs_of: dict[str, list[tuple[dict, Row]]] = {}
     if cert_t:
@@ -532,6 +535,7 @@ def merge(doc: yaml_edit.Document, tables: list[Table], report: Report) -> Plan:
                 if ch:
                     _apply(doc, node, model.CERTIFICATE, ch, row, report)
                     plan.changed.append((row, cid, ", ".join(_flat_keys(ch))))
+                    plan.touched.add(id(row))
                 continue
             if "umkm_id" not in cert_t.columns:
                 report.error(
@@ -561,6 +565,7 @@ def merge(doc: yaml_edit.Document, tables: list[Table], report: Report) -> Plan:
                 continue
             new_certs_of.setdefault(owner, []).append((_new_record(row, cert_t), row))
             plan.new_cert.append(cid)
+            plan.touched.add(id(row))
 
     for owner, items in new_certs_of.items():
         if owner in new_umkm:
@@ -646,34 +651,50 @@ def _describe_line(plan: Plan, line: int, data_name: str, csv: bool) -> str:
 
 
 def _map_problem(plan: Plan, p: load.Problem, report: Report, data_name: str, csv: bool) -> None:
-    message = _LINE_REF.sub(lambda m: _describe_line(plan, int(m[1]), data_name, csv), p.message)
+    """Put a problem of the merged file on the cell that caused it."""
+    origin = plan.doc.origin_of_new_line
     m = _PATH.match(p.message)
+    name = m["f"] if m else None
+    text = m["msg"] if m else p.message
+    if m and not name:
+        req = _REQUIRED.search(text)
+        name = req[1] if req else None
     row = None
     if m:
-        if m["c"]:
-            row = plan.cert_rows.get(m["c"])
-        elif m["u"]:
-            row = plan.umkm_rows.get(m["u"])
+        row = plan.cert_rows.get(m["c"]) if m["c"] else plan.umkm_rows.get(m["u"])
+    data_line = None
     if row is None and p.line > 0:
-        kind, what = plan.doc.origin_of_new_line(p.line - 1)
+        kind, what = origin(p.line - 1)
         if kind == "edit" and isinstance(what, Row):
             row = what
-        elif kind == "old":
-            report.issues.append(Issue(None, message, data_line=(what + 1, p.col)))
-            return
+        else:
+            data_line = (what + 1, p.col)
+    ref = _LINE_REF.search(text)
+    if ref:
+        kind, other = origin(int(ref[1]) - 1)
+        if (
+            kind == "edit"
+            and isinstance(other, Row)
+            and other is not row
+            and (row is None or id(row) not in plan.touched)
+        ):
+            # The checker names the later of two clashing places; the row to fix is the one
+            # that this import adds or changes: say it there, naming the other place.
+            here = f"sel {row.cell(name).text()}" if row else f"baris {data_line[0]} {data_name}"
+            text = text[: ref.start()] + here + text[ref.end() :]
+            row, data_line = other, None
+        else:
+            text = _LINE_REF.sub(lambda x: _describe_line(plan, int(x[1]), data_name, csv), text)
     if row is None:
-        report.error(None, message)
+        if data_line:
+            report.issues.append(Issue(None, text, data_line=data_line))
+        else:
+            report.error(None, text)
         return
-    name = m["f"] if m else None
-    if m:
-        message = _LINE_REF.sub(lambda x: _describe_line(plan, int(x[1]), data_name, csv), m["msg"])
-        req = _REQUIRED.search(m["msg"])
-        if req and not name:
-            name = req[1]
     where = row.cell(name)
     if name in row.bad or report.has_error_at(where):
         return  # the cell's own problem is already said
-    report.error(where, message)
+    report.error(where, text)
 
 
 # -- output ------------------------------------------------------------------------------------
@@ -737,12 +758,14 @@ def run(
     report = Report()
 
     def finish(code: int, tail: str) -> Result:
-        for issue in sorted(report.issues, key=_sort_key):
-            out.append(format_issue(issue, source_name, data_name, fmt))
+        said = [
+            format_issue(i, source_name, data_name, fmt)
+            for i in sorted(report.issues, key=_sort_key)
+        ]
         errors = len(report.errors)
         if errors:
             notes.append(f"\n{errors} masalah ditemukan di {source_name}. {tail}")
-        return Result(code, out, notes)
+        return Result(code, said + out, notes)
 
     if source.suffix.lower() in (".yaml", ".yml") or (
         source.exists() and data.exists() and source.resolve() == data.resolve()

@@ -2,7 +2,7 @@
 
 A workbook is a zip of XML files that anyone can write by hand: sizes are checked before
 anything is unpacked (a zip bomb is refused by its declared sizes, which Python's zipfile
-enforces), XML with entity declarations is refused (defusedxml), cells are streamed row by row
+enforces), XML with DTD or entity declarations is refused, cells are streamed row by row
 (never laid out in a grid, so a cell claimed at XFD1048576 costs one cell, not seventeen
 billion; a sheet's declared dimension is never read), and every limit gives a plain message.
 Types are kept as the file has them (text, number, date, formula, error, true/false), so that
@@ -137,8 +137,7 @@ def read_xlsx_bytes(data: bytes) -> list[RawSheet]:
             strings_part = reader.package.find(SHARED_STRINGS)
             strings: list[str] = []
             if strings_part is not None:
-                with reader.archive.open(strings_part.PartName[1:]) as src:
-                    strings = _shared_strings(src)
+                strings = _shared_strings(_xml_part(reader.archive, strings_part.PartName[1:]))
             parts = [
                 (sheet.name, rel.target)
                 for sheet, rel in reader.parser.find_sheets()
@@ -157,8 +156,7 @@ def read_xlsx_bytes(data: bytes) -> list[RawSheet]:
         for title, target in parts:
             sheet = RawSheet(title=title)
             try:
-                with reader.archive.open(target) as src:
-                    _collect(src, sheet, strings, dates, wb.epoch)
+                _collect(_xml_part(reader.archive, target), sheet, strings, dates, wb.epoch)
             except ReadError:
                 raise
             except Exception as e:
@@ -169,6 +167,18 @@ def read_xlsx_bytes(data: bytes) -> list[RawSheet]:
     finally:
         reader.archive.close()
     return sheets
+
+
+def _xml_part(archive, name: str) -> io.BytesIO:
+    """A part of the workbook, refused when it declares a DTD or entities (Excel never does;
+    an entity is how an XML bomb multiplies a few bytes into gigabytes)."""
+    data = archive.read(name)
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise ReadError(
+            "buku kerja berisi deklarasi XML yang tidak dipakai Excel (DTD/ENTITY): berkas ini "
+            "bukan buatan Excel dan tidak dibaca"
+        )
+    return io.BytesIO(data)
 
 
 def _text_of(el) -> str:
