@@ -184,6 +184,15 @@ def read_tables(path: Path, report: Report) -> list[Table]:
             "beri nama lembar persis UMKM dan Sertifikat, seperti buku kerja hasil ekspor",
         )
         return []
+    if SECRET_SHEET in found and os.environ.get("GITHUB_ACTIONS") == "true":
+        report.error(
+            None,
+            f"buku kerja ini berisi lembar {SECRET_SHEET} dan sudah diunggah ke GitHub: data "
+            "rahasia tidak boleh ada di repositori publik. Hapus berkas ini beserta riwayatnya "
+            "(atau minta bantuan pengelola repositori), lalu unggah buku kerja tanpa lembar "
+            f"{SECRET_SHEET}",
+        )
+        return []
     for sheet in SHEET_ORDER:
         if sheet in found:
             t = _table(found[sheet], sheet, SHEET_ORDER.index(sheet), report)
