@@ -204,6 +204,15 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: every command and option (tests walk it for Indonesian help)."""
     p = argparse.ArgumentParser(
         prog="python -m generator", description="Registri UMKM: periksa, bangun dan terbitkan."
     )
@@ -272,11 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     i.set_defaults(func=cmd_import)
 
-    args = p.parse_args(argv)
-    try:
-        return args.func(args)
-    except KeyboardInterrupt:
-        return 130
+    return p
 
 
 if __name__ == "__main__":

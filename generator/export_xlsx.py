@@ -28,10 +28,10 @@ MAX_ROW = 1_048_576  # Excel's last row: validations and column formats reach ev
 TEXT_FORMAT = "@"
 DATE_FORMAT = "yyyy-mm-dd"
 
-_HEADER_FONT = Font(bold=True)
+_HEADER_FONT = Font(name="Calibri", bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 _ID_FILL = PatternFill("solid", fgColor="E7E6E6")
-_ID_FONT = Font(color="595959")
+_ID_FONT = Font(name="Calibri", color="595959")
 _SECRET_FILL = PatternFill("solid", fgColor="F8CBAD")
 _LOCKED = Protection(locked=True)
 _UNLOCKED = Protection(locked=False)
@@ -220,6 +220,7 @@ def _reference_sheet(wb: Workbook, registry: model.Registry) -> dict[str, str]:
             cells[(0, col + j - 1)] = h
             for r, row in enumerate(rows, start=1):
                 cells[(r, col + j - 1)] = row[j]
+        ws.column_dimensions[get_column_letter(col + len(headers))].width = 3  # a gap
         col += len(headers) + 1
     n_rows = max(r for r, _ in cells) + 1
     n_cols = max(c for _, c in cells) + 1

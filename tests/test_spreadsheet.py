@@ -1035,3 +1035,32 @@ def test_github_annotations_name_the_workbook_and_cell(book, data, tmp_path, cap
         "3",
         str([c.name for c in sheets.certificate_columns()].index("tanggal_terbit") + 1),
     )
+
+
+# -- the admin guide's commands ----------------------------------------------------------------
+
+GUIDE = Path(__file__).resolve().parent.parent / "docs" / "panduan" / "index.md"
+
+
+def _blocks(text: str, lang: str) -> list[str]:
+    return re.findall(rf"^ *```{lang}\n(.*?)^ *```", text, re.S | re.M)
+
+
+def test_every_guide_command_has_a_powershell_form_that_parses():
+    """Each ```sh block of the guide is followed by the same commands for Windows PowerShell
+    (.venv\\Scripts\\python), and every `python -m generator` command in them is valid."""
+    from generator.__main__ import build_parser
+
+    text = GUIDE.read_text(encoding="utf-8")
+    sh, ps = _blocks(text, "sh"), _blocks(text, "powershell")
+    assert len(sh) == len(ps) >= 6
+    for a, b in zip(sh, ps, strict=True):
+        lines_a = [ln.strip() for ln in a.splitlines() if ln.strip()]
+        lines_b = [ln.strip() for ln in b.splitlines() if ln.strip()]
+        assert len(lines_a) == len(lines_b), (a, b)
+        for la, lb in zip(lines_a, lines_b, strict=True):
+            assert "/" not in lb.split("#")[0].replace("://", "").split(" -m generator")[0], lb
+            if la.startswith(".venv/bin/python -m generator"):
+                assert lb == la.replace(".venv/bin/python", ".venv\\Scripts\\python"), lb
+                argv = la.split("#")[0].split()[3:]
+                build_parser().parse_args(argv)  # SystemExit(2) on an unknown command or option
