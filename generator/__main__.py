@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import load, reference, schema
+from . import config, load, reference, schema, trust
 
 DEFAULT_DATA = "data/umkm.yaml"
 
@@ -15,8 +15,16 @@ DEFAULT_DATA = "data/umkm.yaml"
 def cmd_check(args: argparse.Namespace) -> int:
     try:
         registry = load.load(args.data)
+        site_url, config_file = _site_url_for_check(args.config)
+        trust.require_publishable(
+            registry, site_url, Path(args.data), config_file, need_site_url=config_file is not None
+        )
     except load.DataError as e:
         return _report_data_error(e)
+    except config.ConfigError as e:
+        print(e)
+        return 1
+    trust.print_warnings(registry, site_url, config_file)
     if args.previous:
         from . import manifest
 
@@ -34,6 +42,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _site_url_for_check(config_arg: str | None) -> tuple[str | None, Path | None]:
+    """site_url from mkdocs.yml, and the file it came from. `check` without --config in a
+    folder that has no mkdocs.yml checks the data alone (config file None)."""
+    path = Path(config_arg or "mkdocs.yml")
+    if config_arg is None and not path.exists():
+        return None, None
+    raw = config.read_mkdocs_yml(path).get("site_url")
+    return config.normalise_site_url(None if raw is None else str(raw)), path
+
+
 def _report_data_error(e: load.DataError, tail: str = "Perbaiki lalu jalankan lagi.") -> int:
     """Print every problem as FILE:LINE:COL: message, and a count; exit code 1."""
     for line in e.lines():
@@ -43,7 +61,7 @@ def _report_data_error(e: load.DataError, tail: str = "Perbaiki lalu jalankan la
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from . import config, site
+    from . import site
 
     site.quiet_mkdocs_logging()
     config_file = Path(args.config)
@@ -58,6 +76,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(e)
         print("Situs tidak diubah.", file=sys.stderr)
         return 1
+    site_url = config.read_mkdocs_yml(config_file).get("site_url")
+    trust.print_warnings(registry, config.normalise_site_url(site_url), config_file)
     n_cert = sum(1 for _ in registry.certificates())
     target = args.site_dir or "site"
     print(f"Situs dibangun di {target}/: {len(registry.umkm)} UMKM, {n_cert} sertifikat.")
@@ -69,7 +89,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from mkdocs.commands import serve
 
-    from . import config, site
+    from . import site
 
     config_file = Path(args.config)
     data = Path(args.data) if args.data else site.data_path(config_file.parent.resolve())
@@ -78,7 +98,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     site.fix_clock()
     try:
         site_url = config.read_mkdocs_yml(config_file).get("site_url")
-        site.generate(config_file.parent.resolve(), data, site_url)
+        registry = site.generate(
+            config_file.parent.resolve(),
+            data,
+            site_url,
+            config_file=config_file,
+            refuse_placeholders=False,
+        )
+        # A preview is neither published nor printed: placeholders are said, not refused.
+        for finding in trust.problems(registry, site_url, data, config_file):
+            print(f"{finding} (peringatan: situs ini belum boleh diterbitkan)", file=sys.stderr)
     except load.DataError as e:
         return _report_data_error(e)
     except config.ConfigError as e:
@@ -116,18 +145,32 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 
 def cmd_qr(args: argparse.Namespace) -> int:
-    """Print-ready QR codes (SVG and PNG) of every certificate and an A4 label sheet."""
-    from . import config, qr
+    """Print-ready QR codes (SVG and PNG) and an A4 label sheet of the chosen certificates."""
+    from . import qr
 
     try:
         registry = load.load(args.data)
-    except load.DataError as e:
-        return _report_data_error(e)
-    try:
         raw = config.read_mkdocs_yml(args.config).get("site_url")
-        site_url = config.require_site_url(None if raw is None else str(raw), source=args.config)
-        written = qr.write_print_folder(registry, site_url, Path(args.out))
-    except (config.ConfigError, qr.OutDirError) as e:
+        raw = None if raw is None else str(raw)
+        config_file = Path(args.config)
+        site_url = config.require_site_url(raw, source=args.config)
+        trust.require_publishable(registry, site_url, Path(args.data), config_file)
+        today = config.build_date()
+        chosen = qr.select_certificates(
+            registry, today, semua=args.semua, ids=args.sertifikat or (), sejak=args.sejak
+        )
+    except load.DataError as e:
+        return _report_data_error(e, "Tidak ada kode QR yang dibuat.")
+    except (config.ConfigError, qr.SelectionError) as e:
+        print(e, file=sys.stderr)
+        print("Tidak ada kode QR yang dibuat; folder hasil tidak diubah.", file=sys.stderr)
+        return 1
+    trust.print_warnings(registry, site_url, config_file)
+    try:
+        written = qr.write_print_folder(
+            registry, site_url, Path(args.out), today=today, certificates=chosen
+        )
+    except qr.OutDirError as e:
         print(e, file=sys.stderr)
         return 1
     except OSError as e:
@@ -137,9 +180,11 @@ def cmd_qr(args: argparse.Namespace) -> int:
         )
         return 1
     n = sum(1 for p in written if p.suffix == ".png")
+    n_valid = sum(1 for _, c in chosen if c.displayed_status(today) == "berlaku")
+    others = f", {n - n_valid} TIDAK BERLAKU (bertanda JANGAN DITEMPEL)" if n > n_valid else ""
     print(
-        f"{args.out}/: {n} kode QR (SVG dan PNG {qr.PRINT_DPI} dpi, lebar minimal "
-        f"{qr.PRINT_MIN_MM:g} mm) dan {qr.LABEL_SHEET} untuk dicetak di kertas A4 "
+        f"{args.out}/: {n} kode QR ({n_valid} berlaku{others}; SVG dan PNG {qr.PRINT_DPI} dpi, "
+        f"lebar minimal {qr.PRINT_MIN_MM:g} mm) dan {qr.LABEL_SHEET} untuk dicetak di kertas A4 "
         f"({qr.stats['made']} dibuat baru, {max(0, n - qr.stats['made'])} dari cache)."
     )
     return 0
@@ -203,6 +248,18 @@ def cmd_import(args: argparse.Namespace) -> int:
     return result.code
 
 
+def _date_arg(text: str):
+    """argparse type for --sejak: an ISO date, with the message in Indonesian."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"tanggal '{text}' tidak sah: tulis sebagai TAHUN-BULAN-HARI, mis. 2025-01-31"
+        ) from None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -221,6 +278,11 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="periksa berkas data")
     c.add_argument("--data", default=DEFAULT_DATA)
     c.add_argument("--previous", help="manifest id yang pernah terbit (berkas atau URL)")
+    c.add_argument(
+        "--config",
+        default=None,
+        help="berkas mkdocs.yml yang memuat site_url (bawaan: mkdocs.yml, bila ada)",
+    )
     c.set_defaults(func=cmd_check)
 
     b = sub.add_parser("build", help="periksa data lalu bangun situs")
@@ -246,6 +308,24 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--data", default=DEFAULT_DATA)
     q.add_argument("--out", default="qr-cetak", help="folder hasil (bawaan: qr-cetak)")
     q.add_argument("--config", default="mkdocs.yml", help="berkas mkdocs.yml yang memuat site_url")
+    q.add_argument(
+        "--semua",
+        action="store_true",
+        help="cetak juga sertifikat yang tidak berlaku (kedaluwarsa, dibekukan, dicabut), "
+        "masing-masing bertanda JANGAN DITEMPEL; tanpa ini hanya yang berlaku",
+    )
+    q.add_argument(
+        "--sertifikat",
+        nargs="+",
+        metavar="ID",
+        help="cetak hanya sertifikat dengan id ini (boleh beberapa, dipisah spasi)",
+    )
+    q.add_argument(
+        "--sejak",
+        type=_date_arg,
+        metavar="TANGGAL",
+        help="cetak hanya sertifikat yang terbit pada atau sesudah tanggal ini (TTTT-BB-HH)",
+    )
     q.set_defaults(func=cmd_qr)
 
     e = sub.add_parser(

@@ -14,10 +14,11 @@ import csv
 import html
 import io
 import json
+import re
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from . import model
+from . import model, perubahan, riwayat
 from .config import normalise_site_url
 from .model import RECORD, RECORDS, Field
 
@@ -98,7 +99,14 @@ _CERTIFICATE_DATA = (
     F("status", "string", "Status mentah dari data: `aktif`, `dibekukan` atau `dicabut`."),
     F("alasan_status", "string / null", "Alasan pembekuan atau pencabutan."),
     F("tanggal_status", "date / null", "Tanggal pembekuan atau pencabutan."),
+    F("riwayat", "array[object]", "Status sebelum status sekarang, urut dari yang paling lama "
+      "(bisa kosong); semua peristiwa terbaru registri ada di `api/perubahan.json`."),
+    F("riwayat[].tanggal", "date", "Tanggal perubahan status; berlaku sejak tanggal itu."),
+    F("riwayat[].status", "string", "`aktif` (diaktifkan kembali), `dibekukan` atau `dicabut`."),
+    F("riwayat[].alasan", "string / null", "Alasan perubahan."),
 )
+_RIWAYAT_CSV = F("riwayat", "array[string]", "Riwayat status, urut dari yang paling lama; "
+                 "tiap butir `TANGGAL status: alasan`.")
 
 _STATUS_TAMPIL = F(
     "status_tampil", "string", "Status yang ditampilkan, dinilai pada `tanggal_data`: "
@@ -223,7 +231,8 @@ UMKM_CSV = ApiFile("api/umkm.csv", "csv", "Satu baris per UMKM.", tuple(map(_csv
 
 CERTIFICATE_CSV = ApiFile("api/sertifikat.csv", "csv", "Satu baris per sertifikat.",
                           tuple(map(_csv, (
-    *_CERTIFICATE_DATA,
+    *(_RIWAYAT_CSV if f.name == "riwayat" else f for f in _CERTIFICATE_DATA
+      if not f.name.startswith("riwayat[]")),
     F("lsp_nama", "string", "Nama LSP."),
     _STATUS_TAMPIL,
     F("umkm_id", "string", "Kode tetap UMKM pemilik."),
@@ -234,7 +243,52 @@ CERTIFICATE_CSV = ApiFile("api/sertifikat.csv", "csv", "Satu baris per sertifika
 ))))
 # fmt: on
 
-API_FILES = (CERTIFICATE_JSON, REGISTRY_JSON, UMKM_CSV, CERTIFICATE_CSV, MANIFEST_JSON)
+_EVENT_KIND = (
+    "`terbit`, `dibekukan`, `dicabut`, `aktif` (aktif kembali) atau `kedaluwarsa` "
+    "(issued, suspended, revoked, reinstated, expired)."
+)
+CHANGES_JSON = ApiFile(
+    "api/perubahan.json",
+    "json",
+    f"Perubahan status terbaru di registri, yang terbaru lebih dulu (paling banyak "
+    f"{riwayat.FEED_MAX} peristiwa): untuk program yang ingin tahu bila sertifikat dicabut "
+    "atau dibekukan. Isinya sama dengan umpan Atom `api/perubahan.xml`.",
+    (
+        F("versi_format", "integer", _BUILD[0].doc),
+        F(
+            "tanggal_data",
+            "date",
+            "Tanggal pembangunan: peristiwa `kedaluwarsa` dihitung sampai tanggal ini.",
+        ),
+        F("batas", "integer", "Jumlah peristiwa paling banyak dalam berkas ini."),
+        F("peristiwa", "array[object]", "Peristiwa, yang terbaru lebih dulu."),
+        F("peristiwa[].tanggal", "date", "Tanggal peristiwa; status berlaku sejak tanggal itu."),
+        F("peristiwa[].jenis", "string", _EVENT_KIND),
+        F(
+            "peristiwa[].alasan",
+            "string / null",
+            "Alasan, untuk pembekuan, pencabutan dan pengaktifan kembali.",
+        ),
+        F("peristiwa[].sertifikat", "string", "Id sertifikat (lihat `api/sertifikat/<id>.json`)."),
+        F("peristiwa[].nomor", "string", "Nomor sertifikat seperti tercetak di kertas."),
+        F("peristiwa[].umkm", "string", "Id UMKM pemilik."),
+        F(
+            "peristiwa[].status_tampil",
+            "string",
+            "Status sertifikat sekarang, dinilai pada `tanggal_data`.",
+        ),
+        _URL_VERIFIKASI._replace(name="peristiwa[].url_verifikasi"),
+    ),
+)
+
+API_FILES = (
+    CERTIFICATE_JSON,
+    REGISTRY_JSON,
+    UMKM_CSV,
+    CERTIFICATE_CSV,
+    MANIFEST_JSON,
+    CHANGES_JSON,
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -257,7 +311,12 @@ def _public(obj: Any, fields: tuple[Field, ...], skip: tuple[str, ...] = ()) -> 
         if f.secret or f.key in skip:
             continue
         v = getattr(obj, f.key)
-        out[f.key] = _public(v, f.fields) if f.kind == RECORD else _value(v)
+        if f.kind == RECORD:
+            out[f.key] = _public(v, f.fields)
+        elif f.kind == RECORDS:
+            out[f.key] = [_public(x, f.fields) for x in v]
+        else:
+            out[f.key] = _value(v)
     return out
 
 
@@ -443,6 +502,10 @@ def certificate_rows(
     rows = []
     for u, c in registry.certificates():
         row = _certificate_data(c)
+        row["riwayat"] = [
+            f"{e.tanggal.isoformat()} {e.status}" + (f": {e.alasan}" if e.alasan else "")
+            for e in c.riwayat
+        ]
         row["lsp_nama"] = registry.lsp[c.lsp].nama
         row["status_tampil"] = c.displayed_status(built.date())
         row["umkm_id"] = u.id
@@ -479,16 +542,23 @@ def _doc_html(doc: str) -> str:
     return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
 
 
+def _breakable(name: str, after: str = "/.") -> str:
+    """A file or key name as escaped text that a narrow screen may break only after one of
+    the characters `after` (<wbr>), never inside a word."""
+    split = re.split(f"(?<=[{re.escape(after)}])", name)
+    return "<wbr>".join(_esc(part) for part in split if part)
+
+
 def _field_table(api_file: ApiFile) -> str:
     head = "kolom" if api_file.kind == "csv" else "kunci"
     rows = [
-        f'<table data-api-file="{_esc(api_file.path)}">',
+        f'<table class="ru-api-ref" data-api-file="{_esc(api_file.path)}">',
         f"<thead><tr><th>{head}</th><th>jenis</th><th>keterangan</th></tr></thead>",
         "<tbody>",
     ]
     for f in api_file.fields:
         rows.append(
-            f"<tr><td><code>{_esc(f.name)}</code></td><td>{_esc(f.type)}</td>"
+            f"<tr><td><code>{_breakable(f.name)}</code></td><td>{_esc(f.type)}</td>"
             f"<td>{_doc_html(f.doc)}</td></tr>"
         )
     rows += ["</tbody>", "</table>"]
@@ -535,13 +605,15 @@ def index_page(registry: model.Registry, built: datetime, site_url: str | None) 
         f"<td>{model.STATUS_LABELS[s][1]}</td><td>{_doc_html(_STATUS_WORDS[s])}</td></tr>"
         for s in model.DISPLAYED_STATUSES
     )
+    listed = [(f.path, f.doc) for f in API_FILES] + [(FEED_ATOM_PATH, FEED_ATOM_DOC)]
     file_rows = "\n".join(
-        f'<tr><td><a href="{_esc(_relative(f.path))}"><code>{_esc(f.path)}</code></a></td>'
-        f"<td>{_doc_html(f.doc)}</td></tr>"
-        if "<" not in f.path
-        else f"<tr><td><code>{_esc(f.path)}</code></td><td>{_doc_html(f.doc)}</td></tr>"
-        for f in API_FILES
+        f'<tr><td><a href="{_esc(_relative(path))}"><code>{_breakable(path, "/")}</code></a></td>'
+        f"<td>{_doc_html(doc)}</td></tr>"
+        if "<" not in path
+        else f"<tr><td><code>{_breakable(path, '/')}</code></td><td>{_doc_html(doc)}</td></tr>"
+        for path, doc in listed
     )
+    contents = "\n".join(f'<li><a href="#{anchor}">{text}</a></li>' for anchor, text in _CONTENTS)
     sections = [
         "---\ntitle: API dan Data Terbuka\n---",
         _block(
@@ -560,9 +632,15 @@ def index_page(registry: model.Registry, built: datetime, site_url: str | None) 
             "alamat rumah, catatan internal) tidak ada di situs maupun di berkas mana pun.</p>",
             no_site,
         ),
+        _block(
+            '<nav class="ru-daftar-isi" aria-label="Daftar isi halaman ini">',
+            '<p><strong>Di halaman ini</strong> <span lang="en">(contents)</span></p>',
+            f"<ol>{contents}</ol>",
+            "</nav>",
+        ),
         "## Berkas",
         _block(
-            "<table>",
+            '<table class="ru-api-ref">',
             "<thead><tr><th>berkas</th><th>isi</th></tr></thead>",
             "<tbody>",
             file_rows,
@@ -597,6 +675,28 @@ def index_page(registry: model.Registry, built: datetime, site_url: str | None) 
             status_rows,
             "</tbody>",
             "</table>",
+        ),
+        "## Perubahan status (Atom dan JSON)",
+        _block(
+            '<p lang="en"><em>Subscribe to status changes.</em></p>',
+            "<p><code>api/perubahan.xml</code> adalah umpan Atom (RFC 4287) berisi "
+            f"{riwayat.FEED_MAX} peristiwa status terbaru registri ini, yang terbaru lebih "
+            "dulu: sertifikat <strong>terbit</strong>, <strong>dibekukan</strong>, "
+            "<strong>dicabut</strong>, <strong>aktif kembali</strong> dan "
+            "<strong>kedaluwarsa</strong>. Tambahkan alamatnya ke pembaca umpan (feed reader) "
+            "atau ke program Anda untuk tahu bila sertifikat mitra Anda dicabut. Tiap entri "
+            "punya <code>id</code> tetap, <code>updated</code> (tanggal peristiwa), "
+            "<code>category</code> (jenis peristiwa) dan tautan ke halaman verifikasi. Isi yang "
+            "sama, untuk program, ada di <code>api/perubahan.json</code>.</p>",
+            f"<pre><code>curl -sf {_esc(base)}api/perubahan.json | "
+            + html.escape(
+                "jq -r '.peristiwa[] | select(.jenis == \"dicabut\") | [.tanggal, .nomor] | @tsv'",
+                quote=False,
+            )
+            + "</code></pre>",
+            "<p>Riwayat lengkap satu sertifikat ada di <code>riwayat</code> pada "
+            "<code>api/sertifikat/&lt;id&gt;.json</code> dan di halaman verifikasinya, yang juga "
+            "menjawab <em>apakah sertifikat berlaku pada tanggal tertentu</em>.</p>",
         ),
         "## Format CSV",
         _block(
@@ -637,7 +737,16 @@ def index_page(registry: model.Registry, built: datetime, site_url: str | None) 
     ]
     for f in API_FILES:
         sections.append(f"### {f.path.removeprefix('api/')}".replace("<id>", "&lt;id&gt;"))
-        sections.append(_block(f"<p>{_doc_html(f.doc)}</p>", _field_table(f)))
+        sections.append(
+            _block(
+                f"<p>{_doc_html(f.doc)}</p>",
+                '<details class="ru-referensi">',
+                f"<summary>{len(f.fields)} {'kolom' if f.kind == 'csv' else 'kunci'} "
+                '<span lang="en">(fields)</span></summary>',
+                _field_table(f),
+                "</details>",
+            )
+        )
     sections += [
         "## Lisensi",
         _block(
@@ -654,6 +763,22 @@ def index_page(registry: model.Registry, built: datetime, site_url: str | None) 
         ),
     ]
     return "\n\n".join(sections) + "\n"
+
+
+FEED_ATOM_PATH = "api/perubahan.xml"
+FEED_ATOM_DOC = (
+    "Umpan Atom perubahan status terbaru (terbit, dibekukan, dicabut, aktif kembali, "
+    "kedaluwarsa), yang terbaru lebih dulu. Lihat Perubahan status."
+)
+# The page's own table of contents: (heading slug as MkDocs' toc makes it, text).
+_CONTENTS = (
+    ("berkas", "Berkas"),
+    ("memeriksa-sertifikat-lewat-program", "Memeriksa sertifikat lewat program"),
+    ("perubahan-status-atom-dan-json", "Perubahan status (Atom dan JSON)"),
+    ("format-csv", "Format CSV"),
+    ("referensi-kunci-dan-kolom", "Referensi kunci dan kolom"),
+    ("lisensi", "Lisensi"),
+)
 
 
 def _relative(path: str) -> str:
@@ -675,6 +800,8 @@ def api_files(registry: model.Registry, built: datetime, site_url: str | None) -
             CERTIFICATE_CSV, certificate_rows(registry, built, site_url)
         ),
         "api/manifest.json": _json_bytes(manifest_data(registry, built)),
+        "api/perubahan.json": perubahan.json_bytes(registry, built, site_url),
+        "api/perubahan.xml": perubahan.atom_bytes(registry, built, site_url),
     }
     for u, c in registry.certificates():
         files[f"api/sertifikat/{c.id}.json"] = _json_bytes(

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from . import model
+from . import config, model, riwayat
 from .model import BOOL, DATE, LABELS, NAMED, RECORD, RECORDS, TEXT, TEXTS, Field
 
 _KIND_WORDS = {
@@ -365,6 +365,9 @@ def _certificate_rules(c: _Rec, path: str, r: _Reader) -> None:
             )
     if "status" in c.marks and "status" not in c:
         return  # the status itself was rejected: its rules cannot be judged
+    if c.get("riwayat"):
+        for mark, rpath, message in riwayat.problems(c, path, config.build_date()):
+            r.problem(mark, rpath, message)
     status = c.get("status", "aktif")
     if status in ("dibekukan", "dicabut"):
         for k in ("alasan_status", "tanggal_status"):
@@ -511,9 +514,10 @@ def _build(d: dict) -> model.Registry:
     for u in d["umkm"]:
         certs = tuple(
             model.Certificate(
-                **{k: v for k, v in c.items() if k not in ("unit", "asesor")},
+                **{k: v for k, v in c.items() if k not in ("unit", "asesor", "riwayat")},
                 unit=_texts(c.get("unit")),
                 asesor=_texts(c.get("asesor")),
+                riwayat=tuple(model.StatusEvent(**e) for e in c.get("riwayat", ())),
                 umkm_id=u["id"],
             )
             for c in u.get("sertifikat", ())

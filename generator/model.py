@@ -165,6 +165,28 @@ CERTIFICATE = (
         DATE,
         "Tanggal pembekuan atau pencabutan. Wajib bila status `dibekukan` atau `dicabut`.",
     ),
+    Field(
+        "riwayat",
+        RECORDS,
+        "Riwayat status sebelum status sekarang, urut dari yang paling lama: mis. dibekukan "
+        "lalu `aktif` lagi. Tampil di halaman verifikasi dan di `api/perubahan.xml`.",
+        fields=(
+            Field("tanggal", DATE, "Tanggal perubahan status.", required=True),
+            Field(
+                "status",
+                TEXT,
+                "Status sejak tanggal itu: `aktif` (diaktifkan kembali), `dibekukan` "
+                "atau `dicabut`.",
+                required=True,
+                choices=CERTIFICATE_STATUSES,
+            ),
+            Field(
+                "alasan",
+                TEXT,
+                "Alasan perubahan. Wajib bila status `dibekukan` atau `dicabut`.",
+            ),
+        ),
+    ),
 )
 
 UMKM = (
@@ -312,6 +334,15 @@ class Lsp:
 
 
 @dataclass(frozen=True)
+class StatusEvent:
+    """One earlier status of a certificate (`riwayat`): in force from `tanggal` on."""
+
+    tanggal: date
+    status: str
+    alasan: str | None = None
+
+
+@dataclass(frozen=True)
 class Certificate:
     id: str
     nomor: str
@@ -328,6 +359,7 @@ class Certificate:
     status: str = "aktif"
     alasan_status: str | None = None
     tanggal_status: date | None = None
+    riwayat: tuple[StatusEvent, ...] = ()
     umkm_id: str = ""
 
     def displayed_status(self, today: date) -> str:

@@ -15,16 +15,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jinja2
 
-from . import charts, lookup, qr
+from . import charts, lookup, qr, riwayat
 from .model import DISPLAYED_STATUSES, STATUS_LABELS, Certificate, Registry, Umkm, slugify
 
 # Folders of docs/ (and of the theme overrides) that belong to the generator: git-ignored,
 # rewritten on every build, stale files removed.
 GENERATED_DOCS = ("umkm", "sektor", "kecamatan", "verifikasi", "api")
-GENERATED_DOCS_FILES = ("index.md",)
+GENERATED_DOCS_FILES = ("index.md", "404.html")
 GENERATED_OVERRIDES = ("partials/registri",)
 
 PAGE_SIZE = 200  # entries per static list page (directory, sector, kecamatan)
@@ -110,6 +111,7 @@ def _env() -> jinja2.Environment:
     env.globals["STATUS_LABELS"] = STATUS_LABELS
     env.globals["STATUS_NOTES"] = STATUS_NOTES
     env.globals["ICONS"] = ICONS
+    env.globals["KINDS"] = riwayat.KINDS
     return env
 
 
@@ -162,6 +164,20 @@ class UmkmView:
         return min((cv.status for cv in self.certs), key=order.get, default="")
 
 
+def current_certificate(v: UmkmView, cv: CertView) -> Certificate | None:
+    """The holder's certificate of the same scheme that is BERLAKU now (the latest issued),
+    for the page of one that is not: within the same business, same holder and scheme."""
+    same = [
+        o.c
+        for o in v.certs
+        if o.c.id != cv.c.id
+        and o.status == "berlaku"
+        and o.c.skema.casefold() == cv.c.skema.casefold()
+        and o.c.pemegang.casefold() == cv.c.pemegang.casefold()
+    ]
+    return max(same, key=lambda c: (c.tanggal_terbit, c.id), default=None)
+
+
 def whatsapp_number(raw: str) -> str:
     digits = re.sub(r"\D", "", raw)
     if digits.startswith("0"):
@@ -191,6 +207,9 @@ class Site:
         self.built = built
         self.today = built.date()
         self.site_url = site_url
+        self.host = urlsplit(site_url).hostname if site_url else None
+        # Absolute path of the site's root (GitHub Pages serves 404.html at any depth).
+        self.base_path = urlsplit(site_url).path if site_url else "/"
         self.views = [self._view(u) for u in registry.umkm]
         self.views.sort(key=lambda v: (v.u.nama.casefold(), v.u.id))
         self.common = dict(
@@ -266,6 +285,7 @@ class Site:
                 )
             )
         yield "verifikasi/index.md", self.verification_home()
+        yield "404.html", self.not_found()
         yield "api/direktori.json", self.directory_index()
         yield from lookup.index_files(self.r).items()
 
@@ -414,8 +434,27 @@ class Site:
         svg = qr.inline_svg(url, title=f"Kode QR sertifikat {cv.c.nomor}") if url else None
         label = STATUS_LABELS[cv.status]
         og_title = f"Sertifikat {cv.c.nomor} — {label[0]} · {v.u.nama}"
+        timeline = riwayat.events(cv.c, self.today)
         return ENV.get_template("verify.html.j2").render(
-            root="../../", v=v, cv=cv, url=url, qr_svg=svg, og_title=og_title, **self.common
+            root="../../",
+            v=v,
+            cv=cv,
+            url=url,
+            qr_svg=svg,
+            og_title=og_title,
+            host=self.host,
+            current=current_certificate(v, cv) if cv.status != "berlaku" else None,
+            timeline=timeline,
+            expired_event=any(e.jenis == "kedaluwarsa" for e in timeline),
+            **self.common,
+        )
+
+    def not_found(self) -> str:
+        """The standalone 404 page (GitHub Pages serves it for every missing path): as light
+        as a verification page, its asset URLs absolute from site_url's path, and a script
+        that looks the address up before it says "mungkin palsu"."""
+        return ENV.get_template("notfound.html.j2").render(
+            root=self.base_path, host=self.host, **self.common
         )
 
     # -- data for the browser ---------------------------------------------------------------

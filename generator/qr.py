@@ -12,6 +12,7 @@ therefore never runs segno; a damaged cache entry is simply made again.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import html
 import io
@@ -23,10 +24,11 @@ import secrets
 import shutil
 import tempfile
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jinja2
 import segno
@@ -125,23 +127,85 @@ def print_size_mm(url: str) -> float:
     return _svg_size_mm(print_svg(url))
 
 
-def write_print_files(
-    registry: model.Registry, site_url: str, out_dir: Path, *, today: date | None = None
-) -> list[Path]:
-    """Write `<id>.svg`, `<id>.png` for every certificate and the label sheet LABEL_SHEET
-    into `out_dir` (created if missing). Returns the paths written.
+class SelectionError(Exception):
+    """The certificates asked for cannot be printed; the message is for the admin."""
 
-    Every certificate gets its files, revoked ones too: a lost label must be re-printable and
-    the code leads to a page that shows the status. The label sheet puts certificates that are
-    not BERLAKU on pages of their own, marked with their status."""
+
+def select_certificates(
+    registry: model.Registry,
+    today: date,
+    *,
+    semua: bool = False,
+    ids: Sequence[str] = (),
+    sejak: date | None = None,
+) -> list[tuple[model.Umkm, model.Certificate]]:
+    """The certificates `qr` prints, in file order: BERLAKU only unless `semua`; those named
+    in `ids` (each must exist) and/or those issued on or after `sejak`. SelectionError when
+    an id is unknown, when a named certificate is not BERLAKU and `semua` is not given, or
+    when nothing is left to print."""
+    by_id = {c.id: (u, c) for u, c in registry.certificates()}
+    unknown = [i for i in dict.fromkeys(ids) if i not in by_id]
+    if unknown:
+        lines = []
+        for i in unknown:
+            close = difflib.get_close_matches(i.lower(), list(by_id), n=1, cutoff=0.75)
+            hint = f" (mungkin maksud Anda {close[0]}?)" if close else ""
+            lines.append(f"--sertifikat {i}: tidak ada sertifikat dengan id ini{hint}")
+        raise SelectionError("\n".join(lines))
+    wanted = set(ids)
+    chosen = []
+    refused = []
+    for u, c in registry.certificates():
+        if wanted and c.id not in wanted:
+            continue
+        if sejak is not None and c.tanggal_terbit < sejak:
+            continue
+        status = c.displayed_status(today)
+        if status != "berlaku" and not semua:
+            if wanted:
+                refused.append(f"--sertifikat {c.id}: berstatus {model.STATUS_LABELS[status][0]}")
+            continue
+        chosen.append((u, c))
+    if refused:
+        raise SelectionError(
+            "\n".join(refused)
+            + "\nLabel sertifikat yang tidak berlaku hanya dicetak dengan --semua "
+            "(ditandai JANGAN DITEMPEL)."
+        )
+    if not chosen:
+        what = "yang berlaku" if not semua else ""
+        since = f" yang terbit sejak {sejak.isoformat()}" if sejak else ""
+        raise SelectionError(
+            f"tidak ada sertifikat {what}{since} untuk dicetak".replace("  ", " ")
+            + (" (tambahkan --semua untuk yang tidak berlaku)" if not semua else "")
+        )
+    return chosen
+
+
+def write_print_files(
+    registry: model.Registry,
+    site_url: str,
+    out_dir: Path,
+    *,
+    today: date | None = None,
+    certificates: Iterable[tuple[model.Umkm, model.Certificate]] | None = None,
+) -> list[Path]:
+    """Write `<id>.svg`, `<id>.png` for each of `certificates` (default: every certificate)
+    and the label sheet LABEL_SHEET into `out_dir` (created if missing). Returns the paths
+    written.
+
+    The label sheet puts certificates that are not BERLAKU on pages of their own, each label
+    marked with its status and "JANGAN DITEMPEL"; every label shows the official host."""
     site_url = config.require_site_url(site_url)
+    host = urlsplit(site_url).hostname or ""
     today = today or config.build_date()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     valid: list[dict] = []
     other: list[dict] = []
-    for umkm, cert in registry.certificates():
+    chosen = registry.certificates() if certificates is None else certificates
+    for umkm, cert in chosen:
         url = verification_url(site_url, cert.id)
         for suffix, data in ((".svg", print_svg(url)), (".png", print_png(url))):
             path = out_dir / f"{cert.id}{suffix}"
@@ -154,7 +218,7 @@ def write_print_files(
             "pemegang": cert.pemegang,
             "usaha": umkm.nama,
             "url": url,
-            "url_parts": re.findall(r"[^/]*/+|[^/]+$", url),  # line breaks after a slash
+            "url_parts": re.findall(r"[^/.]*[/.]+|[^/.]+$", url),  # breaks after / or .
             "svg": f"{cert.id}.svg",
             "status": status,
             "status_label": model.STATUS_LABELS[status][0],
@@ -167,6 +231,8 @@ def write_print_files(
         contoh=info.contoh,
         tanggal=today.isoformat(),
         site_url=site_url,
+        host=host,
+        host_parts=re.findall(r"[^.]+\.?", host),  # line breaks after a dot, if needed
         groups=[
             {"key": "berlaku", "pages": _pages(valid), "count": len(valid)},
             {"key": "lain", "pages": _pages(other), "count": len(other)},
@@ -182,7 +248,12 @@ def write_print_files(
 
 
 def write_print_folder(
-    registry: model.Registry, site_url: str, out_dir: Path, *, today: date | None = None
+    registry: model.Registry,
+    site_url: str,
+    out_dir: Path,
+    *,
+    today: date | None = None,
+    certificates: Iterable[tuple[model.Umkm, model.Certificate]] | None = None,
 ) -> list[Path]:
     """`write_print_files` into a new folder beside `out_dir`, then swapped in for it: a
     failure leaves the previous folder as it was. Refuses (OutDirError) to replace a folder
@@ -199,7 +270,7 @@ def write_print_folder(
     tmp = out.parent / f".{out.name}.baru-{os.getpid()}-{secrets.token_hex(4)}"
     tmp.mkdir()
     try:
-        written = write_print_files(registry, site_url, tmp, today=today)
+        written = write_print_files(registry, site_url, tmp, today=today, certificates=certificates)
         old = None
         if out.exists():
             old = out.parent / f".{out.name}.lama-{os.getpid()}-{secrets.token_hex(4)}"

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import config, exports, load, pages
+from . import config, exports, load, pages, trust
 from .model import Registry
 
 DATA_ENV = "REGISTRI_DATA"  # lets `generator build --data X` reach the hook
@@ -55,10 +55,14 @@ def generate(
     site_url: str | None,
     docs_dir: Path | None = None,
     overrides_dir: Path | None = None,
+    config_file: Path | None = None,
+    refuse_placeholders: bool = True,
 ) -> Registry:
     """Validate `data` and write every generated page into docs/ (only changed files).
 
-    Raises load.DataError (nothing written) when the data has problems."""
+    Raises load.DataError (nothing written) when the data has problems, or when a real
+    registry still holds a placeholder address or contact (trust.TrustError; `serve` passes
+    refuse_placeholders=False: a preview is neither published nor printed)."""
     global _last_generated
     built = config.build_datetime()
     site_url = config.normalise_site_url(site_url)
@@ -68,6 +72,10 @@ def generate(
         return _last_generated[1]
     t0 = time.perf_counter()
     registry = load.load(data)
+    if refuse_placeholders:
+        trust.require_publishable(
+            registry, site_url, data, config_file or project_dir / "mkdocs.yml"
+        )
     TIMINGS.add("check", time.perf_counter() - t0)
     docs_dir = docs_dir or project_dir / "docs"
     overrides_dir = overrides_dir or project_dir / "overrides"
@@ -123,7 +131,7 @@ def build(
     project_dir = config_file.parent.resolve()
     os.environ[DATA_ENV] = str(data.resolve())
     cfg_raw = config.read_mkdocs_yml(config_file)
-    registry = generate(project_dir, data, cfg_raw.get("site_url"))
+    registry = generate(project_dir, data, cfg_raw.get("site_url"), config_file=config_file)
 
     target = (site_dir or project_dir / cfg_raw.get("site_dir", "site")).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)

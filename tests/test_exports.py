@@ -98,6 +98,12 @@ umkm:
         tanggal_terbit: 2020-09-07
         berlaku_sampai: 2024-05-01
         pembiayaan: fasilitasi
+        riwayat:
+          - tanggal: 2021-02-01
+            status: dibekukan
+            alasan: "Pemeriksaan | aduan; <b>x</b> =1+1"
+          - tanggal: 2021-03-01
+            status: aktif
   - id: keripik-bu-ani
     nama: Keripik Bu Ani
     pemilik: Ani
@@ -187,6 +193,8 @@ def test_files(files, raw):
         "api/umkm.csv",
         "api/sertifikat.csv",
         "api/manifest.json",
+        "api/perubahan.json",
+        "api/perubahan.xml",
         *(f"api/sertifikat/{i}.json" for i in cert_ids),
     }
     for path, content in files.items():
@@ -235,6 +243,13 @@ def test_registry_json_is_the_public_data(files, raw):
         assert len(got["sertifikat"]) == len(certs)
         for gc, wc in zip(got["sertifikat"], certs, strict=True):
             for f in model.CERTIFICATE:
+                if f.kind == model.RECORDS:  # riwayat: every declared key, null when absent
+                    want_events = [
+                        {x.key: _plain(e.get(x.key)) for x in f.fields}
+                        for e in wc.get(f.key, [])
+                    ]
+                    assert gc[f.key] == want_events, f.key
+                    continue
                 default = [] if f.kind == model.TEXTS else f.default
                 assert gc[f.key] == _plain(wc.get(f.key, default)), f.key
             assert gc["status_tampil"] == EXPECTED_STATUS[wc["id"]]
@@ -398,6 +413,10 @@ def test_certificate_csv_parses_back_to_the_public_data(files):
     want = [
         {
             **c,
+            "riwayat": [
+                f"{e['tanggal']} {e['status']}" + (f": {e['alasan']}" if e["alasan"] else "")
+                for e in c["riwayat"]
+            ],
             "lsp_nama": lsp[c["lsp"]],
             "umkm_id": u["id"],
             "umkm_nama": u["nama"],
@@ -509,7 +528,7 @@ def _present(files) -> dict[str, set[str]]:
         if path.startswith("api/sertifikat/"):
             certs |= _paths(_json(files, path))
     present["api/sertifikat/<id>.json"] = certs
-    for path in ("api/registri.json", "api/manifest.json"):
+    for path in ("api/registri.json", "api/manifest.json", "api/perubahan.json"):
         present[path] = _paths(_json(files, path))
     for path in ("api/umkm.csv", "api/sertifikat.csv"):
         present[path] = set(_read_csv(files[path])[0])
@@ -591,8 +610,8 @@ def test_documented_curl_examples_work(registry, tmp_path, serve_dir):
         (tmp_path / path).write_bytes(content)
     soup = BeautifulSoup(out["api/index.md"].decode(), "html.parser")
     commands = [pre.get_text() for pre in soup.find_all("pre") if "curl" in pre.get_text()]
-    assert len(commands) == 2
-    simple, judge = commands
+    assert len(commands) == 3
+    simple, judge, feed = commands
     assert f"{base}api/sertifikat/mwpm-2020-0001.json" in simple
 
     def run(command: str) -> subprocess.CompletedProcess:
@@ -605,3 +624,5 @@ def test_documented_curl_examples_work(registry, tmp_path, serve_dir):
         assert run(command).stdout == c.displayed_status(today) + "\n", c.id
     missing = run("set -o pipefail; " + simple.replace("mwpm-2020-0001", "tidak-ada-0000"))
     assert (missing.returncode, missing.stdout) == (22, "")
+    # the status-change feed: revocations, newest first, as tab-separated date and number
+    assert run(feed).stdout == "2023-03-01\tL2/2021/0002\n"

@@ -383,8 +383,9 @@ def test_label_sheet_sets_invalid_certificates_apart(printed):
     other = {a["data-id"]: a for a in soup.select("section.lain article.label")}
     assert valid == ["uji-2020-0001", "uji-2020-0002"]
     assert set(other) == {"uji-2019-kadaluwarsa", "uji-2021-dicabut"}
-    assert other["uji-2019-kadaluwarsa"].select_one(".status").get_text() == "KEDALUWARSA"
-    assert other["uji-2021-dicabut"].select_one(".status").get_text() == "DICABUT"
+    for cid, word in (("uji-2019-kadaluwarsa", "KEDALUWARSA"), ("uji-2021-dicabut", "DICABUT")):
+        mark = other[cid].select_one(".status")
+        assert mark.get_text(" ", strip=True) == f"{word} JANGAN DITEMPEL"
     assert all(a.select_one(".status") is None for a in soup.select("section.berlaku .label"))
 
 
@@ -435,6 +436,16 @@ def test_cli_writes_files_and_a_summary(data_file, tmp_path, capsys):
     rc = main(["qr", "--data", str(data_file), "--out", str(out), "--config", str(cfg)])
     stdout = capsys.readouterr().out
     assert rc == 0
+    # by default only the BERLAKU certificates
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [f"{i}.{ext}" for i in ("uji-2020-0001", "uji-2020-0002") for ext in ("svg", "png")]
+        + [qr.LABEL_SHEET]
+    )
+    assert len(stdout.strip().splitlines()) == 1 and "2 kode QR" in stdout
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".qr-cetak")] == []
+    rc = main(["qr", "--data", str(data_file), "--out", str(out), "--config", str(cfg), "--semua"])
+    stdout = capsys.readouterr().out
+    assert rc == 0 and "4 kode QR" in stdout and "2 TIDAK BERLAKU" in stdout
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [
             f"{i}.{ext}"
@@ -443,8 +454,6 @@ def test_cli_writes_files_and_a_summary(data_file, tmp_path, capsys):
         ]
         + [qr.LABEL_SHEET]
     )
-    assert len(stdout.strip().splitlines()) == 1 and "4 kode QR" in stdout
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".qr-cetak")] == []
 
 
 @pytest.mark.parametrize("site_url", [None, "/registri/", '""'])

@@ -133,8 +133,13 @@ def test_sample_banner_on_every_page(sample_site):
 
 
 def test_no_banner_when_not_sample(tmp_path):
-    text = SAMPLE.read_text(encoding="utf-8").replace("contoh: true", "contoh: false")
-    project = make_project(tmp_path, text)
+    # a real registry: its own address and contact (the sample's would be refused)
+    text = (SAMPLE.read_text(encoding="utf-8").replace("contoh: true", "contoh: false")
+            .replace("registri-umkm@example.org", "dinkop@probolinggokab.go.id")
+            .replace('"(0335) 000-0000"', '"(0335) 841234"')
+            .replace("No. 1, Kraksaan, Kabupaten Probolinggo (alamat contoh)", "No. 7, Kraksaan"))
+    project = make_project(tmp_path, text,
+                           site_url="https://registri-umkm.probolinggokab.go.id/")
     r = run_generator(project, "build")
     assert r.returncode == 0, r.stdout + r.stderr
     assert "DATA CONTOH" not in (project / "site" / "index.html").read_text(encoding="utf-8")

@@ -314,7 +314,7 @@ def test_qr_print_files_point_at_pages_that_exist(tmp_path, built):
     from PIL import Image
 
     project = make_project(tmp_path, STATUS_YAML, site_url=SITE_URL)
-    r = run_generator(project, "qr", "--out", str(tmp_path / "cetak"))
+    r = run_generator(project, "qr", "--semua", "--out", str(tmp_path / "cetak"))
     assert r.returncode == 0, r.stdout + r.stderr
     pngs = sorted((tmp_path / "cetak").glob("*.png"))
     assert len(pngs) == len(EXPECTED)

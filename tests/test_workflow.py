@@ -129,8 +129,10 @@ def guard_script(workflow) -> str:
     return step["run"]
 
 
+# contoh: true, because the local site's address (127.0.0.1) is one that `check` refuses
+# for a real registry (SPEC "Trust": no placeholder address ever reaches paper).
 DATA = """
-registri: {judul: Registri Uji, penerbit: Dinas Uji, wilayah: Kabupaten Uji}
+registri: {judul: Registri Uji, penerbit: Dinas Uji, wilayah: Kabupaten Uji, contoh: true}
 sektor: {batik: Batik}
 kecamatan: [Kraksaan]
 lsp: {uji: {nama: LSP Uji}}

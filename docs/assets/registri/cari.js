@@ -35,30 +35,45 @@
     p.appendChild(en);
     p.appendChild(document.createTextNode(
       " — tidak ada sertifikat \u201c" + typed + "\u201d di registri ini. Periksa ketikan Anda; " +
-      "bila nomor sudah benar, sertifikat itu mungkin palsu. Laporkan ke penerbit registri."));
+      "bila nomor sudah benar, sertifikat itu mungkin palsu. Laporkan ke penerbit registri. "));
+    var en2 = document.createElement("span");
+    en2.lang = "en";
+    en2.textContent = "There is no certificate \u201c" + typed + "\u201d in this registry. " +
+      "Check what you typed; if the number is right, the certificate may be forged: " +
+      "report it to the publisher.";
+    p.appendChild(en2);
     return p;
+  }
+  /* The certificate id for a typed number or id (any case, spaces, punctuation), or null.
+     Fetches api/cari/meta.json and one shard; rejects on a network error. */
+  function find(root, typed) {
+    var key = normalise(typed);
+    if (!key) return Promise.resolve(null);
+    return getJSON(root + "api/cari/meta.json").then(function (meta) {
+      return getJSON(root + "api/cari/" + (fnv1a(key) % meta.shards) + ".json");
+    }).then(function (shard) {
+      return Object.prototype.hasOwnProperty.call(shard, key) ? shard[key] : null;
+    });
   }
   function lookup(form, typed) {
     var out = form.querySelector(".ru-cari__hasil");
     var root = form.getAttribute("data-root") || "";
     var key = normalise(typed);
     if (!key) {
-      say(out, document.createTextNode("Ketik nomor sertifikat atau kodenya."));
+      say(out, document.createTextNode("Ketik nomor sertifikat atau kodenya. (Type the certificate number or id.)"));
       return;
     }
-    say(out, document.createTextNode("Mencari\u2026"));
-    getJSON(root + "api/cari/meta.json").then(function (meta) {
-      return getJSON(root + "api/cari/" + (fnv1a(key) % meta.shards) + ".json");
-    }).then(function (shard) {
-      var id = Object.prototype.hasOwnProperty.call(shard, key) ? shard[key] : null;
+    say(out, document.createTextNode("Mencari\u2026 (looking up\u2026)"));
+    find(root, typed).then(function (id) {
       if (id) {
-        say(out, document.createTextNode("Ditemukan. Membuka halaman verifikasi\u2026"));
+        say(out, document.createTextNode("Ditemukan. Membuka halaman verifikasi\u2026 (found: opening its page\u2026)"));
         window.location.href = root + "verifikasi/" + encodeURIComponent(id) + "/";
       } else {
         say(out, notFound(typed), "tidak-ditemukan");
       }
     }).catch(function () {
-      say(out, document.createTextNode("Pencarian gagal dimuat. Periksa sambungan internet lalu coba lagi."));
+      say(out, document.createTextNode("Pencarian gagal dimuat. Periksa sambungan internet lalu coba lagi. " +
+        "(The look-up could not be loaded: check the connection and try again.)"));
     });
   }
   function init() {
@@ -78,7 +93,7 @@
       })(forms[i]);
     }
   }
-  window.RegistriCari = { normalise: normalise, fnv1a: fnv1a };
+  window.RegistriCari = { normalise: normalise, fnv1a: fnv1a, find: find };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();

@@ -48,12 +48,44 @@
     setText(el, ".ru-status__catatan-en", NOTES[status][1]);
     var path = el.querySelector(".ru-ikon path");
     if (path) path.setAttribute("d", ICONS[status]);
-    if (el.classList.contains("v-status") && before && LABELS[before]) {
-      document.title = document.title.replace(LABELS[before][0], LABELS[status][0]);
+    var expired = el.querySelector(".v-status__habis");
+    if (expired) expired.hidden = status !== "kedaluwarsa";
+    /* The title is rebuilt from its parts, never searched: a certificate number may itself
+       contain a status word ("Sertifikat BERLAKU/2024/1 — KEDALUWARSA · ..."). */
+    if (el.hasAttribute("data-judul-depan")) {
+      document.title = el.getAttribute("data-judul-depan") + LABELS[status][0] +
+        el.getAttribute("data-judul-belakang");
     }
+  }
+  var MONTHS_ID = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+    "September", "Oktober", "November", "Desember"];
+  /* Indonesian "28 November 2026 pukul 18.50 UTC+7"; English "2026-11-28 18:50 UTC+7". */
+  function stamp(d, en) {
+    var off = -d.getTimezoneOffset();
+    var zone = "UTC" + (off >= 0 ? "+" : "-") + Math.floor(Math.abs(off) / 60) +
+      (off % 60 ? ":" + pad(Math.abs(off) % 60) : "");
+    if (en) {
+      return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + " " +
+        pad(d.getHours()) + ":" + pad(d.getMinutes()) + " " + zone;
+    }
+    return d.getDate() + " " + MONTHS_ID[d.getMonth()] + " " + d.getFullYear() + " pukul " +
+      pad(d.getHours()) + "." + pad(d.getMinutes()) + " " + zone;
+  }
+  /* "Diperiksa pada / Checked on": the reader's clock, for a screenshot a partner files. */
+  function checkedOn() {
+    var line = document.querySelector(".v-diperiksa");
+    if (!line) return;
+    var now = new Date();
+    var iso = now.toISOString();
+    var id = line.querySelector(".v-diperiksa__id");
+    var en = line.querySelector(".v-diperiksa__en");
+    if (id) { id.textContent = stamp(now, false); id.setAttribute("datetime", iso); }
+    if (en) { en.textContent = stamp(now, true); en.setAttribute("datetime", iso); }
+    line.hidden = false;
   }
   function run(root) {
     var date = today();
+    checkedOn();
     var els = (root || document).querySelectorAll("[data-status-data]");
     for (var i = 0; i < els.length; i++) {
       var el = els[i];
