@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import config, load, reference, schema, trust
+from . import cli, config, load, reference, schema, trust
 
 DEFAULT_DATA = "data/umkm.yaml"
 
@@ -270,13 +270,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line: every command and option (tests walk it for Indonesian help)."""
-    p = argparse.ArgumentParser(
+    p = cli.Parser(
         prog="python -m generator", description="Registri UMKM: periksa, bangun dan terbitkan."
     )
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True, title="perintah", metavar="PERINTAH")
 
     c = sub.add_parser("check", help="periksa berkas data")
-    c.add_argument("--data", default=DEFAULT_DATA)
+    c.add_argument("--data", default=DEFAULT_DATA, help=f"berkas data (bawaan: {DEFAULT_DATA})")
     c.add_argument("--previous", help="manifest id yang pernah terbit (berkas atau URL)")
     c.add_argument(
         "--config",
@@ -288,24 +288,33 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="periksa data lalu bangun situs")
     b.add_argument("--data", default=None, help=f"berkas data (bawaan: {DEFAULT_DATA})")
     b.add_argument("--site-dir", default=None, help="folder hasil (bawaan: site)")
-    b.add_argument("--config", default="mkdocs.yml")
+    b.add_argument(
+        "--config", default="mkdocs.yml", help="berkas konfigurasi MkDocs (bawaan: mkdocs.yml)"
+    )
     b.add_argument("--strict", action="store_true", help="peringatan mkdocs dianggap gagal")
     b.set_defaults(func=cmd_build)
 
     s = sub.add_parser(
         "serve", help="situs langsung di komputer ini, dimuat ulang saat data berubah"
     )
-    s.add_argument("--data", default=None)
-    s.add_argument("--config", default="mkdocs.yml")
-    s.add_argument("--dev-addr", default="127.0.0.1:8000")
+    s.add_argument("--data", default=None, help=f"berkas data (bawaan: {DEFAULT_DATA})")
+    s.add_argument(
+        "--config", default="mkdocs.yml", help="berkas konfigurasi MkDocs (bawaan: mkdocs.yml)"
+    )
+    s.add_argument(
+        "--dev-addr",
+        default="127.0.0.1:8000",
+        metavar="ALAMAT:PORT",
+        help="alamat dan port situs lokal (bawaan: 127.0.0.1:8000)",
+    )
     s.set_defaults(func=cmd_serve)
 
     d = sub.add_parser("docs", help="tulis ulang skema JSON dan tabel kunci di panduan admin")
-    d.add_argument("--root", default=".")
+    d.add_argument("--root", default=".", help="folder proyek (bawaan: folder ini)")
     d.set_defaults(func=cmd_docs)
 
     q = sub.add_parser("qr", help="kode QR cetak (SVG, PNG) dan lembar label A4")
-    q.add_argument("--data", default=DEFAULT_DATA)
+    q.add_argument("--data", default=DEFAULT_DATA, help=f"berkas data (bawaan: {DEFAULT_DATA})")
     q.add_argument("--out", default="qr-cetak", help="folder hasil (bawaan: qr-cetak)")
     q.add_argument("--config", default="mkdocs.yml", help="berkas mkdocs.yml yang memuat site_url")
     q.add_argument(
