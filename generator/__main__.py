@@ -233,8 +233,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _secrets_for_export(registry, data: Path):
-    """Confidential records of the registry (inline sample blocks and data/rahasia.yaml)."""
-    return registry.confidential_records()
+    """Confidential records of the registry (inline sample blocks and data/rahasia.yaml), or
+    None when data/rahasia.yaml has problems (reported)."""
+    from . import rahasia
+
+    try:
+        return rahasia.all_secrets(registry, data)
+    except load.DataError as e:
+        _report_data_error(e, "Buku kerja tidak dibuat.")
+        return None
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -261,11 +261,12 @@ def _table(raw: read_sheet.RawSheet, sheet: str, order: int, report: Report) -> 
             else f": judul kolom harus persis kunci data ({', '.join(own)})"
         )
         report.error(w, f"kolom '{text}' tidak dikenal{hint}")
-    if "id" not in header:
+    key = "umkm_id" if sheet == SECRET_SHEET else "id"
+    if key not in header:
         report.error(
             where(header_number, 1),
-            f"kolom wajib 'id' tidak ada di baris judul lembar {sheet}: tanpa id baris tidak "
-            "bisa dicocokkan dengan data",
+            f"kolom wajib '{key}' tidak ada di baris judul lembar {sheet}: tanpa {key} baris "
+            "tidak bisa dicocokkan dengan data",
         )
         return None
     absent = [c for c in own if c not in header and c != "umkm_id" and c not in suggested]
@@ -475,6 +476,7 @@ class Plan:
     new_cert: list[str] = field(default_factory=list)
     changed: list[tuple[Row, str, str]] = field(default_factory=list)  # row, record id, keys
     touched: set[int] = field(default_factory=set)  # id() of rows that add or change something
+    secret_rows: dict[str, Row] = field(default_factory=dict)  # RAHASIA sheet, by UMKM id
 
 
 def merge(doc: yaml_edit.Document, tables: list[Table], report: Report) -> Plan:
@@ -576,6 +578,23 @@ def merge(doc: yaml_edit.Document, tables: list[Table], report: Report) -> Plan:
             plan.new_cert.append(cid)
             plan.touched.add(id(row))
 
+    secret_t = by_sheet.get(SECRET_SHEET)
+    if secret_t:
+        for row in secret_t.rows:
+            uid = row.values.get("umkm_id")
+            if "umkm_id" in row.bad:
+                continue
+            if not uid:
+                report.error(row.cell("umkm_id"), "umkm_id wajib diisi di lembar RAHASIA")
+            elif uid in plan.secret_rows:
+                report.error(
+                    row.cell("umkm_id"),
+                    f"umkm_id '{uid}' sudah ada di baris {plan.secret_rows[uid].number} lembar "
+                    "ini: satu UMKM satu baris",
+                )
+            else:
+                plan.secret_rows[uid] = row
+
     for owner, items in new_certs_of.items():
         if owner in new_umkm:
             new_umkm[owner]["sertifikat"] = [values for values, _ in items]
@@ -644,12 +663,14 @@ _REQUIRED = re.compile(r"kunci wajib '([a-z_]+)'")
 _LINE_REF = re.compile(r"baris (\d+)")
 
 
-def validate(plan: Plan, new_text: str, data_name: str, report: Report, csv: bool) -> None:
+def validate(plan: Plan, new_text: str, data_name: str, report: Report, csv: bool):
+    """The registry of the merged text, or None (its problems reported at their cells)."""
     try:
-        load.parse(new_text, data_name)
+        return load.parse(new_text, data_name)
     except load.DataError as e:
         for p in e.problems:
             _map_problem(plan, p, report, data_name, csv)
+    return None
 
 
 def _describe_line(plan: Plan, line: int, data_name: str, csv: bool) -> str:
@@ -808,12 +829,21 @@ def run(
     except yaml_edit.OverlappingEdits as e:
         report.error(None, f"perubahan bertumpuk di baris {e.args[0]}-{e.args[1]} data: {e}")
         return finish(1, "Data tidak diubah.")
-    if new_text != text:
-        validate(plan, new_text, data_name, report, csv)
+    registry = None
+    if new_text != text or plan.secret_rows:
+        registry = validate(plan, new_text, data_name, report, csv)
+    secrets_out = None
+    if registry is not None and plan.secret_rows:
+        secrets_out = _secret_changes(plan, registry, data, report)
     if report.errors:
         return finish(1, f"{data_name} tidak diubah.")
     summary = _summary(plan, data_name)
-    if new_text == text:
+    if secrets_out:
+        summary.append(
+            f"{secrets_out[0]}: data rahasia {secrets_out[2]} UMKM diubah (isinya tidak "
+            "ditampilkan)."
+        )
+    if new_text == text and not secrets_out:
         notes.append(f"Tidak ada perubahan: {data_name} tidak diubah.")
         return finish(0, "")
     if dry_run:
@@ -822,6 +852,8 @@ def run(
         out.extend(doc.diff(data_name))
         notes.append(f"Uji coba (--dry-run): {data_name} tidak diubah.")
         return finish(0, "")
+    if new_text == text:
+        return _write_secrets(secrets_out, report, out, summary, finish)
     bom = "\ufeff" if raw_bytes.startswith(b"\xef\xbb\xbf") else ""
     try:
         write_atomically(data, (bom + new_text).encode("utf-8"), raw_bytes)
@@ -835,8 +867,58 @@ def run(
     except OSError as e:
         report.error(None, f"{data_name} tidak bisa ditulis ({e.strerror or e})")
         return finish(1, f"{data_name} tidak diubah.")
+    if secrets_out:
+        return _write_secrets(secrets_out, report, out, summary, finish)
     out.extend(summary)
     return finish(0, "")
+
+
+def _write_secrets(secrets_out, report: Report, out, summary, finish) -> Result:
+    path, content, _n, old = secrets_out
+    try:
+        write_atomically(path, content.encode("utf-8"), old)
+    except (DataChanged, OSError) as e:
+        why = "berubah selama impor" if isinstance(e, DataChanged) else "tidak bisa ditulis"
+        report.error(None, f"{path}: {why}; data rahasia tidak diubah, jalankan impor lagi")
+        return finish(1, "")
+    out.extend(summary)
+    return finish(0, "")
+
+
+def _secret_changes(plan: Plan, registry, data: Path, report: Report):
+    """(path, new text, UMKM changed, old bytes) of data/rahasia.yaml, or None: the RAHASIA
+    sheet's rows merged over the secrets the registry has (the file beside the data, and a
+    sample's inline blocks). Values are never printed."""
+    from . import rahasia
+
+    path = rahasia.path_for(data)
+    try:
+        current = rahasia.all_secrets(registry, data)
+        in_file = rahasia.read(path, registry)
+    except load.DataError as e:
+        for line in e.lines():
+            report.error(None, line)
+        return None
+    known = {u.id for u in registry.umkm}
+    merged = dict(in_file)
+    changed = 0
+    for uid, row in plan.secret_rows.items():
+        if uid not in known:
+            report.error(row.cell("umkm_id"), f"UMKM '{uid}' tidak ada di data registri")
+            continue
+        old = current.get(uid) or model.Secret()
+        values = {f.key: getattr(old, f.key) for f in model.SECRET}
+        for f in model.SECRET:
+            if f.key in row.values and f.key not in row.bad:
+                values[f.key] = row.values[f.key]
+        new = model.Secret(**values)
+        if new != old:
+            merged[uid] = new
+            changed += 1
+    if not changed:
+        return None
+    old_bytes = path.read_bytes() if path.exists() else b""
+    return path, rahasia.render(merged), changed, old_bytes
 
 
 def _compose(text: str, name: str) -> yaml.MappingNode:
