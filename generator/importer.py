@@ -876,7 +876,7 @@ def run(
 def _write_secrets(secrets_out, report: Report, out, summary, finish) -> Result:
     path, content, _n, old = secrets_out
     try:
-        write_atomically(path, content.encode("utf-8"), old)
+        write_atomically(path, content.encode("utf-8"), old, private=True)
     except (DataChanged, OSError) as e:
         why = "berubah selama impor" if isinstance(e, DataChanged) else "tidak bisa ditulis"
         report.error(None, f"{path}: {why}; data rahasia tidak diubah, jalankan impor lagi")
@@ -945,7 +945,8 @@ def _summary(plan: Plan, data_name: str) -> list[str]:
     if len(plan.changed) > 200:
         lines.append(f"... dan {len(plan.changed) - 200} baris lain diubah")
     n = len(plan.new_umkm) + len(plan.new_cert) + len(plan.changed)
-    lines.append(f"{data_name}: {n} perubahan.")
+    if n:
+        lines.append(f"{data_name}: {n} perubahan.")
     return lines
 
 
@@ -953,16 +954,20 @@ class DataChanged(Exception):
     pass
 
 
-def write_atomically(path: Path, content: bytes, expected_old: bytes) -> None:
+def write_atomically(path: Path, content: bytes, expected_old: bytes, private=False) -> None:
     """Replace `path` with `content` via a temporary file in the same folder, unless the file
-    changed since it was read (another import or an editor saving it)."""
+    changed since it was read (another import or an editor saving it); `expected_old` is b""
+    for a file that did not exist. private: readable by its owner only (POSIX)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as fh:
             fh.write(content)
             fh.flush()
             os.fsync(fh.fileno())
-        if path.read_bytes() != expected_old:
+        if private:
+            os.chmod(tmp, 0o600)
+        current = path.read_bytes() if path.exists() else b""
+        if current != expected_old:
             raise DataChanged
         os.replace(tmp, path)
     finally:
