@@ -265,14 +265,23 @@ def _cell(el, strings: list[str], dates: set, epoch) -> RawCell | None:
     return RawCell(number, "n")
 
 
+_COLUMNS: dict[str, int] = {}
+
+
 def _column(ref: str) -> int:
     from openpyxl.utils.cell import column_index_from_string
 
     letters = ref.rstrip("0123456789")
+    known = _COLUMNS.get(letters)
+    if known is not None:
+        return known
     try:
-        return column_index_from_string(letters) if letters else 0
+        col = column_index_from_string(letters) if letters else 0
     except ValueError:  # beyond XFD: not a real column
         return MAX_COLUMNS + 1
+    if len(_COLUMNS) < 1000:
+        _COLUMNS[letters] = col
+    return col
 
 
 def _collect(src, sheet: RawSheet, strings: list[str], dates: set, epoch) -> None:

@@ -59,7 +59,7 @@ class Column:
 
     @property
     def is_id(self) -> bool:
-        return self.name in ("id", "umkm_id")
+        return self.name == "id" or self.name == "umkm_id"
 
 
 def _columns(fields: tuple[Field, ...]) -> list[Column]:
@@ -117,6 +117,8 @@ def join_list(items) -> str:
 
 def split_list(text: str) -> list[str]:
     """The inverse of join_list: items split on unescaped ';', stripped, empty ones dropped."""
+    if "\\" not in text:
+        return [s.strip() for s in text.split(";") if s.strip()]
     items, cur, i = [], [], 0
     while i < len(text):
         ch = text[i]

@@ -1064,3 +1064,30 @@ def test_every_guide_command_has_a_powershell_form_that_parses():
                 assert lb == la.replace(".venv/bin/python", ".venv\\Scripts\\python"), lb
                 argv = la.split("#")[0].split()[3:]
                 build_parser().parse_args(argv)  # SystemExit(2) on an unknown command or option
+
+
+def test_output_piped_into_a_closed_reader_is_no_traceback(book, data, tmp_path):
+    """`import ... --dry-run | head -3`: the reader goes away; no traceback."""
+    import subprocess
+    import sys
+
+    def change(wb):  # a dry run printing more than a pipe holds (64 KB)
+        u = wb["UMKM"]
+        for i in range(400):
+            r = u.max_row + 1
+            for k, v in {"id": f"usaha-baru-{i}", "nama": f"Usaha Baru Nomor {i}",
+                         "pemilik": "Pemilik Usaha Baru", "sektor": "makanan",
+                         "kecamatan": "Kraksaan", "deskripsi": "x" * 120}.items():  # fmt: skip
+                u[f"{col(u, k)}{r}"] = v
+
+    path = edit(book, tmp_path, change)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "import", str(path), "--data", str(data), "--dry-run"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=120)
+    assert "Traceback" not in err
