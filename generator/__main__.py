@@ -215,7 +215,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         counts = export_xlsx.write(registry, out, template=args.templat, secrets=secrets)
     except OSError as e:
-        print(f"{out}: tidak bisa ditulis ({e.strerror or e})", file=sys.stderr)
+        hint = "; tutup dulu berkas itu di Excel" if isinstance(e, PermissionError) else ""
+        print(f"{out}: tidak bisa ditulis ({e.strerror or e}){hint}", file=sys.stderr)
         return 1
     if args.templat:
         print(

@@ -868,7 +868,8 @@ def run(
         )
         return finish(1, f"{data_name} tidak diubah.")
     except OSError as e:
-        report.error(None, f"{data_name} tidak bisa ditulis ({e.strerror or e})")
+        hint = "; tutup dulu berkas itu di editor lain" if isinstance(e, PermissionError) else ""
+        report.error(None, f"{data_name} tidak bisa ditulis ({e.strerror or e}){hint}")
         return finish(1, f"{data_name} tidak diubah.")
     if secrets_out:
         return _write_secrets(secrets_out, report, out, summary, finish)
