@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from . import cli, config, load, reference, schema, trust
 
@@ -25,21 +24,58 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(e)
         return 1
     trust.print_warnings(registry, site_url, config_file)
-    if args.previous:
-        from . import manifest
+    from . import guard
 
-        try:
-            missing = manifest.missing_ids(registry, args.previous)
-        except manifest.ManifestError as e:
-            print(f"{args.previous}: {e}")
-            return 1
-        if missing:
-            for line in manifest.describe_missing(args.data, missing):
-                print(line)
-            return 1
+    problem = guard.ledger_problems(registry, args.data)
+    if problem is not None:
+        return _report_data_error(problem)
+    findings = _published_ids_guard(registry, args, config_file)
+    for line in findings.warnings:
+        print(line, file=sys.stderr)
+    for line in findings.errors:
+        print(line)
+    if findings.errors:
+        return 1
     n_cert = sum(1 for _ in registry.certificates())
     print(f"{args.data}: data sah: {len(registry.umkm)} UMKM, {n_cert} sertifikat.")
     return 0
+
+
+def _published_ids_guard(registry, args: argparse.Namespace, config_file: Path | None):
+    """The ledger's git history, the last local build's manifest and `--previous`."""
+    from . import guard, ledger, manifest
+
+    findings = guard.Findings()
+    recorded = 0
+    if not registry.registri.contoh:
+        findings.extend(guard.history_problems(args.data))
+        recorded = len(ledger.read(ledger.path_for(args.data)))
+    sources = []
+    if args.previous:
+        sources.append((str(args.previous), False))
+    if Path(args.data).resolve() == Path(DEFAULT_DATA).resolve():
+        site_dir = "site"
+        if config_file is not None:
+            try:
+                site_dir = str(config.read_mkdocs_yml(config_file).get("site_dir") or "site")
+            except config.ConfigError:
+                pass
+        base = config_file.parent if config_file is not None else Path()
+        local = base / site_dir / "api" / "manifest.json"
+        if local.is_file():
+            sources.append((str(local), True))
+    for source, is_local in sources:
+        try:
+            previous = manifest.load_previous(source)
+        except manifest.ManifestError as e:
+            findings.errors.append(f"{source}: {e}")
+            continue
+        findings.extend(
+            guard.manifest_problems(
+                registry, args.data, previous, source, recorded=recorded, local=is_local
+            )
+        )
+    return findings
 
 
 def _site_url_for_check(config_arg: str | None) -> tuple[str | None, Path | None]:
@@ -68,7 +104,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     data = Path(args.data) if args.data else site.data_path(config_file.parent.resolve())
     try:
         registry = site.build(
-            config_file, data, Path(args.site_dir) if args.site_dir else None, strict=args.strict
+            config_file,
+            data,
+            Path(args.site_dir) if args.site_dir else None,
+            strict=args.strict,
+            record=args.catat,
         )
     except load.DataError as e:
         return _report_data_error(e, "Situs tidak diubah.")
@@ -85,47 +125,21 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import os
-
-    from mkdocs.commands import serve
-
-    from . import site
+    from . import serve, site
 
     config_file = Path(args.config)
     data = Path(args.data) if args.data else site.data_path(config_file.parent.resolve())
-    os.environ[site.DATA_ENV] = str(data.resolve())
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    site.fix_clock()
+    if data.is_absolute() and data.is_relative_to(Path.cwd()):
+        data = data.relative_to(Path.cwd())  # error lines read data/umkm.yaml:12:5, as check's
+    host, _, port = args.dev_addr.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        print(f"--dev-addr {args.dev_addr!r}: tulis ALAMAT:PORT, mis. 127.0.0.1:8000")
+        return 1
     try:
-        site_url = config.read_mkdocs_yml(config_file).get("site_url")
-        registry = site.generate(
-            config_file.parent.resolve(),
-            data,
-            site_url,
-            config_file=config_file,
-            refuse_placeholders=False,
-        )
-        # A preview is neither published nor printed: placeholders are said, not refused.
-        for finding in trust.problems(registry, site_url, data, config_file):
-            print(f"{finding} (peringatan: situs ini belum boleh diterbitkan)", file=sys.stderr)
-    except load.DataError as e:
-        return _report_data_error(e)
+        return serve.serve(config_file, data, host, int(port))
     except config.ConfigError as e:
         print(e)
         return 1
-    site.quiet_mkdocs_logging(20)
-    path = urlsplit(config.normalise_site_url(site_url) or "/").path
-    print(
-        f"Membuka situs di http://{args.dev_addr}{path} (Ctrl+C untuk berhenti). "
-        "Situs dimuat ulang setiap kali berkas data disimpan."
-    )
-    serve.serve(
-        config_file=str(config_file),
-        dev_addr=args.dev_addr,
-        livereload=True,
-        watch=[str(data.parent)],
-    )
-    return 0
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
@@ -305,6 +319,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--config", default="mkdocs.yml", help="berkas konfigurasi MkDocs (bawaan: mkdocs.yml)"
     )
     b.add_argument("--strict", action="store_true", help="peringatan mkdocs dianggap gagal")
+    b.add_argument(
+        "--catat",
+        action="store_true",
+        help="situs ini akan diterbitkan: catat id baru di data/id-terbit.txt (dipakai workflow)",
+    )
     b.set_defaults(func=cmd_build)
 
     s = sub.add_parser(

@@ -216,6 +216,7 @@ MANIFEST_JSON = ApiFile(
     "Semua id yang pernah terbit dan masih terbit. Pembangunan berikutnya ditolak bila ada id "
     "di sini yang hilang dari data: alamat yang sudah tercetak tidak boleh menjadi 404.", (
     *_BUILD,
+    _CONTOH,
     F("sertifikat", "array[string]", "Id semua sertifikat, terurut."),
     F("umkm", "array[string]", "Id semua UMKM, terurut."),
 ))
@@ -430,7 +431,7 @@ def published_ids(registry: model.Registry) -> dict[str, list[str]]:
 
 def manifest_data(registry: model.Registry, built: datetime) -> dict:
     """The content of api/manifest.json: what the permanent-URL guard compares against."""
-    return {**_build_stamp(built), **published_ids(registry)}
+    return {**_build_stamp(built), "contoh": registry.registri.contoh, **published_ids(registry)}
 
 
 def _json_bytes(data: Any) -> bytes:

@@ -46,6 +46,8 @@ class Ledger:
 
     certificates: list[str] = field(default_factory=list)
     umkm: list[str] = field(default_factory=list)
+    # (kind, id) -> line number in the file it was read from (empty for a computed ledger)
+    lines: dict[tuple[str, str], int] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._index = {cid: i for i, cid in enumerate(self.certificates)}
@@ -81,6 +83,14 @@ class Ledger:
             ("umkm", u) for u in self.umkm if u not in umkm_now
         ]
 
+    def __len__(self) -> int:
+        return len(self.certificates) + len(self.umkm)
+
+    def extends(self, other: Ledger) -> bool:
+        """True when this ledger is `other` plus ids appended after it (indices unchanged)."""
+        n, m = len(other.certificates), len(other.umkm)
+        return self.certificates[:n] == other.certificates and self.umkm[:m] == other.umkm
+
     def render(self) -> str:
         lines = [f"sertifikat {i} {cid}" for i, cid in enumerate(self.certificates)]
         lines += [f"umkm {uid}" for uid in self.umkm]
@@ -91,7 +101,7 @@ def parse(text: str, name: str = LEDGER_PATH) -> Ledger:
     """The ledger in `text`; LedgerError names the first damaged line."""
     certs: list[str] = []
     umkm: list[str] = []
-    seen: set[tuple[str, str]] = set()
+    lines: dict[tuple[str, str], int] = {}
     slug = re.compile(model.SLUG_RE)
     for n, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
@@ -109,9 +119,9 @@ def parse(text: str, name: str = LEDGER_PATH) -> Ledger:
         kind = "sertifikat" if m.group("cert") else "umkm"
         if not slug.fullmatch(ident):
             raise LedgerError(name, n, "id tidak sah; kembalikan isinya dari riwayat git")
-        if (kind, ident) in seen:
+        if (kind, ident) in lines:
             raise LedgerError(name, n, f"{kind} '{ident}' tercatat dua kali")
-        seen.add((kind, ident))
+        lines[(kind, ident)] = n
         if kind == "sertifikat":
             if int(m.group("index")) != len(certs):
                 raise LedgerError(
@@ -123,7 +133,21 @@ def parse(text: str, name: str = LEDGER_PATH) -> Ledger:
             certs.append(ident)
         else:
             umkm.append(ident)
-    return Ledger(certs, umkm)
+    return Ledger(certs, umkm, lines)
+
+
+def path_for(data: str | Path) -> Path:
+    """The ledger of the registry in `data`: `id-terbit.txt` next to it (data/id-terbit.txt
+    for data/umkm.yaml)."""
+    return Path(data).parent / Path(LEDGER_PATH).name
+
+
+def entry(line: str) -> tuple[str, str] | None:
+    """(kind, id) of one ledger line, None for a comment, a blank or an unknown line."""
+    m = _LINE.fullmatch(line.strip())
+    if not m:
+        return None
+    return ("sertifikat", m.group("cert")) if m.group("cert") else ("umkm", m.group("umkm"))
 
 
 def read(path: str | Path) -> Ledger:
@@ -158,3 +182,46 @@ def status_indices(registry: model.Registry, ledger: Ledger) -> dict[str, int]:
     them in file order (as the ledger will record them when this build is published)."""
     full = ledger.extended(registry)
     return {c.id: full.index(c.id) for _, c in registry.certificates()}
+
+
+def _merge(argv: list[str]) -> int:
+    """`python -m generator.ledger gabung BARU [LEDGER]`: the publishing workflow's commit-back
+    job. Writes the ledger BARU (made by `build --catat`) over LEDGER (the newest main's) only
+    when it extends it; otherwise says why and exits 1, so nothing is deployed. Standard library
+    only: that job installs nothing."""
+    import sys
+
+    if len(argv) not in (1, 2):
+        print("pemakaian: python -m generator.ledger gabung BARU [data/id-terbit.txt]")
+        return 2
+    new_path, path = Path(argv[0]), Path(argv[1] if len(argv) == 2 else LEDGER_PATH)
+    if not new_path.is_file():
+        print(f"{new_path}: tidak ada; tidak ada yang dicatat.", file=sys.stderr)
+        return 1
+    try:
+        new, current = read(new_path), read(path)
+    except LedgerError as e:
+        print(e, file=sys.stderr)
+        return 1
+    if not new.extends(current):
+        print(
+            f"{path}: id-terbit di main berubah sejak situs ini dibangun dan tidak cocok dengan "
+            "yang dibangun (nomor urut sertifikat akan bentrok). Situs TIDAK diterbitkan; "
+            "jalankan workflow ini lagi agar situs dibangun dari id-terbit terbaru.",
+            file=sys.stderr,
+        )
+        return 1
+    added = len(new) - len(current)
+    write(path, new)
+    print(
+        f"{path}: {added} id baru dicatat ({len(new.certificates)} sertifikat, "
+        f"{len(new.umkm)} UMKM)."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    args = sys.argv[1:]
+    sys.exit(_merge(args[1:]) if args[:1] == ["gabung"] else _merge([]))

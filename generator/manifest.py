@@ -1,24 +1,24 @@
-"""The permanent-URL guard: no id that was ever published may disappear.
+"""The published id manifests: what a site says it published, read back and compared.
 
-A printed QR code leads to /verifikasi/<id>/ and a shared link to /umkm/<id>/ for ever. Before
-a deploy, `python -m generator check --previous <site_url>api/manifest.json` compares the ids
-of the live site (exports.manifest_data, published as api/manifest.json) with the data.
+Every build publishes `api/manifest.json` (exports.manifest_data): every certificate and UMKM id
+of the site. The permanent-URL guard (generator/guard.py) compares the data with the manifest of
+the last local build (`site/api/manifest.json`) and, with `check --previous PATH_OR_URL`, with
+the live site's. The id ledger (generator/ledger.py) is the guard that a wrong address cannot
+switch off; these comparisons are extra nets.
 """
 
 from __future__ import annotations
 
-import http.client
-import json
-import sys
-import urllib.error
-import urllib.request
+import re
 from pathlib import Path
 from typing import Any
 
-from . import exports, model
+from . import exports, fetch, model
 
-TIMEOUT_SECONDS = 20
 KINDS = ("sertifikat", "umkm")
+TIMEOUT_SECONDS = 30.0  # for the whole request, redirects and every byte included
+MAX_BYTES = 64 * 1024 * 1024  # ~1.5 million ids
+_SLUG = re.compile(model.SLUG_RE)
 
 
 class ManifestError(Exception):
@@ -29,41 +29,12 @@ def _is_url(path_or_url: str) -> bool:
     return path_or_url.startswith(("http://", "https://"))
 
 
-def _fetch(url: str) -> bytes | None:
-    request = urllib.request.Request(
-        url, headers={"Accept": "application/json", "User-Agent": "registri-umkm-check"}
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
-            return response.read()
-    except urllib.error.HTTPError as e:
-        if e.code == 404:
-            return None  # nothing published there yet: the first deploy
-        raise ManifestError(
-            f"server menjawab HTTP {e.code} ({e.reason}); manifest situs yang sudah terbit tidak "
-            "bisa dibaca. Coba lagi nanti, atau periksa site_url di mkdocs.yml."
-        ) from None
-    except urllib.error.URLError as e:
-        reason = e.reason
-        if isinstance(reason, TimeoutError):
-            raise ManifestError(
-                f"tidak ada jawaban dalam {TIMEOUT_SECONDS} detik. Coba lagi nanti."
-            ) from None
-        raise ManifestError(
-            f"situs tidak bisa dihubungi ({reason}). Periksa sambungan internet dan site_url "
-            "di mkdocs.yml."
-        ) from None
-    except TimeoutError:
-        raise ManifestError(
-            f"tidak ada jawaban dalam {TIMEOUT_SECONDS} detik. Coba lagi nanti."
-        ) from None
-    except (OSError, ValueError, http.client.HTTPException) as e:
-        raise ManifestError(f"manifest tidak bisa diambil ({e}).") from None
-
-
 def _read_local(path: str) -> bytes:
+    p = Path(path)
     try:
-        return Path(path).read_bytes()
+        if p.stat().st_size > MAX_BYTES:
+            raise ManifestError(f"berkas manifest terlalu besar (batas {MAX_BYTES // 2**20} MB).")
+        return p.read_bytes()
     except FileNotFoundError:
         raise ManifestError("berkas manifest tidak ditemukan.") from None
     except IsADirectoryError:
@@ -72,13 +43,15 @@ def _read_local(path: str) -> bytes:
         raise ManifestError(f"berkas manifest tidak bisa dibaca ({e.strerror}).") from None
 
 
-def _parse(raw: bytes) -> dict[str, Any]:
+def parse(raw: bytes) -> dict[str, Any]:
+    """A manifest from bytes: JSON within limits, both id lists present, every id a valid slug
+    (checked before anything prints one). ManifestError otherwise."""
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        data = fetch.parse_json(raw)
+    except fetch.JsonError as e:
         raise ManifestError(
-            "isinya bukan manifest JSON yang sah (mungkin halaman lain, atau berkas rusak). "
-            "Manifest yang benar adalah api/manifest.json dari situs yang sudah terbit."
+            f"isinya bukan manifest JSON yang sah: {e} Manifest yang benar adalah "
+            "api/manifest.json dari situs yang sudah terbit."
         ) from None
     if not isinstance(data, dict):
         raise ManifestError("isinya bukan manifest: harus berupa objek JSON.")
@@ -89,22 +62,46 @@ def _parse(raw: bytes) -> dict[str, Any]:
                 f"isinya bukan manifest: daftar '{kind}' (id yang sudah terbit) tidak ada "
                 "atau tidak berupa daftar teks."
             )
+        for n, ident in enumerate(ids, start=1):
+            if not _SLUG.fullmatch(ident):
+                raise ManifestError(
+                    f"isinya bukan manifest yang sah: id ke-{n} di daftar '{kind}' bukan id "
+                    "(hanya huruf kecil, angka dan tanda -, 2-63 karakter)."
+                )
     return data
 
 
-def load_previous(path_or_url: str) -> dict | None:
-    """The manifest of the published site: from a local file or an http(s) URL.
+_parse = parse  # the name older callers used
 
-    None when the URL answers 404 (no site published there yet). Any other failure, and any
-    content that is not a manifest, raises ManifestError."""
+
+def load_previous(path_or_url: str) -> dict | None:
+    """The manifest of a published site: from a local file or an http(s) URL.
+
+    None when the URL answers 404 (no site there). Any other failure, and any content that is
+    not a manifest, raises ManifestError."""
     path_or_url = str(path_or_url)
     if _is_url(path_or_url):
-        raw = _fetch(path_or_url)
-        if raw is None:
-            return None
+        try:
+            raw = fetch.get(
+                path_or_url,
+                accept="application/json",
+                max_bytes=MAX_BYTES,
+                deadline=TIMEOUT_SECONDS,
+            ).body
+        except fetch.FetchError as e:
+            if e.status == 404:
+                return None
+            raise ManifestError(
+                f"manifest situs yang sudah terbit tidak bisa dibaca: {e}"
+            ) from None
     else:
         raw = _read_local(path_or_url)
-    return _parse(raw)
+    return parse(raw)
+
+
+def from_sample(previous: dict | None) -> bool:
+    """True when the manifest is of a site built from sample data (`registri.contoh: true`)."""
+    return bool(previous) and previous.get("contoh") is True
 
 
 def missing_from(registry: model.Registry, previous: dict | None) -> list[tuple[str, str]]:
@@ -117,14 +114,8 @@ def missing_from(registry: model.Registry, previous: dict | None) -> list[tuple[
 
 def missing_ids(registry: model.Registry, path_or_url: str) -> list[tuple[str, str]]:
     """(kind, id) published before (per the manifest at `path_or_url`) but absent now;
-    kind is "sertifikat" or "umkm". [] when nothing was published yet."""
-    previous = load_previous(path_or_url)
-    if previous is None:
-        print(
-            f"{path_or_url}: belum ada manifest (HTTP 404): dianggap situs belum pernah terbit.",
-            file=sys.stderr,
-        )
-    return missing_from(registry, previous)
+    kind is "sertifikat" or "umkm". [] when the URL answers 404."""
+    return missing_from(registry, load_previous(path_or_url))
 
 
 def describe_missing(datafile: str, missing: list[tuple[str, str]]) -> list[str]:

@@ -18,8 +18,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
+import markupsafe
 
-from . import charts, lookup, qr, riwayat
+from . import charts, lookup, qr, riwayat, security
 from .model import DISPLAYED_STATUSES, STATUS_LABELS, Certificate, Registry, Umkm, slugify
 
 # Folders of docs/ (and of the theme overrides) that belong to the generator: git-ignored,
@@ -111,6 +112,8 @@ def _env() -> jinja2.Environment:
     env.globals["STATUS_LABELS"] = STATUS_LABELS
     env.globals["STATUS_NOTES"] = STATUS_NOTES
     env.globals["ICONS"] = ICONS
+    # the CSP and referrer <meta> of a standalone page: no inline script, no hashes
+    env.globals["SECURITY_META"] = markupsafe.Markup(security.meta_tags())
     env.globals["KINDS"] = riwayat.KINDS
     return env
 

@@ -6,15 +6,18 @@
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import logging
 import os
 import re
 import shutil
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import config, exports, load, pages, trust
+from . import config, exports, guard, ledger, load, lock, pages, trust
 from .model import Registry
 
 DATA_ENV = "REGISTRI_DATA"  # lets `generator build --data X` reach the hook
@@ -32,6 +35,9 @@ class Timings:
 
 
 TIMINGS = Timings()
+# True inside `python -m generator serve`: a preview is neither published nor printed, so the
+# hook does not refuse placeholder addresses there (as for `mkdocs serve`).
+preview = False
 # ((data path, mtime_ns, size, build datetime, site_url), registry) of the last generation in
 # this process: `generator build` generates, then the engine's hook finds nothing changed.
 _last_generated: tuple | None = None
@@ -67,11 +73,24 @@ def generate(
     built = config.build_datetime()
     site_url = config.normalise_site_url(site_url)
     st = data.stat() if data.exists() else None
-    key = (str(data.resolve()), st and st.st_mtime_ns, st and st.st_size, built, site_url)
+    led = ledger.path_for(data)
+    lst = led.stat() if led.exists() else None
+    key = (
+        str(data.resolve()),
+        st and st.st_mtime_ns,
+        st and st.st_size,
+        built,
+        site_url,
+        lst and lst.st_mtime_ns,
+        lst and lst.st_size,
+    )
     if _last_generated and _last_generated[0] == key:
         return _last_generated[1]
     t0 = time.perf_counter()
     registry = load.load(data)
+    problem = guard.ledger_problems(registry, data)
+    if problem is not None:
+        raise problem
     if refuse_placeholders:
         trust.require_publishable(
             registry, site_url, data, config_file or project_dir / "mkdocs.yml"
@@ -117,13 +136,206 @@ class BuildError(Exception):
     """The engine failed; the message is for the admin."""
 
 
-def build(
-    config_file: Path, data: Path, site_dir: Path | None = None, strict: bool = False
-) -> Registry:
-    """Generate and build the site into a fresh folder, then swap it into place."""
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
+# -- where a build may write -----------------------------------------------------------------
 
+SITE_MARKER = ".registri-situs"  # written into every site this generator builds
+_MARKER_TEXT = (
+    "Folder ini dibangun oleh Registri UMKM (python -m generator build) dan diganti utuh pada\n"
+    "setiap pembangunan. Jangan menyimpan berkas lain di sini.\n"
+)
+
+
+class SiteDirError(BuildError):
+    """The site folder may not be replaced; the message is for the admin."""
+
+
+def _is_within(path: Path, parent: Path) -> bool:
+    return path == parent or parent in path.parents
+
+
+def protected_paths(
+    project_dir: Path, data: Path | None = None, cfg: dict | None = None
+) -> list[tuple[Path, str, bool]]:
+    """(path, what, also_inside) of what a site folder may never be or hold; with also_inside,
+    the site folder may not sit inside it either."""
+    cfg = cfg or {}
+    docs = project_dir / str(cfg.get("docs_dir") or "docs")
+    theme = cfg.get("theme") if isinstance(cfg.get("theme"), dict) else {}
+    overrides = project_dir / str(theme.get("custom_dir") or "overrides")
+    out = [
+        (project_dir, "folder proyek", False),
+        (docs, "folder halaman (docs_dir)", True),
+        (overrides, "folder tema (overrides)", True),
+        (project_dir / "data", "folder data", False),
+        (project_dir / ".git", "riwayat git (.git)", True),
+        (project_dir / "hooks", "folder hooks", True),
+        (project_dir / "generator", "kode generator", True),
+    ]
+    if data is not None:
+        out.append((data.parent, "folder berkas data", False))
+    return [(p.resolve(), what, inside) for p, what, inside in out]
+
+
+def looks_like_our_site(folder: Path) -> bool:
+    """A site built by this generator: the marker, or (sites built before the marker existed)
+    the home page together with the id manifest."""
+    if (folder / SITE_MARKER).is_file():
+        return True
+    return (folder / "index.html").is_file() and (folder / "api" / "manifest.json").is_file()
+
+
+def check_site_dir(
+    target: Path, project_dir: Path, data: Path | None = None, cfg: dict | None = None
+) -> Path:
+    """The resolved `target` when a build may replace it; SiteDirError otherwise.
+
+    Allowed: a folder that is missing, empty, or an earlier site of this generator. Never the
+    project folder, docs/, data/, the theme overrides, .git (nor a parent of one of them, nor a
+    folder inside docs/, overrides/ or .git)."""
+    target = Path(target).resolve()
+    for path, what, also_inside in protected_paths(Path(project_dir).resolve(), data, cfg):
+        if target == path:
+            where = f"ini adalah {what}"
+        elif _is_within(path, target):
+            where = f"folder ini memuat {what} ({path})"
+        elif also_inside and _is_within(target, path):
+            where = f"folder ini ada di dalam {what} ({path})"
+        else:
+            continue
+        raise SiteDirError(
+            f"{target}: tidak boleh dipakai sebagai folder situs: {where}. Pembangunan "
+            "mengganti seluruh isi folder situs. Pilih folder lain, mis. --site-dir site."
+        )
+    if target.exists() and not target.is_dir():
+        raise SiteDirError(
+            f"{target}: tidak boleh dipakai sebagai folder situs: ini berkas, bukan folder. "
+            "Berkas ini tidak diubah; pilih folder lain untuk situs."
+        )
+    if target.is_dir() and any(target.iterdir()) and not looks_like_our_site(target):
+        raise SiteDirError(
+            f"{target}: tidak boleh dipakai sebagai folder situs: folder ini berisi berkas yang "
+            "bukan situs buatan Registri UMKM, dan pembangunan mengganti seluruh isinya. Isinya "
+            "tidak diubah. Pilih folder kosong atau folder baru, atau kosongkan folder ini sendiri "
+            "bila isinya memang tidak diperlukan."
+        )
+    return target
+
+
+def mark_site(folder: Path) -> None:
+    (folder / SITE_MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
+
+
+# -- the swap --------------------------------------------------------------------------------
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one step (Linux renameat2 RENAME_EXCHANGE): at every moment
+    both names exist. False where the system or the file system cannot (then the caller
+    falls back to two renames)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):  # glibc < 2.28, or another libc without it
+        return False
+    renameat2.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _aside(target: Path, kind: str, pid: int | None = None) -> Path:
+    return target.with_name(f".{target.name}.{kind}-{pid or os.getpid()}")
+
+
+def swap_in(new: Path, target: Path) -> None:
+    """Put the finished site `new` at `target`; `target` is never missing on Linux, even if
+    the process is killed (elsewhere, a kill between two renames leaves the old site aside,
+    and the next build puts it back)."""
+    if not target.exists():
+        new.rename(target)
+        return
+    if _exchange(new, target):
+        shutil.rmtree(new, ignore_errors=True)  # `new` now holds the old site
+        return
+    old = _aside(target, "lama")
+    target.rename(old)
+    try:
+        new.rename(target)
+    except OSError:
+        old.rename(target)  # put the old site back before saying anything
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+_LEFTOVER = re.compile(r"\.(?P<name>.+)\.(?P<kind>baru|lama)-(?P<pid>[0-9]+)")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if sys.platform == "win32":
+        return False  # never os.kill on Windows (it terminates); we hold the project lock
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def clean_leftovers(target: Path) -> list[Path]:
+    """Remove what killed builds left next to `target` (`.site.baru-PID`, `.site.lama-PID`,
+    only folders this generator marked, only of dead processes); if `target` itself is missing
+    and an old site was left aside, put it back first. Returns the folders removed."""
+    removed: list[Path] = []
+    parent = target.parent
+    if not parent.is_dir():
+        return removed
+    leftovers = []
+    for p in parent.iterdir():
+        m = _LEFTOVER.fullmatch(p.name)
+        if m and m["name"] == target.name and p.is_dir() and not p.is_symlink():
+            if (p / SITE_MARKER).is_file() and not _alive(int(m["pid"])):
+                leftovers.append((m["kind"], p))
+    if not target.exists():
+        for kind, p in leftovers:
+            if kind == "lama":
+                p.rename(target)
+                leftovers.remove((kind, p))
+                break
+    for _, p in leftovers:
+        shutil.rmtree(p, ignore_errors=True)
+        removed.append(p)
+    return removed
+
+
+def build(
+    config_file: Path,
+    data: Path,
+    site_dir: Path | None = None,
+    strict: bool = False,
+    record: bool = False,
+) -> Registry:
+    """Generate and build the site into a fresh folder, then swap it into place.
+
+    Holds the project lock throughout; refuses a site folder it may not replace. `record`
+    (a build that is going to be published: `build --catat`) also checks the ledger's git
+    history first and appends the new ids to the ledger before the swap."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     # One clock for the whole build: the engine's hook then sees the same date and finds the
     # pages already generated (and sitemap dates agree with the pages).
@@ -131,31 +343,86 @@ def build(
     project_dir = config_file.parent.resolve()
     os.environ[DATA_ENV] = str(data.resolve())
     cfg_raw = config.read_mkdocs_yml(config_file)
-    registry = generate(project_dir, data, cfg_raw.get("site_url"), config_file=config_file)
+    chosen = site_dir or project_dir / str(cfg_raw.get("site_dir") or "site")
+    target = check_site_dir(chosen, project_dir, data, cfg_raw)
+    try:
+        with lock.project_lock(project_dir):
+            return _build_locked(config_file, project_dir, data, cfg_raw, target, strict, record)
+    except lock.LockError as e:
+        raise BuildError(str(e)) from None
 
-    target = (site_dir or project_dir / cfg_raw.get("site_dir", "site")).resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.baru-{os.getpid()}")
-    old = target.with_name(f".{target.name}.lama-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
+
+def engine_build(config_file: Path, out: Path, strict: bool = False) -> None:
+    """Run the engine (MkDocs) into the fresh folder `out`, marked as our site before and
+    after. BuildError when the engine fails; `out` is removed on any failure."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
+
+    out.mkdir(parents=True)
+    mark_site(out)  # first, so that a killed build's folder is recognised and cleaned up
     t0 = time.perf_counter()
     try:
         from mkdocs.commands.build import build as mkdocs_build
 
-        cfg = load_config(config_file=str(config_file), site_dir=str(tmp), strict=strict)
+        cfg = load_config(config_file=str(config_file), site_dir=str(out), strict=strict)
         mkdocs_build(cfg)
+        mark_site(out)
     except (Abort, ConfigurationError, MkDocsException) as e:
-        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
         raise BuildError(f"mkdocs gagal membangun situs: {e}") from None
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
         raise
     TIMINGS.add("engine", time.perf_counter() - t0)
-    if target.exists():
-        target.rename(old)
-    tmp.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+
+
+def _build_locked(
+    config_file: Path,
+    project_dir: Path,
+    data: Path,
+    cfg_raw: dict,
+    target: Path,
+    strict: bool,
+    record: bool,
+) -> Registry:
+    clean_leftovers(target)  # first: a site a killed build left aside is put back
+    check_site_dir(target, project_dir, data, cfg_raw)  # again: it may have changed meanwhile
+    registry = generate(project_dir, data, cfg_raw.get("site_url"), config_file=config_file)
+    if record and not registry.registri.contoh:
+        history = guard.history_problems(data)
+        for line in history.warnings:
+            print(line, file=sys.stderr)
+        if history.errors:
+            raise BuildError("\n".join(history.errors))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _aside(target, "baru")
+    shutil.rmtree(tmp, ignore_errors=True)
+    engine_build(config_file, tmp, strict)
+    if record:
+        _record(registry, data)  # before the swap: an id is recorded before it can be published
+    try:
+        swap_in(tmp, target)
+    except OSError as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise BuildError(
+            f"{target}: situs baru tidak bisa dipindahkan ke sini ({e.strerror}); situs lama "
+            "tidak diubah. Tutup program yang membuka berkas di folder itu, lalu coba lagi."
+        ) from None
     return registry
+
+
+def _record(registry: Registry, data: Path) -> None:
+    path = ledger.path_for(data)
+    if registry.registri.contoh:
+        print(f"Data contoh: id tidak dicatat di {path}.", file=sys.stderr)
+        return
+    before = ledger.read(path)
+    after = before.extended(registry)
+    if ledger.write(path, after):
+        print(
+            f"{path}: {len(after) - len(before)} id baru dicatat. Berkas ini wajib di-commit.",
+            file=sys.stderr,
+        )
 
 
 _KEEP_WHITESPACE = re.compile(r"(<pre\b.*?</pre>|<textarea\b.*?</textarea>)", re.S | re.I)

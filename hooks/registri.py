@@ -1,19 +1,23 @@
 """MkDocs hook: regenerate the registry pages before every `mkdocs build` / `mkdocs serve` build.
 
-A few lines over generator.site.generate; it writes only files whose content changed, so
-`serve` does not loop. `watch: [data]` in mkdocs.yml makes serve rebuild on data edits."""
+A few lines over generator.site: it refuses a site_dir that a build may not replace, holds the
+project's build lock while it generates and the engine builds, writes only files whose content
+changed (so `serve` does not loop), and marks the built site. `watch: [data]` in mkdocs.yml makes
+serve rebuild on data edits."""
 
 from __future__ import annotations
 
 import logging
+from contextlib import ExitStack
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from generator import load, site, trust
+from generator import load, lock, security, site, trust
 
 log = logging.getLogger("mkdocs.registri")
 _command = "build"
+_held = ExitStack()
 
 
 def on_startup(command: str, **kwargs) -> None:
@@ -23,8 +27,23 @@ def on_startup(command: str, **kwargs) -> None:
         site.fix_clock()  # rebuilds caused by our own writes then write nothing: no loop
 
 
+def on_config(config, **kwargs):
+    if _command != "serve":  # serve builds into a temporary folder of its own
+        project = Path(config.config_file_path).parent
+        cfg = {"docs_dir": config.docs_dir, "theme": {"custom_dir": config.theme.custom_dir}}
+        try:
+            site.check_site_dir(Path(config.site_dir), project, site.data_path(project), cfg)
+        except site.SiteDirError as e:
+            raise PluginError(str(e)) from None
+    return config
+
+
 def on_pre_build(config, **kwargs) -> None:
     project = Path(config.config_file_path).parent
+    try:
+        _held.enter_context(lock.project_lock(project))
+    except lock.LockError as e:
+        raise PluginError(str(e)) from None
     try:
         site.generate(
             project,
@@ -32,7 +51,8 @@ def on_pre_build(config, **kwargs) -> None:
             config.site_url,
             docs_dir=Path(config.docs_dir),
             config_file=Path(config.config_file_path),
-            refuse_placeholders=_command != "serve",  # serve's site_url is 127.0.0.1
+            # a preview (mkdocs serve: site_url is 127.0.0.1; generator serve) is not published
+            refuse_placeholders=_command != "serve" and not site.preview,
         )
     except load.DataError as e:
         message = "data registri tidak sah:\n" + "\n".join(e.lines())
@@ -42,10 +62,27 @@ def on_pre_build(config, **kwargs) -> None:
         log.error(message + "\nHalaman terakhir yang sah tetap ditampilkan.")
 
 
+def on_post_page(output: str, page, config) -> str:
+    output = site.compact_html(output)
+    # CSP last: its hashes are of the inline scripts exactly as published. Plain `mkdocs
+    # serve` injects an inline live-reload script the policy would block: no policy there
+    # (`python -m generator serve` keeps it).
+    return output if _command == "serve" else security.protect(output)
+
+
+def on_post_template(output: str, template_name: str, config) -> str:
+    # theme pages outside the docs (404.html): the same policy
+    if _command == "serve" or not template_name.endswith(".html"):
+        return output
+    return security.protect(output)
+
+
 def on_post_build(config, **kwargs) -> None:
     if _command != "serve":
         trust.write_cname(Path(config.site_dir), config.site_url)
+    site.mark_site(Path(config.site_dir))
+    _held.close()
 
 
-def on_post_page(output: str, page, config) -> str:
-    return site.compact_html(output)
+def on_build_error(error, **kwargs) -> None:
+    _held.close()

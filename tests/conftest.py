@@ -88,6 +88,28 @@ def serve_dir():
         s.shutdown()
 
 
+# -- git in tests: a fixed identity, no user or system configuration -------------------------
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Uji",
+    "GIT_AUTHOR_EMAIL": "uji@dinkop-uji.go.id",
+    "GIT_COMMITTER_NAME": "Uji",
+    "GIT_COMMITTER_EMAIL": "uji@dinkop-uji.go.id",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def git(cwd: Path, *args: str) -> str:
+    """Run git in `cwd` (asserting success); its stdout."""
+    import subprocess
+
+    r = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
+                       env={**os.environ, **GIT_ENV}, timeout=60)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
 # -- building real sites in tmp_path ------------------------------------------------------------
 
 # A fixed build date (2026-11-28 00:00 UTC) so statuses do not drift with the calendar.

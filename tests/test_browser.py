@@ -68,16 +68,17 @@ def test_directory_filters_by_sector_and_kecamatan_in_the_url(page, site):
     page.select_option("#ru-sektor", "batik")
     page.select_option("#ru-kecamatan", "kraksaan")
     want = expected("batik", "Kraksaan")
-    page.wait_for_function(f"document.querySelectorAll('.ru-list .ru-item').length == {len(want)}")
+    page.wait_for_function(
+        f"() => document.querySelectorAll('.ru-list .ru-item').length == {len(want)}")
     assert shown_ids(page) == want
     assert page.text_content(".ru-jumlah").startswith(f"{len(want)} UMKM")
     q = parse_qs(urlparse(page.url).query)
     assert q == {"sektor": ["batik"], "kecamatan": ["kraksaan"]}
     # back button: the previous filter state (sector only) comes back
     page.go_back()
-    page.wait_for_function("!location.search.includes('kecamatan')")
+    page.wait_for_function("() => !location.search.includes('kecamatan')")
     page.wait_for_function(
-        f"document.querySelectorAll('.ru-list .ru-item').length == {len(expected('batik'))}")
+        f"() => document.querySelectorAll('.ru-list .ru-item').length == {len(expected('batik'))}")
     assert shown_ids(page) == expected("batik")
     assert page.input_value("#ru-kecamatan") == ""
     ok, hosts = only_localhost(page.requests)
@@ -104,7 +105,8 @@ def test_directory_text_filter_finds_a_product_by_part_of_its_name(page, site):
     want = {u.id for u in REGISTRY.umkm
             if part in " ".join([u.nama, u.pemilik, *u.produk, u.desa or "",
                                  REGISTRY.sektor[u.sektor], u.kecamatan]).lower()}
-    page.wait_for_function(f"document.querySelectorAll('.ru-list .ru-item').length == {len(want)}")
+    page.wait_for_function(
+        f"() => document.querySelectorAll('.ru-list .ru-item').length == {len(want)}")
     assert shown_ids(page) == want
     assert parse_qs(urlparse(page.url).query)["q"] == [part]
 

@@ -300,6 +300,7 @@ def test_manifest(files, raw):
         "versi_format": exports.FORMAT_VERSION,
         "dibangun": "2024-05-01T10:30:00+00:00",
         "tanggal_data": "2024-05-01",
+        "contoh": raw["registri"].get("contoh", False),
         "sertifikat": sorted(EXPECTED_STATUS),
         "umkm": sorted(u["id"] for u in raw["umkm"]),
     }

@@ -223,5 +223,5 @@ def test_unreachable_url_is_a_clear_error():
     with socket.socket() as s:  # a port that nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    with pytest.raises(manifest.ManifestError, match="tidak bisa dihubungi"):
+    with pytest.raises(manifest.ManifestError, match="menolak sambungan"):
         manifest.load_previous(f"http://127.0.0.1:{port}/api/manifest.json")
