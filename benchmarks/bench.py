@@ -70,12 +70,15 @@ def _warnings(stderr: str) -> list[str]:
 
 def measure_site(site: Path) -> dict:
     files = [p for p in site.rglob("*") if p.is_file()]
+    # the search index: Lunr's one file (plain engine) or the Pagefind bundle (generator)
     index = site / "search" / "search_index.json"
+    bundle = [p for p in files if "pagefind" in p.relative_to(site).parts[:1]]
     return {
         "files": len(files),
         "bytes": sum(p.stat().st_size for p in files),
         "html": sum(1 for p in files if p.suffix == ".html"),
-        "index_bytes": index.stat().st_size if index.exists() else 0,
+        "index_bytes": (index.stat().st_size if index.exists() else 0)
+        + sum(p.stat().st_size for p in bundle),
     }
 
 

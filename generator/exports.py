@@ -22,7 +22,7 @@ from . import model, perubahan, riwayat
 from .config import normalise_site_url
 from .model import RECORD, RECORDS, Field
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: api/registri.json is an index of per-kecamatan parts
 LICENCE = {"nama": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/deed.id"}
 
 CSV_DELIMITER = ";"
@@ -154,7 +154,21 @@ _UMKM_HEAD = (
       "baris baru."),
 )
 
-REGISTRY_JSON = ApiFile("api/registri.json", "json", "Seluruh registri publik dalam satu berkas.", (
+_PART_REF = (
+    F("berkas", "string", "Alamat berkas, relatif terhadap alamat situs (mis. "
+      "`api/registri/kraksaan.json`)."),
+    F("url", "string / null", "Alamat lengkap berkas; `null` bila mkdocs.yml belum mengisi "
+      "`site_url`."),
+    F("kecamatan", "string / null", "Slug kecamatan isi berkas; `null` bila berkas memuat "
+      "semua kecamatan."),
+    F("ukuran", "integer", "Ukuran berkas dalam byte."),
+)
+
+REGISTRY_JSON = ApiFile(
+    "api/registri.json", "json",
+    "Indeks registri publik: penerbit, daftar sektor, kecamatan dan LSP, serta daftar berkas "
+    "yang memuat UMKM (`bagian`, satu per kecamatan) dan CSV-nya. Tidak ada berkas yang lebih "
+    "dari 10 MB.", (
     *_BUILD,
     F("lisensi", "object", "Lisensi data."),
     F("lisensi.nama", "string", "Nama lisensi: `CC BY 4.0`."),
@@ -175,6 +189,29 @@ REGISTRY_JSON = ApiFile("api/registri.json", "json", "Seluruh registri publik da
     F("kecamatan[].slug", "string", "Slug kecamatan, seperti di alamat `/kecamatan/<slug>/`."),
     F("lsp", "array[object]", "Lembaga Sertifikasi Profesi."),
     *_under("lsp[]", _LSP),
+    F("jumlah_umkm", "integer", "Jumlah UMKM di semua bagian."),
+    F("bagian", "array[object]", "Berkas yang memuat UMKM: satu per kecamatan (urut seperti "
+      "di data), dipecah lagi bila lebih dari 8 MB. Ambil semuanya untuk seluruh registri."),
+    *_under("bagian[]", (*_PART_REF, F("jumlah_umkm", "integer", "Jumlah UMKM di berkas ini."))),
+    F("csv", "object", "Berkas CSV. Selama kecil (sampai 10 MB) satu berkas utuh; registri "
+      "yang lebih besar dipecah per kecamatan."),
+    F("csv.umkm", "array[object]", "Berkas CSV UMKM (lihat `api/umkm.csv`)."),
+    *_under("csv.umkm[]", _PART_REF),
+    F("csv.sertifikat", "array[object]", "Berkas CSV sertifikat (lihat `api/sertifikat.csv`)."),
+    *_under("csv.sertifikat[]", _PART_REF),
+))
+
+REGISTRY_PART_JSON = ApiFile(
+    "api/registri/<kecamatan>.json", "json",
+    "UMKM satu kecamatan dengan sertifikatnya, urut seperti di data. Kecamatan yang isinya "
+    "lebih dari 8 MB dipecah: `<kecamatan>.json`, `<kecamatan>.2.json`, ... (semuanya tercantum "
+    "di `bagian` pada `api/registri.json`).", (
+    *_BUILD,
+    F("kecamatan", "object", "Kecamatan isi berkas ini."),
+    F("kecamatan.nama", "string", "Nama kecamatan."),
+    F("kecamatan.slug", "string", "Slug kecamatan."),
+    F("bagian", "integer", "Nomor bagian (1, 2, ...) untuk kecamatan ini."),
+    F("jumlah_bagian", "integer", "Jumlah bagian kecamatan ini."),
     F("umkm", "array[object]", "UMKM bersertifikat, urut seperti di data."),
     *_under("umkm[]", (
         *_UMKM_HEAD,
@@ -285,6 +322,7 @@ CHANGES_JSON = ApiFile(
 API_FILES = (
     CERTIFICATE_JSON,
     REGISTRY_JSON,
+    REGISTRY_PART_JSON,
     UMKM_CSV,
     CERTIFICATE_CSV,
     MANIFEST_JSON,
@@ -353,28 +391,115 @@ def _umkm_fields_skip() -> tuple[str, ...]:
     return tuple(f.key for f in model.UMKM if f.kind == RECORDS)
 
 
-def registry_data(registry: model.Registry, built: datetime, site_url: str | None) -> dict:
-    """The content of api/registri.json."""
+def umkm_record(u: model.Umkm, today: date, site_url: str | None) -> dict[str, Any]:
+    """One UMKM of api/registri/<kecamatan>.json, with its certificates."""
+    record: dict[str, Any] = {}
+    for key, value in _public(u, model.UMKM, skip=_umkm_fields_skip()).items():
+        record[key] = value
+        if key == "kecamatan":
+            record["kecamatan_slug"] = u.kecamatan_slug
+    record["url_profil"] = profile_url(site_url, u.id)
+    record["sertifikat"] = [
+        {
+            **_certificate_data(c),
+            "status_tampil": c.displayed_status(today),
+            "url_verifikasi": verification_url(site_url, c.id),
+        }
+        for c in u.sertifikat
+    ]
+    return record
+
+
+PART_MAX_BYTES = 8_000_000  # a part of the registry: under the 10 MB an integrator fetches whole
+CSV_WHOLE_MAX_BYTES = 10_000_000  # a CSV stays one file up to this size
+
+
+def _runs(sizes: list[int], limit: int) -> list[int]:
+    """Lengths of consecutive runs of items whose sizes add up to at most `limit` (an item
+    larger than `limit` is a run of its own; no items: one empty run)."""
+    runs = [0]
+    total = 0
+    for size in sizes:
+        if runs[-1] and total + size > limit:
+            runs.append(0)
+            total = 0
+        runs[-1] += 1
+        total += size + 1
+    return runs
+
+
+def _split(items: list, sizes: list[int], limit: int) -> list[list]:
+    out, i = [], 0
+    for n in _runs(sizes, limit):
+        out.append(items[i : i + n])
+        i += n
+    return out
+
+
+def part_name(folder: str, slug: str, n: int, ext: str) -> str:
+    """`folder/<slug>.ext`, then `folder/<slug>.2.ext`... (a slug never holds a dot)."""
+    return f"{folder}/{slug}.{ext}" if n == 1 else f"{folder}/{slug}.{n}.{ext}"
+
+
+def _ref(path: str, site_url: str | None, slug: str | None, size: int) -> dict[str, Any]:
+    return {"berkas": path, "url": _url(site_url, path), "kecamatan": slug, "ukuran": size}
+
+
+def registry_files(
+    registry: model.Registry,
+    built: datetime,
+    site_url: str | None,
+    part_max: int = PART_MAX_BYTES,
+    csv_max: int = CSV_WHOLE_MAX_BYTES,
+) -> dict[str, bytes]:
+    """api/registri.json (the index), api/registri/<kecamatan>[.<n>].json, and the CSVs: whole
+    while small, else one (or more) per kecamatan under api/csv/."""
     site_url = normalise_site_url(site_url)
     today = built.date()
-    umkm = []
-    for u in registry.umkm:
-        record: dict[str, Any] = {}
-        for key, value in _public(u, model.UMKM, skip=_umkm_fields_skip()).items():
-            record[key] = value
-            if key == "kecamatan":
-                record["kecamatan_slug"] = u.kecamatan_slug
-        record["url_profil"] = profile_url(site_url, u.id)
-        record["sertifikat"] = [
-            {
-                **_certificate_data(c),
-                "status_tampil": c.displayed_status(today),
-                "url_verifikasi": verification_url(site_url, c.id),
-            }
-            for c in u.sertifikat
+    out: dict[str, bytes] = {}
+    parts = []
+    for name in registry.kecamatan:
+        slug = model.slugify(name)
+        records = [
+            _json_bytes(umkm_record(u, today, site_url)).rstrip(b"\n")
+            for u in registry.umkm
+            if u.kecamatan == name
         ]
-        umkm.append(record)
-    return {
+        runs = _split(records, [len(r) for r in records], part_max)
+        for n, run in enumerate(runs, start=1):
+            head = {
+                **_build_stamp(built),
+                "kecamatan": {"nama": name, "slug": slug},
+                "bagian": n,
+                "jumlah_bagian": len(runs),
+            }
+            text = _json_bytes({**head, "umkm": []}).rstrip(b"\n")
+            body = text[: -len(b"[]}")] + b"[" + b",".join(run) + b"]}\n"
+            path = part_name("api/registri", slug, n, "json")
+            out[path] = body
+            parts.append({**_ref(path, site_url, slug, len(body)), "jumlah_umkm": len(run)})
+    csv_refs: dict[str, list] = {}
+    for key, api_file, rows in (
+        ("umkm", UMKM_CSV, umkm_rows(registry, site_url)),
+        ("sertifikat", CERTIFICATE_CSV, certificate_rows(registry, built, site_url)),
+    ):
+        whole = _csv_bytes(api_file, rows)
+        if len(whole) <= csv_max:
+            out[api_file.path] = whole
+            csv_refs[key] = [_ref(api_file.path, site_url, None, len(whole))]
+            continue
+        csv_refs[key] = []
+        kec_of = {u.id: u.kecamatan for u in registry.umkm}
+        for name in registry.kecamatan:
+            slug = model.slugify(name)
+            mine = [r for r in rows if kec_of[r["id" if key == "umkm" else "umkm_id"]] == name]
+            sizes = [_csv_row_size(api_file, r) for r in mine]
+            for n, run in enumerate(_split(mine, sizes, csv_max // 2), start=1):
+                data = _csv_bytes(api_file, run)
+                path = part_name(f"api/csv/{key}", slug, n, "csv")
+                out[path] = data
+                csv_refs[key].append(_ref(path, site_url, slug, len(data)))
+    index = {
         **_build_stamp(built),
         "lisensi": dict(LICENCE),
         "url_situs": site_url,
@@ -382,8 +507,11 @@ def registry_data(registry: model.Registry, built: datetime, site_url: str | Non
         "sektor": [{"kode": k, "nama": v} for k, v in registry.sektor.items()],
         "kecamatan": [{"nama": k, "slug": model.slugify(k)} for k in registry.kecamatan],
         "lsp": [_lsp(v) for v in registry.lsp.values()],
-        "umkm": umkm,
+        "jumlah_umkm": len(registry.umkm),
+        "bagian": parts,
+        "csv": csv_refs,
     }
+    return {"api/registri.json": _json_bytes(index), **out}
 
 
 def certificate_data(
@@ -480,6 +608,11 @@ def _csv_bytes(api_file: ApiFile, rows: list[dict[str, Any]]) -> bytes:
     for row in rows:
         writer.writerow([csv_cell(row[c], always_mark=c in CSV_TEXT_COLUMNS) for c in columns])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def _csv_row_size(api_file: ApiFile, row: dict[str, Any]) -> int:
+    """Bytes of one row in `_csv_bytes` (header and BOM aside)."""
+    return len(_csv_bytes(api_file, [row])) - len(_csv_bytes(api_file, []))
 
 
 def umkm_rows(registry: model.Registry, site_url: str | None) -> list[dict[str, Any]]:
@@ -795,11 +928,7 @@ def api_files(registry: model.Registry, built: datetime, site_url: str | None) -
     site_url = normalise_site_url(site_url)
     files: dict[str, bytes] = {
         "api/index.md": index_page(registry, built, site_url).encode("utf-8"),
-        "api/registri.json": _json_bytes(registry_data(registry, built, site_url)),
-        "api/umkm.csv": _csv_bytes(UMKM_CSV, umkm_rows(registry, site_url)),
-        "api/sertifikat.csv": _csv_bytes(
-            CERTIFICATE_CSV, certificate_rows(registry, built, site_url)
-        ),
+        **registry_files(registry, built, site_url),
         "api/manifest.json": _json_bytes(manifest_data(registry, built)),
         "api/perubahan.json": perubahan.json_bytes(registry, built, site_url),
         "api/perubahan.xml": perubahan.atom_bytes(registry, built, site_url),

@@ -20,13 +20,13 @@ from urllib.parse import urlsplit
 import jinja2
 import markupsafe
 
-from . import charts, lookup, qr, riwayat, security
+from . import charts, direktori, lookup, qr, riwayat, security
 from .model import DISPLAYED_STATUSES, STATUS_LABELS, Certificate, Registry, Umkm, slugify
 
 # Folders of docs/ (and of the theme overrides) that belong to the generator: git-ignored,
 # rewritten on every build, stale files removed.
 GENERATED_DOCS = ("umkm", "sektor", "kecamatan", "verifikasi", "api")
-GENERATED_DOCS_FILES = ("index.md", "404.html")
+GENERATED_DOCS_FILES = ("index.md", "index.html", "404.html")  # index.md: older builds' home
 GENERATED_OVERRIDES = ("partials/registri",)
 
 PAGE_SIZE = 200  # entries per static list page (directory, sector, kecamatan)
@@ -144,6 +144,12 @@ def page(template: str, meta: dict, **ctx) -> str:
     return front_matter(**meta) + html_block(ENV.get_template(template).render(**ctx))
 
 
+def standalone(template: str, path: str, **ctx) -> str:
+    """A page of the light layout (templates/_halaman.html.j2): a complete HTML file that any
+    engine copies as it is. `path` is its URL path under the site root ('' for the home page)."""
+    return ENV.get_template(template).render(path=path, **ctx)
+
+
 @dataclass(frozen=True)
 class CertView:
     """A certificate with what templates need beside its fields."""
@@ -165,6 +171,14 @@ class UmkmView:
     def best_status(self) -> str:
         order = {s: i for i, s in enumerate(DISPLAYED_STATUSES)}
         return min((cv.status for cv in self.certs), key=order.get, default="")
+
+
+_ROOT_MARK = "@@ROOT@@"
+
+
+def _theme_text(html: str) -> str:
+    """Rendered HTML made inert for the theme's Jinja: no data can become a template tag."""
+    return html.replace("{", "&#123;").replace("}", "&#125;")
 
 
 def current_certificate(v: UmkmView, cv: CertView) -> Certificate | None:
@@ -205,7 +219,13 @@ def paginate(items: list, base: str):
 class Site:
     """Renders every generated file of the site."""
 
-    def __init__(self, registry: Registry, built: datetime, site_url: str | None):
+    def __init__(
+        self,
+        registry: Registry,
+        built: datetime,
+        site_url: str | None,
+        site_name: str | None = None,
+    ):
         self.r = registry
         self.built = built
         self.today = built.date()
@@ -221,6 +241,9 @@ class Site:
             today=self.today,
             sektor=registry.sektor,
             site_url=site_url,
+            # mkdocs.yml's site_name: standalone pages are titled "<page> - <site_name>" like
+            # the Material pages
+            site_name=site_name or registry.registri.judul,
         )
 
     def _view(self, u: Umkm) -> UmkmView:
@@ -237,10 +260,10 @@ class Site:
     def files(self) -> Iterator[tuple[str, str | bytes]]:
         """Every generated file as (path under docs/, content), one at a time: a national
         registry's pages never sit in memory all together."""
-        yield "index.md", self.home()
+        yield "index.html", self.home()
         yield from self.lists("umkm/", self.views, "Direktori UMKM", directory=True)
         for v in self.views:
-            yield f"umkm/{v.u.id}/index.md", self.profile(v)
+            yield f"umkm/{v.u.id}/index.html", self.profile(v)
             for cv in v.certs:
                 yield f"verifikasi/{cv.c.id}/index.html", self.verification(v, cv)
         by_sector: dict[str, list[UmkmView]] = {k: [] for k in self.r.sektor}
@@ -248,7 +271,7 @@ class Site:
         for v in self.views:
             by_sector[v.u.sektor].append(v)
             by_district[v.u.kecamatan].append(v)
-        yield "sektor/index.md", self.sector_index()
+        yield "sektor/index.html", self.sector_index()
         for key, label in self.r.sektor.items():
             members = by_sector[key]
             counts = Counter(v.u.kecamatan for v in members)
@@ -267,7 +290,7 @@ class Site:
                     facet_title=f"{label} per kecamatan",
                 )
             )
-        yield "kecamatan/index.md", self.district_index()
+        yield "kecamatan/index.html", self.district_index()
         for name in self.r.kecamatan:
             members = by_district[name]
             counts = Counter(v.u.sektor for v in members)
@@ -289,18 +312,21 @@ class Site:
             )
         yield "verifikasi/index.md", self.verification_home()
         yield "404.html", self.not_found()
-        yield "api/direktori.json", self.directory_index()
+        yield from direktori.files(self.r, self.today).items()
         yield from lookup.index_files(self.r).items()
 
     def overrides(self) -> dict[str, str]:
-        """Theme partials that carry the registry's identity (banner, footer) to every page,
-        hand-written ones included. Jinja-side text: braces are escaped too."""
+        """Theme partials that carry the registry's identity (banner, footer) and the UMKM search
+        box to every page, hand-written ones included. Jinja-side text: braces are escaped too."""
         out = {}
         for name in ("banner", "penerbit"):
             html = ENV.get_template(f"{name}.html.j2").render(**self.common)
-            out[f"partials/registri/{name}.html"] = html.replace("{", "&#123;").replace(
-                "}", "&#125;"
-            )
+            out[f"partials/registri/{name}.html"] = _theme_text(html)
+        # the same search box as the standalone pages', its links relative to the theme's page
+        form = ENV.get_template("_macros.html.j2").module.search_form(_ROOT_MARK)
+        out["partials/registri/cari.html"] = _theme_text(str(form)).replace(
+            _ROOT_MARK, "{{ base_url }}/"
+        )
         return out
 
     def home(self) -> str:
@@ -336,13 +362,10 @@ class Site:
             "Sertifikat per status",
             classes=DISPLAYED_STATUSES,
         )
-        return page(
+        return standalone(
             "home.html.j2",
-            dict(
-                title=self.r.registri.judul,
-                description=f"{self.r.registri.judul} — {self.r.registri.penerbit}",
-                hide=["navigation", "toc"],
-            ),
+            "",
+            title=self.r.registri.judul,
             root="",
             figures=figures,
             chart_sector=chart_sector,
@@ -367,11 +390,13 @@ class Site:
             root = "../" * depth
             page_title = title if k == 1 else f"{title} (halaman {k})"
             yield (
-                f"{path}index.md",
-                page(
+                f"{path}index.html",
+                standalone(
                     "list.html.j2",
-                    dict(title=page_title, hide=["navigation", "toc"], search={"exclude": True}),
+                    path,
+                    title=page_title,
                     root=root,
+                    page_title=page_title,
                     heading=heading or title,
                     items=items,
                     page_no=k,
@@ -387,13 +412,10 @@ class Site:
             )
 
     def profile(self, v: UmkmView) -> str:
-        return page(
+        return standalone(
             "profile.html.j2",
-            dict(
-                title=v.u.nama,
-                description=f"{v.u.nama} — {v.sektor_label}, Kecamatan {v.u.kecamatan}",
-                hide=["navigation", "toc"],
-            ),
+            f"umkm/{v.u.id}/",
+            title=v.u.nama,
             root="../../",
             v=v,
             wa=whatsapp_number,
@@ -403,9 +425,10 @@ class Site:
 
     def sector_index(self) -> str:
         counts = Counter(v.u.sektor for v in self.views)
-        return page(
+        return standalone(
             "index_list.html.j2",
-            dict(title="Sektor", hide=["toc"]),
+            "sektor/",
+            title="Sektor",
             root="../",
             heading="Sektor",
             entries=[(f"{k}/", lbl, counts.get(k, 0)) for k, lbl in self.r.sektor.items()],
@@ -414,9 +437,10 @@ class Site:
 
     def district_index(self) -> str:
         counts = Counter(v.u.kecamatan for v in self.views)
-        return page(
+        return standalone(
             "index_list.html.j2",
-            dict(title="Kecamatan", hide=["toc"]),
+            "kecamatan/",
+            title="Kecamatan",
             root="../",
             heading="Kecamatan",
             entries=[(f"{slugify(n)}/", n, counts.get(n, 0)) for n in self.r.kecamatan],
@@ -459,49 +483,6 @@ class Site:
         return ENV.get_template("notfound.html.j2").render(
             root=self.base_path, host=self.host, **self.common
         )
-
-    # -- data for the browser ---------------------------------------------------------------
-
-    def directory_index(self) -> bytes:
-        """Compact index the directory filters in the browser: one row per UMKM."""
-        rows = []
-        for v in self.views:
-            rows.append(
-                [
-                    v.u.id,
-                    v.u.nama,
-                    v.u.pemilik,
-                    v.u.sektor,
-                    slugify(v.u.kecamatan),
-                    " · ".join(v.u.produk),
-                    v.u.desa or "",
-                    [
-                        [
-                            cv.c.status,
-                            cv.c.berlaku_sampai.isoformat() if cv.c.berlaku_sampai else "",
-                        ]
-                        for cv in v.certs
-                    ],
-                ]
-            )
-        data = {
-            "v": 1,
-            "kolom": [
-                "id",
-                "nama",
-                "pemilik",
-                "sektor",
-                "kecamatan",
-                "produk",
-                "desa",
-                "sertifikat[status, berlaku_sampai]",
-            ],
-            "tanggal_data": self.today.isoformat(),
-            "sektor": self.r.sektor,
-            "kecamatan": {slugify(n): n for n in self.r.kecamatan},
-            "umkm": rows,
-        }
-        return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
 def sync_tree(

@@ -84,6 +84,8 @@ def generate(
         lst and lst.st_mtime_ns,
         lst and lst.st_size,
     )
+    site_name = _site_name(config_file or project_dir / "mkdocs.yml")  # titles the pages
+    key += (site_name,)
     if _last_generated and _last_generated[0] == key:
         return _last_generated[1]
     t0 = time.perf_counter()
@@ -98,7 +100,7 @@ def generate(
     TIMINGS.add("check", time.perf_counter() - t0)
     docs_dir = docs_dir or project_dir / "docs"
     overrides_dir = overrides_dir or project_dir / "overrides"
-    site = pages.Site(registry, built, site_url)
+    site = pages.Site(registry, built, site_url, site_name)
 
     def produced():
         yield from site.files()
@@ -113,6 +115,13 @@ def generate(
     TIMINGS.add("write", total - render.seconds)
     _last_generated = (key, registry)
     return registry
+
+
+def _site_name(config_file: Path) -> str | None:
+    try:
+        return config.read_mkdocs_yml(config_file).get("site_name")
+    except (OSError, config.ConfigError):
+        return None
 
 
 class _timed:
@@ -398,6 +407,16 @@ def _build_locked(
     tmp = _aside(target, "baru")
     shutil.rmtree(tmp, ignore_errors=True)
     engine_build(config_file, tmp, strict)
+    # -- post-build (generator/postbuild.py): the hook ran it; an engine without hooks did not
+    from . import pencarian, postbuild
+
+    if not postbuild.done(tmp):
+        try:
+            postbuild.finish(tmp, registry, config.build_datetime(), cfg_raw.get("site_url"))
+        except pencarian.SearchIndexError as e:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise BuildError(str(e)) from None
+    # -- end of post-build
     if record:
         _record(registry, data)  # before the swap: an id is recorded before it can be published
     try:

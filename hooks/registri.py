@@ -13,11 +13,13 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from generator import load, lock, security, site, trust
+from generator import config as registri_config
+from generator import load, lock, pencarian, postbuild, security, site, trust
 
 log = logging.getLogger("mkdocs.registri")
 _command = "build"
 _held = ExitStack()
+_registry = None  # the last registry generated without error (serve keeps showing it)
 
 
 def on_startup(command: str, **kwargs) -> None:
@@ -39,13 +41,14 @@ def on_config(config, **kwargs):
 
 
 def on_pre_build(config, **kwargs) -> None:
+    global _registry
     project = Path(config.config_file_path).parent
     try:
         _held.enter_context(lock.project_lock(project))
     except lock.LockError as e:
         raise PluginError(str(e)) from None
     try:
-        site.generate(
+        _registry = site.generate(
             project,
             site.data_path(project),
             config.site_url,
@@ -80,6 +83,17 @@ def on_post_template(output: str, template_name: str, config) -> str:
 def on_post_build(config, **kwargs) -> None:
     if _command != "serve":
         trust.write_cname(Path(config.site_dir), config.site_url)
+    # The search index and the sitemaps are made from the finished site (generator/postbuild.py).
+    if _registry is not None:
+        try:
+            postbuild.finish(
+                Path(config.site_dir), _registry, registri_config.build_datetime(), config.site_url
+            )
+        except pencarian.SearchIndexError as e:
+            if _command != "serve":
+                _held.close()
+                raise PluginError(str(e)) from None
+            log.error(str(e))
     site.mark_site(Path(config.site_dir))
     _held.close()
 

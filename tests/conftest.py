@@ -116,7 +116,7 @@ def git(cwd: Path, *args: str) -> str:
 FIXED_EPOCH = "1795824000"
 PROJECT_FILES = ("mkdocs.yml", "docs", "overrides", "hooks")
 GENERATED = ("docs/umkm", "docs/sektor", "docs/kecamatan", "docs/verifikasi", "docs/api",
-             "docs/index.md", "overrides/partials/registri")
+             "docs/index.md", "docs/index.html", "overrides/partials/registri")
 
 
 def make_project(dest: Path, data_text: str | None = None, site_url: str | None = "keep") -> Path:

@@ -58,7 +58,9 @@ def base(site):
     server.close()
 
 
-PAGES = {"home": "", "directory": "umkm/", "profile": None, "404": "tidak-ada-di-registri/",
+PAGES = {"home": "", "directory": "umkm/",
+         "directory-filtered": "umkm/?sektor=batik&status=berlaku",
+         "profile": None, "404": "tidak-ada-di-registri/",
          "lookup": "verifikasi/", "sector": "sektor/batik/", "about": "tentang/", "api": "api/"}
 STATUS_PAGES = ("berlaku", "kedaluwarsa", "dibekukan", "dicabut")
 
@@ -87,8 +89,11 @@ def _open(browser, url: str):
     ctx = browser.new_context(viewport={"width": 360, "height": 640})
     page = ctx.new_page()
     page.goto(url, wait_until="networkidle")
-    if page.query_selector("[data-direktori]"):  # the list is redrawn from api/direktori.json
+    if page.query_selector("[data-direktori]"):  # the filter shows once its index is read
         page.wait_for_function("() => !document.querySelector('.ru-filter').hidden")
+        if "?" in url:  # a filtered list is drawn from its shards
+            page.wait_for_function("() => /cocok/.test(document.querySelector('.ru-jumlah')"
+                                   ".textContent)")
     return ctx, page
 
 
@@ -211,3 +216,22 @@ def test_lookup_form_reachable_by_keyboard(browser, base, path):
     assert "ru-cari-input" in controls.values()
     missed = {controls[k] for k in controls if k not in reached}
     assert not missed, f"not reachable with Tab: {sorted(missed)}"
+
+
+@pytest.mark.parametrize("path", ["", "tentang/"], ids=["light-page", "material-page"])
+def test_axe_on_open_search_results(browser, base, path):
+    """The header's search box with its results open (standalone and Material pages)."""
+    ctx, page = _open(browser, base + path)
+    try:
+        page.click("#k-cari-q")
+        page.keyboard.type("batik", delay=30)
+        page.wait_for_selector(".k-cari__hasil li", timeout=15000)
+        found = _axe(page)
+        assert not found, _describe(found)
+        # the results are reachable with the keyboard: Tab from the box goes into them
+        page.focus("#k-cari-q")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.closest('.k-cari__hasil') !== null")
+    finally:
+        ctx.close()

@@ -174,6 +174,14 @@ def _json(files, path):
     return json.loads(files[path].decode("utf-8"))
 
 
+def _whole(files, raw) -> dict:
+    """api/registri.json with the UMKM of all its parts, back in data-file order."""
+    index = _json(files, "api/registri.json")
+    umkm = [u for part in index["bagian"] for u in _json(files, part["berkas"])["umkm"]]
+    order = {u["id"]: i for i, u in enumerate(raw["umkm"])}
+    return {**index, "umkm": sorted(umkm, key=lambda u: order[u["id"]])}
+
+
 def _plain(v):
     if isinstance(v, date):
         return v.isoformat()
@@ -190,6 +198,7 @@ def test_files(files, raw):
     assert set(files) == {
         "api/index.md",
         "api/registri.json",
+        *(f"api/registri/{k}.json" for k in ("kraksaan", "kota-anyar", "sumber-asih")),
         "api/umkm.csv",
         "api/sertifikat.csv",
         "api/manifest.json",
@@ -204,7 +213,7 @@ def test_files(files, raw):
 
 
 def test_registry_json_is_the_public_data(files, raw):
-    data = _json(files, "api/registri.json")
+    data = _whole(files, raw)
     assert data["versi_format"] == exports.FORMAT_VERSION
     assert data["dibangun"] == "2024-05-01T10:30:00+00:00"
     assert data["tanggal_data"] == "2024-05-01"
@@ -365,6 +374,10 @@ def _cell_value(cell: str, type_: str):
 
 
 def _csv_records(files, path):
+    # a part api/csv/<umkm|sertifikat>/<kecamatan>.csv has the columns of the whole file
+    whole = {"umkm": "api/umkm.csv", "sertifikat": "api/sertifikat.csv"}
+    if path.startswith("api/csv/"):
+        path, files = whole[path.split("/")[2]], {whole[path.split("/")[2]]: files[path]}
     api_file = next(f for f in exports.API_FILES if f.path == path)
     header, rows = _read_csv(files[path])
     assert header == [f.name for f in api_file.fields]
@@ -392,8 +405,8 @@ def test_csv_is_for_excel_with_indonesian_settings(files):
                 assert not cell.startswith(exports.CSV_FORMULA_START), (path, cell)
 
 
-def test_umkm_csv_parses_back_to_the_public_data(files):
-    data = _json(files, "api/registri.json")
+def test_umkm_csv_parses_back_to_the_public_data(files, raw):
+    data = _whole(files, raw)
     records = _csv_records(files, "api/umkm.csv")
     sectors = {s["kode"]: s["nama"] for s in data["sektor"]}
     assert len(records) == len(data["umkm"])
@@ -407,8 +420,8 @@ def test_umkm_csv_parses_back_to_the_public_data(files):
         assert rec == {k: _none_to_empty(v) for k, v in want.items()}
 
 
-def test_certificate_csv_parses_back_to_the_public_data(files):
-    data = _json(files, "api/registri.json")
+def test_certificate_csv_parses_back_to_the_public_data(files, raw):
+    data = _whole(files, raw)
     records = _csv_records(files, "api/sertifikat.csv")
     lsp = {x["kode"]: x["nama"] for x in data["lsp"]}
     want = [
@@ -450,7 +463,7 @@ def test_csv_marks_formulas_and_identifiers(files):
 
 def test_hostile_strings_round_trip_exactly(files, raw):
     u = raw["umkm"][0]
-    data = _json(files, "api/registri.json")
+    data = _whole(files, raw)
     got = data["umkm"][0]
     assert got["nama"] == CMD
     assert got["deskripsi"] == 'baris satu\n<script>alert(1)</script>\r\nbaris; tiga "{{ x }}"'
@@ -465,7 +478,9 @@ def test_hostile_strings_round_trip_exactly(files, raw):
     ]
     assert data["registri"]["judul"] == HOSTILE_TITLE
     # JSON keeps Unicode as text, not \u escapes
-    assert "\U0001f642".encode() in files["api/registri.json"]
+    part = next(b["berkas"] for b in _json(files, "api/registri.json")["bagian"]
+                if b["kecamatan"] == got["kecamatan_slug"])
+    assert "\U0001f642".encode() in files[part]
     records = _csv_records(files, "api/umkm.csv")
     assert records[0]["nama"] == CMD
     assert records[0]["deskripsi"] == got["deskripsi"]
@@ -531,6 +546,9 @@ def _present(files) -> dict[str, set[str]]:
     present["api/sertifikat/<id>.json"] = certs
     for path in ("api/registri.json", "api/manifest.json", "api/perubahan.json"):
         present[path] = _paths(_json(files, path))
+    present["api/registri/<kecamatan>.json"] = set().union(
+        *(_paths(_json(files, p)) for p in files if p.startswith("api/registri/"))
+    )
     for path in ("api/umkm.csv", "api/sertifikat.csv"):
         present[path] = set(_read_csv(files[path])[0])
     return present
@@ -559,7 +577,9 @@ def test_index_documents_every_field_present_and_no_absent_one(files):
 
 
 def test_every_public_model_field_is_exported():
-    declared = {x.name for x in exports.REGISTRY_JSON.fields}
+    declared = {x.name for x in exports.REGISTRY_JSON.fields} | {
+        x.name for x in exports.REGISTRY_PART_JSON.fields
+    }
     for prefix, fields in (
         ("registri.", model.REGISTRY_INFO),
         ("lsp[].", model.LSP),
@@ -627,3 +647,57 @@ def test_documented_curl_examples_work(registry, tmp_path, serve_dir):
     assert (missing.returncode, missing.stdout) == (22, "")
     # the status-change feed: revocations, newest first, as tab-separated date and number
     assert run(feed).stdout == "2023-03-01\tL2/2021/0002\n"
+
+
+# --- the registry in parts ----------------------------------------------------------------------
+
+
+def test_registry_parts_one_per_kecamatan_in_data_order(files, raw):
+    index = _json(files, "api/registri.json")
+    assert "umkm" not in index
+    total = sum(p["jumlah_umkm"] for p in index["bagian"])
+    assert index["jumlah_umkm"] == len(raw["umkm"]) == total
+    for part in index["bagian"]:
+        data = _json(files, part["berkas"])
+        assert part["url"] == SITE + part["berkas"]
+        assert part["ukuran"] == len(files[part["berkas"]])
+        assert data["kecamatan"]["slug"] == part["kecamatan"]
+        assert (data["bagian"], data["jumlah_bagian"]) == (1, 1)
+        want = [u["id"] for u in raw["umkm"] if u["kecamatan"] == data["kecamatan"]["nama"]]
+        assert [u["id"] for u in data["umkm"]] == want
+    assert index["csv"] == {
+        "umkm": [{"berkas": "api/umkm.csv", "url": SITE + "api/umkm.csv", "kecamatan": None,
+                  "ukuran": len(files["api/umkm.csv"])}],
+        "sertifikat": [{"berkas": "api/sertifikat.csv", "url": SITE + "api/sertifikat.csv",
+                        "kecamatan": None, "ukuran": len(files["api/sertifikat.csv"])}],
+    }
+
+
+def test_large_registry_splits_parts_and_csv_under_the_limit():
+    """With tiny limits (standing in for 8 MB and 10 MB), every file stays under its limit
+    (or holds one UMKM), the CSVs go per kecamatan, and the parts hold every UMKM once."""
+    sample = load.load(Path(__file__).resolve().parent.parent / "data" / "umkm.yaml")
+    out = exports.registry_files(sample, BUILT, SITE, part_max=3000, csv_max=4000)
+    index = json.loads(out["api/registri.json"])
+    assert "api/umkm.csv" not in out and "api/sertifikat.csv" not in out
+    assert any(p["berkas"].endswith(".2.json") for p in index["bagian"])
+    ids = []
+    for part in index["bagian"]:
+        data = json.loads(out[part["berkas"]])
+        assert len(data["umkm"]) == 1 or len(out[part["berkas"]]) <= 3000 + 400
+        assert data["jumlah_bagian"] >= data["bagian"] >= 1
+        assert {u["kecamatan_slug"] for u in data["umkm"]} <= {part["kecamatan"]}
+        ids += [u["id"] for u in data["umkm"]]
+    assert sorted(ids) == sorted(u.id for u in sample.umkm)
+    for key, column in (("umkm", "id"), ("sertifikat", "umkm_id")):
+        refs = index["csv"][key]
+        assert refs and all(r["berkas"].startswith(f"api/csv/{key}/") for r in refs)
+        rows = []
+        for ref in refs:
+            assert len(out[ref["berkas"]]) <= 4000
+            mine = _csv_records(out, ref["berkas"])
+            assert all(sample.umkm_by_id()[r[column]].kecamatan_slug == ref["kecamatan"]
+                       for r in mine)
+            rows += mine
+        want = len(sample.umkm) if key == "umkm" else sum(1 for _ in sample.certificates())
+        assert len(rows) == want

@@ -122,19 +122,22 @@ def test_no_csp_violation_on_the_main_pages(page, served, path):
 
 
 def test_scripts_still_work_under_the_policy(page, served):
-    """Search (a worker fetching the index), the directory filter (fetch), the look-up (fetch of
-    a shard) and a profile page's theme scripts, all without a violation."""
-    page.set_viewport_size({"width": 1280, "height": 800})
-    page.goto(served)
-    page.wait_for_load_state("networkidle")
-    page.click("input.md-search__input")
-    page.keyboard.type("Batik", delay=30)
-    page.wait_for_selector(".md-search-result__item", timeout=15000)
-    page.set_viewport_size({"width": 360, "height": 640})
+    """Search (Pagefind: a module, a worker running WebAssembly, fetches of its index) from a
+    light page and from a Material page, the directory filter and text search (fetch), the
+    look-up (fetch of a shard) and a profile page's theme scripts, all without a violation."""
+    for path in ("", "tentang/"):
+        page.goto(served + path)
+        page.wait_for_load_state("networkidle")
+        page.click("#k-cari-q")
+        page.keyboard.type("Batik", delay=30)
+        page.wait_for_selector(".k-cari__hasil li", timeout=15000)
     page.goto(served + "umkm/")
     page.wait_for_selector(".ru-filter:not([hidden])")
     page.select_option("#ru-sektor", "batik")
     page.wait_for_function("() => location.search.includes('sektor=batik')")
+    page.fill("#ru-q", "tulis")
+    page.wait_for_function("() => /cocok/.test(document.querySelector('.ru-jumlah').textContent)")
+    assert page.query_selector(".ru-list .ru-item") is not None
     page.goto(served + "verifikasi/")
     page.fill("#ru-cari-input", "MWPM/UMKM/2020/0001")
     page.press("#ru-cari-input", "Enter")

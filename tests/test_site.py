@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -158,15 +159,37 @@ def test_no_third_party_urls_in_pages(sample_site):
         assert "fonts.googleapis" not in p.read_text(encoding="utf-8")
 
 
-def test_generated_pages_stay_out_of_nav_and_search(sample_site):
-    index = json.loads((sample_site / "search" / "search_index.json").read_text())
-    locations = {d["location"].split("#")[0] for d in index["docs"]}
-    assert not any(loc.startswith("verifikasi/") and loc != "verifikasi/" for loc in locations)
-    assert not any(loc.startswith(("sektor/", "kecamatan/")) and loc.count("/") > 1
-                   for loc in locations)
-    assert any(loc.startswith("umkm/") and loc != "umkm/" for loc in locations)
-    assert index["config"]["pipeline"] == ["trimmer"]  # no English stemmer for Indonesian
-    nav = soup(sample_site / "index.html").select("nav.md-nav--primary a.md-nav__link")
+def pagefind_fragments(site: Path) -> list[dict]:
+    """Every record of the built Pagefind index, read straight from its files (gzip'd
+    "pagefind_dcd" + JSON), not through Pagefind."""
+    out = []
+    for f in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+        raw = gzip.decompress(f.read_bytes())
+        assert raw.startswith(b"pagefind_dcd")
+        out.append(json.loads(raw[len(b"pagefind_dcd"):]))
+    return out
+
+
+def test_search_indexes_each_umkm_once_and_nothing_else(sample_site):
+    """No whole-registry index (Lunr's search_index.json is gone); the Pagefind records hold
+    every UMKM exactly once, as a section whose anchor is its id; no verification page, list or
+    certificate is in the index."""
+    assert not (sample_site / "search").exists()
+    registry = load.load(SAMPLE)
+    frags = pagefind_fragments(sample_site)
+    ids = [a["id"] for f in frags for a in f["anchors"] if a["element"] == "h2"]
+    assert sorted(ids) == sorted(u.id for u in registry.umkm)
+    assert all(f["url"].startswith("/g/") for f in frags)  # records, not pages of the site
+    blob = " ".join(f["content"] for f in frags)
+    for _, c in registry.certificates():
+        assert c.nomor not in blob and c.id not in blob
+    by_id = {u.id: u for u in registry.umkm}
+    for f in frags:  # a record is uniform in what the filters filter on
+        members = [by_id[a["id"]] for a in f["anchors"]]
+        assert f["filters"]["sektor"] == sorted({u.sektor for u in members})
+        assert f["filters"]["kecamatan"] == sorted({u.kecamatan_slug for u in members})
+        assert len(members) <= 16
+    nav = soup(sample_site / "tentang" / "index.html").select("nav.md-nav--primary a.md-nav__link")
     hrefs = [a.get("href", "") for a in nav]
     assert len(hrefs) < 20
     assert not any("verifikasi/" in h and h.rstrip("/").count("/") > 1 for h in hrefs)
@@ -174,14 +197,14 @@ def test_generated_pages_stay_out_of_nav_and_search(sample_site):
 
 def test_search_index_covers_names_owners_products(sample_site):
     registry = load.load(SAMPLE)
-    index = json.loads((sample_site / "search" / "search_index.json").read_text())
-    blob = " ".join(d["title"] + " " + d["text"] for d in index["docs"])
+    blob = " ".join(f["content"] for f in pagefind_fragments(sample_site))
     for u in registry.umkm[:20]:
         assert u.nama in blob
         assert u.pemilik in blob
         for p in u.produk:
             assert p in blob
         assert u.kecamatan in blob
+        assert registry.sektor[u.sektor] in blob
 
 
 def test_mkdocs_build_strict_has_no_warnings(tmp_path):
@@ -306,7 +329,7 @@ def test_data_option_and_site_dir(tmp_path):
 def test_stale_generated_pages_are_removed(tmp_path):
     project = make_project(tmp_path, hostile_yaml())
     assert run_generator(project, "build").returncode == 0
-    assert (project / "docs" / "umkm" / "batik-baik" / "index.md").exists()
+    assert (project / "docs" / "umkm" / "batik-baik" / "index.html").exists()
     data = yaml.safe_load(hostile_yaml())
     data["umkm"][1]["id"] = "batik-baru"
     (project / "data" / "umkm.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
@@ -328,6 +351,7 @@ def test_unchanged_data_rewrites_no_generated_file(tmp_path):
 def test_generated_folders_are_git_ignored():
     ignored = (ROOT / ".gitignore").read_text()
     for name in ("site/", "docs/umkm/", "docs/verifikasi/", "docs/api/", "docs/index.md",
+                 "docs/index.html",
                  "docs/sektor/", "docs/kecamatan/", "overrides/partials/registri/"):
         assert name in ignored
 

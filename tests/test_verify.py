@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 from datetime import datetime
@@ -175,8 +176,10 @@ def test_open_graph_preview(built):
 def test_verification_pages_are_light_and_outside_search(built):
     page = built / "verifikasi" / "uji-berlaku" / "index.html"
     assert page.stat().st_size < 12_000
-    index = (built / "search" / "search_index.json").read_text("utf-8")
-    assert "MWPM/UMKM/2024/0001" not in index
+    assert not (built / "search").exists()  # no whole-registry index at all
+    bundle = (built / "pagefind").rglob("*.pf_*")
+    index = b"".join(gzip.decompress(f.read_bytes()) for f in bundle)
+    assert b"MWPM/UMKM/2024/0001" not in index
     soup = verify_page(built, "uji-berlaku")
     # no third-party asset; the QR is inline SVG, no extra file
     assert soup.select_one(".v-qr svg") is not None

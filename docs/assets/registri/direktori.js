@@ -1,12 +1,20 @@
-/* Registri UMKM: the directory's instant filter (sector, kecamatan, status, free text).
-   Without JavaScript the page is a complete static list; with it, the list is drawn from
-   api/direktori.json, paged, and the filter lives in the URL (shareable; back button works).
+/* Registri UMKM: the directory's filter (sector, kecamatan, status) and text search.
+
+   Without JavaScript the page is a complete static list, paged. With it:
+   - sector / kecamatan / status read `api/direktori/indeks.json` (vocabulary and counts, a few
+     KB) and then only the shard pages of rows they show (generator/direktori.py): the count is
+     exact and never needs the whole registry;
+   - words typed go to the Pagefind search (pencarian.js), with the same filters;
+   - the filter lives in the URL (/umkm/?sektor=batik&kecamatan=kraksaan&status=berlaku&q=kopi):
+     shareable, and the back button walks through earlier filters;
+   - the heading and the page title say what is filtered; the count is announced (aria-live).
    Everything from data goes in with textContent: it can never become markup. */
 (function () {
   "use strict";
   var STEP = 100;
   var box = document.querySelector("[data-direktori]");
-  if (!box) return;
+  var P = window.RegistriPencarian;
+  if (!box || !P) return;
   var root = box.getAttribute("data-root") || "";
   var form = box.querySelector(".ru-filter");
   var list = box.querySelector(".ru-list");
@@ -14,55 +22,29 @@
   var more = box.querySelector(".ru-lagi");
   var pager = box.querySelector(".ru-halaman");
   var staticCount = box.querySelector(".ru-jumlah-statis");
+  var heading = box.querySelector("h1");
   var FIELDS = ["q", "sektor", "kecamatan", "status"];
-  var data = null, shown = STEP, timer = null;
+  var baseHeading = heading.textContent, baseTitle = document.title;
+  /* "Direktori UMKM - <site name>": a filtered title keeps the site's name after the heading */
+  var titleTail = baseTitle.indexOf(baseHeading + " - ") === 0 ?
+    baseTitle.slice(baseHeading.length + 3) : baseTitle;
+  var staticItems = Array.prototype.slice.call(list.childNodes);
+  var vocab = null, timer = null, serial = 0, view = null, shards = {};
 
-  function fold(s) {
-    return (s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
-  }
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined) e.textContent = text;
-    return e;
-  }
-  function badge(status, dataStatus, until) {
-    var S = window.RegistriStatus;
-    var b = el("span", "ru-status");
-    b.setAttribute("data-status", status);
-    b.setAttribute("data-status-data", dataStatus);
-    b.setAttribute("data-berlaku-sampai", until);
-    var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
-    svg.setAttribute("class", "ru-ikon");
-    svg.setAttribute("viewBox", "0 0 24 24");
-    svg.setAttribute("aria-hidden", "true");
-    var path = document.createElementNS("http://www.w3.org/2000/svg", "path");
-    path.setAttribute("d", S.ICONS[status]);
-    svg.appendChild(path);
-    b.appendChild(svg);
-    b.appendChild(el("span", "ru-status__kata", S.LABELS[status][0]));
-    return b;
-  }
-  function prepare(raw) {
-    var S = window.RegistriStatus, date = S.today();
-    var built = raw.tanggal_data || "";
-    if (built > date) date = built; /* a clock in the past must not revive expired ones */
-    return raw.umkm.map(function (r) {
-      var certs = r[7].map(function (c) { return [S.judge(c[0], c[1], date), c[0], c[1]]; });
-      var hay = fold([r[1], r[2], r[5], r[6], raw.sektor[r[3]], raw.kecamatan[r[4]]].join(" "));
-      return { id: r[0], nama: r[1], pemilik: r[2], sektor: r[3], kec: r[4], produk: r[5],
-               certs: certs, hay: hay };
-    });
-  }
+  var el = P.el, fmt = P.fmt;
   function params() {
     var p = new URLSearchParams(window.location.search), out = {};
-    FIELDS.forEach(function (f) { out[f] = p.get(f) || ""; });
+    FIELDS.forEach(function (f) { out[f] = (p.get(f) || "").trim(); });
+    /* values the registry does not know are dropped, not guessed */
+    if (out.sektor && !Object.prototype.hasOwnProperty.call(vocab.sektor, out.sektor)) out.sektor = "";
+    if (out.kecamatan && !Object.prototype.hasOwnProperty.call(vocab.kecamatan, out.kecamatan)) out.kecamatan = "";
+    if (out.status && vocab.index.status.indexOf(out.status) < 0) out.status = "";
     return out;
   }
   function toForm(p) { FIELDS.forEach(function (f) { form.elements[f].value = p[f]; }); }
   function fromForm() {
     var out = {};
-    FIELDS.forEach(function (f) { out[f] = form.elements[f].value; });
+    FIELDS.forEach(function (f) { out[f] = form.elements[f].value.trim(); });
     return out;
   }
   function url(p) {
@@ -71,73 +53,176 @@
     var s = u.toString();
     return window.location.pathname + (s ? "?" + s : "");
   }
-  function matches(p) {
-    var words = fold(p.q).split(/\s+/).filter(Boolean);
-    return data.rows.filter(function (r) {
-      if (p.sektor && r.sektor !== p.sektor) return false;
-      if (p.kecamatan && r.kec !== p.kecamatan) return false;
-      if (p.status && !r.certs.some(function (c) { return c[0] === p.status; })) return false;
-      for (var i = 0; i < words.length; i++) if (r.hay.indexOf(words[i]) < 0) return false;
-      return true;
+  function describe(p) {
+    var parts = [];
+    if (p.sektor) parts.push(vocab.sektor[p.sektor]);
+    if (p.kecamatan) parts.push("Kecamatan " + vocab.kecamatan[p.kecamatan]);
+    if (p.status) parts.push("status " + window.RegistriStatus.LABELS[p.status][0]);
+    if (p.q) parts.push("\u201c" + p.q + "\u201d");
+    return parts.join(", ");
+  }
+  function setTitle(p) {
+    var what = describe(p);
+    heading.textContent = what ? baseHeading + ": " + what : baseHeading;
+    document.title = what ? heading.textContent + " - " + titleTail : baseTitle;
+  }
+
+  /* -- counts and shards ------------------------------------------------------------------ */
+  function cell(sektor, kec, status) {
+    var ix = vocab.index, row = ix.jumlah[kec], i = status ? 1 + ix.status.indexOf(status) : 0;
+    if (!row) return 0;
+    if (sektor) return row[sektor] ? row[sektor][i] : 0;
+    var n = 0;
+    Object.keys(row).forEach(function (s) { n += row[s][i]; });
+    return n;
+  }
+  function range(p) {
+    var start = 0, total = 0, slugs = vocab.index.kecamatan.map(function (k) { return k[0]; });
+    for (var i = 0; i < slugs.length; i++) {
+      var n = cell(p.sektor, slugs[i], p.status);
+      if (!p.kecamatan) total += n;
+      else if (slugs[i] === p.kecamatan) { total = n; break; }
+      else start += n;
+    }
+    return { start: start, total: total };
+  }
+  function shard(p, k) {
+    var all = vocab.index.semua;
+    var u = root + "api/direktori/" + encodeURIComponent(p.sektor || all) + "/" +
+      encodeURIComponent(p.status || all) + "/" + k + ".json";
+    if (!shards[u]) {
+      shards[u] = fetch(u, { credentials: "same-origin" }).then(function (r) {
+        if (!r.ok) throw new Error(r.status);
+        return r.json();
+      });
+      shards[u].catch(function () { delete shards[u]; });
+    }
+    return shards[u];
+  }
+  /* rows [a, b) of the filtered list */
+  function rows(p, r, a, b) {
+    var size = vocab.index.halaman, from = r.start + a, to = r.start + Math.min(b, r.total);
+    if (to <= from) return Promise.resolve([]);
+    var wanted = [];
+    for (var k = Math.floor(from / size); k <= Math.floor((to - 1) / size); k++) wanted.push(k);
+    return Promise.all(wanted.map(function (k) { return shard(p, k + 1); })).then(function (pages) {
+      var flat = [];
+      pages.forEach(function (pg) { Array.prototype.push.apply(flat, pg); });
+      var first = wanted[0] * size;
+      return flat.slice(from - first, to - first);
     });
   }
-  function item(r) {
-    var li = el("li", "ru-item");
-    li.setAttribute("data-id", r.id);
-    var a = el("a", "ru-item__nama", r.nama);
-    a.href = root + "umkm/" + encodeURIComponent(r.id) + "/";
-    li.appendChild(a);
-    li.appendChild(el("span", "ru-item__meta", r.pemilik + " \u00b7 " + data.sektor[r.sektor] +
-      " \u00b7 Kec. " + data.kecamatan[r.kec]));
-    if (r.produk) li.appendChild(el("span", "ru-item__produk", r.produk.split(" \u00b7 ").join(", ")));
-    var st = el("span", "ru-item__status");
-    r.certs.forEach(function (c) { st.appendChild(badge(c[0], c[1], c[2])); st.appendChild(document.createTextNode(" ")); });
-    li.appendChild(st);
-    return li;
-  }
-  function render() {
-    var p = fromForm();
-    var found = matches(p);
+
+  /* -- drawing ---------------------------------------------------------------------------- */
+  function draw(items, emptyText) {
     var frag = document.createDocumentFragment();
-    found.slice(0, shown).forEach(function (r) { frag.appendChild(item(r)); });
-    if (!found.length) frag.appendChild(el("li", "ru-kosong", "Tidak ada UMKM yang cocok dengan filter ini."));
+    items.forEach(function (r) { frag.appendChild(P.item(r, root, vocab)); });
+    if (!items.length) frag.appendChild(el("li", "ru-kosong", emptyText));
     list.innerHTML = "";
     list.appendChild(frag);
-    var filtered = FIELDS.some(function (f) { return p[f]; });
-    count.textContent = found.length.toLocaleString("id-ID") + " UMKM " +
-      (filtered ? "cocok" : "terdaftar") +
-      (found.length > shown ? " \u00b7 menampilkan " + shown.toLocaleString("id-ID") : "");
-    more.hidden = found.length <= shown;
+    if (window.RegistriStatus) window.RegistriStatus.run(list);
+  }
+  function showStatic() {
+    list.innerHTML = "";
+    staticItems.forEach(function (n) { list.appendChild(n); });
+    if (pager) pager.hidden = false;
+    if (staticCount) staticCount.hidden = false;
+    more.hidden = true;
+    count.textContent = "";
+  }
+  function filtered(p) { return FIELDS.some(function (f) { return p[f]; }); }
+
+  function render(p) {
+    var mine = ++serial;
+    setTitle(p);
+    if (!filtered(p)) { view = null; showStatic(); return Promise.resolve(); }
+    if (pager) pager.hidden = true;
+    if (staticCount) staticCount.hidden = true;
+    more.hidden = true;
+    count.textContent = "Memuat\u2026";
+    var empty = "Tidak ada UMKM yang cocok dengan filter ini.";
+    if (p.q) {
+      var filters = {};
+      ["sektor", "kecamatan", "status"].forEach(function (f) { if (p[f]) filters[f] = p[f]; });
+      var s = new P.Search(root, p.q, filters);
+      view = { search: s, shown: 0 };
+      return s.start().then(function () { return s.more(STEP); }).then(function () {
+        if (mine !== serial) return;
+        view.shown = Math.min(STEP, s.rows.length);
+        draw(s.rows.slice(0, view.shown), empty);
+        count.textContent = s.countText() + " cocok";
+        more.hidden = s.exhausted && view.shown >= s.rows.length;
+      }).catch(function () { failed(mine); });
+    }
+    var r = range(p);
+    view = { p: p, range: r, shown: 0, items: [] };
+    return rows(p, r, 0, STEP).then(function (got) {
+      if (mine !== serial) return;
+      view.items = got;
+      view.shown = got.length;
+      draw(got, empty);
+      count.textContent = fmt(r.total) + " UMKM cocok" +
+        (r.total > got.length ? " \u00b7 menampilkan " + fmt(got.length) : "") +
+        (r.total && !p.kecamatan ? " \u00b7 urut menurut kecamatan, lalu nama" : "");
+      more.hidden = r.total <= got.length;
+    }).catch(function () { failed(mine); });
+  }
+  function failed(mine) {
+    if (mine !== serial) return;
+    count.textContent = "Daftar gagal dimuat. Periksa sambungan internet, lalu coba lagi.";
+  }
+  function showMore() {
+    if (!view) return;
+    var mine = serial;
+    if (view.search) {
+      var s = view.search;
+      s.more(STEP).then(function () {
+        if (mine !== serial) return;
+        view.shown = Math.min(view.shown + STEP, s.rows.length);
+        s.rows.slice(list.children.length, view.shown).forEach(function (r) { list.appendChild(P.item(r, root, vocab)); });
+        if (window.RegistriStatus) window.RegistriStatus.run(list);
+        count.textContent = s.countText() + " cocok";
+        more.hidden = s.exhausted && view.shown >= s.rows.length;
+      });
+      return;
+    }
+    rows(view.p, view.range, view.shown, view.shown + STEP).then(function (got) {
+      if (mine !== serial) return;
+      got.forEach(function (r) { list.appendChild(P.item(r, root, vocab)); });
+      if (window.RegistriStatus) window.RegistriStatus.run(list);
+      view.shown += got.length;
+      var t = view.range.total;
+      count.textContent = fmt(t) + " UMKM cocok" + (t > view.shown ? " \u00b7 menampilkan " + fmt(view.shown) : "");
+      more.hidden = t <= view.shown;
+    });
   }
   function update(push) {
-    shown = STEP;
-    var u = url(fromForm());
+    var p = fromForm(), u = url(p);
     if (u !== window.location.pathname + window.location.search) {
       window.history[push ? "pushState" : "replaceState"](null, "", u);
     }
-    render();
+    render(p);
   }
-  fetch(root + "api/direktori.json", { credentials: "same-origin" })
-    .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-    .then(function (raw) {
-      data = { rows: prepare(raw), sektor: raw.sektor, kecamatan: raw.kecamatan };
-      form.hidden = false;
-      more.hidden = true;
-      if (pager) pager.hidden = true;
-      if (staticCount) staticCount.hidden = true;
-      toForm(params());
-      render();
-      form.addEventListener("submit", function (e) { e.preventDefault(); update(true); });
-      form.elements.q.addEventListener("input", function () {
-        clearTimeout(timer);
-        timer = setTimeout(function () { update(false); }, 120);
-      });
-      ["sektor", "kecamatan", "status"].forEach(function (f) {
-        form.elements[f].addEventListener("change", function () { update(true); });
-      });
-      form.addEventListener("reset", function () { setTimeout(function () { update(true); }, 0); });
-      more.addEventListener("click", function () { shown += STEP; render(); });
-      window.addEventListener("popstate", function () { toForm(params()); shown = STEP; render(); });
-    })
-    .catch(function () { /* the static list stays: it is complete */ });
+
+  P.vocab(root).then(function (v) {
+    vocab = v;
+    form.hidden = false;
+    var p = params();
+    toForm(p);
+    if (url(p) !== window.location.pathname + window.location.search) {
+      window.history.replaceState(null, "", url(p));
+    }
+    render(p);
+    form.addEventListener("submit", function (e) { e.preventDefault(); clearTimeout(timer); update(true); });
+    form.elements.q.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { update(false); }, 250);
+    });
+    ["sektor", "kecamatan", "status"].forEach(function (f) {
+      form.elements[f].addEventListener("change", function () { update(true); });
+    });
+    form.addEventListener("reset", function () { setTimeout(function () { update(true); }, 0); });
+    more.addEventListener("click", showMore);
+    window.addEventListener("popstate", function () { var q = params(); toForm(q); render(q); });
+  }).catch(function () { /* the static list stays: it is complete */ });
 })();

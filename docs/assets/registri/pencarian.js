@@ -1,0 +1,265 @@
+/* Registri UMKM: the UMKM search (Pagefind) behind the search box of every page's header, and
+   behind the directory's text field.
+
+   The index (generator/pencarian.py) holds records of up to 16 UMKM that share kecamatan,
+   sector and status set; each UMKM is a section of its record, opened by <h2 id="<umkm-id>">.
+   Pagefind answers with records and the word positions of the hits; a UMKM matches when its
+   section holds a hit of every word typed (checked word by word, with Pagefind's own stemming).
+   Pagefind is loaded only when the reader starts to type. Everything from data is written with
+   textContent: it can never become markup. */
+(function () {
+  "use strict";
+  var engines = {};
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+  function fmt(n) { return n.toLocaleString("id-ID"); }
+
+  /* Pagefind's bundle under <root>pagefind/, loaded once per page. */
+  function engine(root) {
+    if (!engines[root]) {
+      var base = new URL(root + "pagefind/", document.baseURI).href;
+      engines[root] = import(base + "pagefind.js").then(function (pf) {
+        return pf.options({ bundlePath: base, excerptLength: 0 }).then(function () {
+          return pf.init();
+        }).then(function () { return pf; });
+      });
+      engines[root].catch(function () { delete engines[root]; });
+    }
+    return engines[root];
+  }
+
+  /* The words of a query as Pagefind will see them (a "quoted phrase" stays one). */
+  function words(q) {
+    q = (q || "").trim();
+    if (/^".+"$/.test(q)) return [q];
+    return q.split(/\s+/).filter(function (w) { return /[\p{L}\p{N}]/u.test(w); });
+  }
+
+  /* A search: `results()` gives the records in rank order; `more(n)` loads records until at
+     least n more UMKM are found (or none is left). rows: [row, ...] (see pencarian.py row()). */
+  function Search(root, q, filters) {
+    this.root = root;
+    this.q = q;
+    this.filters = filters || {};
+    this.rows = [];
+    this.next = 0;
+    this.records = null;
+    this.exhausted = false;
+  }
+  Search.prototype.start = function () {
+    var self = this, terms = words(this.q), opts = { filters: this.filters };
+    if (!terms.length) return Promise.reject(new Error("kosong"));
+    return engine(this.root).then(function (pf) {
+      var all = [pf.search(terms.join(" "), opts)];
+      if (terms.length > 1) terms.forEach(function (t) { all.push(pf.search(t, opts)); });
+      return Promise.all(all);
+    }).then(function (found) {
+      self.records = found[0].results;
+      self.perTerm = found.slice(1).map(function (r) {
+        var m = {};
+        r.results.forEach(function (x) { m[x.id] = x.words; });
+        return m;
+      });
+      self.exhausted = !self.records.length;
+      return self;
+    });
+  };
+  function inSection(locations, a, b) {
+    for (var i = 0; i < locations.length; i++) if (locations[i] >= a && locations[i] < b) return true;
+    return false;
+  }
+  Search.prototype.sections = function (record, data) {
+    var self = this, rows = {}, out = [];
+    try {
+      JSON.parse(data.meta.d).u.forEach(function (r) { rows[r[0]] = r; });
+    } catch (e) { return out; }
+    var anchors = (data.anchors || []).filter(function (a) {
+      return a.element === "h2" && a.id && rows[a.id];
+    }).sort(function (a, b) { return a.location - b.location; });
+    anchors.forEach(function (a, i) {
+      var end = i + 1 < anchors.length ? anchors[i + 1].location : Infinity;
+      var hits = record.words.filter(function (l) { return l >= a.location && l < end; }).length;
+      if (!hits) return;
+      for (var t = 0; t < self.perTerm.length; t++) {
+        if (!inSection(self.perTerm[t][record.id] || [], a.location, end)) return;
+      }
+      out.push({ row: rows[a.id], hits: hits, order: i });
+    });
+    out.sort(function (x, y) { return y.hits - x.hits || x.order - y.order; });
+    return out.map(function (s) { return s.row; });
+  };
+  Search.prototype.more = function (n) {
+    var self = this, target = this.rows.length + n;
+    function step() {
+      if (self.next >= self.records.length) { self.exhausted = true; return Promise.resolve(self); }
+      /* enough; but a last few records are read too, so that the count can be exact */
+      if (self.rows.length >= target && self.records.length - self.next > 6) return Promise.resolve(self);
+      var batch = self.records.slice(self.next, self.next + 6);
+      self.next += batch.length;
+      return Promise.all(batch.map(function (r) { return r.data(); })).then(function (datas) {
+        datas.forEach(function (d, i) {
+          Array.prototype.push.apply(self.rows, self.sections(batch[i], d));
+        });
+        if (self.next >= self.records.length) self.exhausted = true;
+        return step();
+      });
+    }
+    return step();
+  };
+  /* "12 UMKM" when every record is read, "lebih dari 12 UMKM" while some are not. */
+  Search.prototype.countText = function () {
+    return (this.exhausted ? "" : "lebih dari ") + fmt(this.rows.length) + " UMKM";
+  };
+
+  /* A certificate in a row: a letter for its status at the build date (shown, and in the
+     data), then its last valid day: "k2023-09-06" (generator/pencarian.py STATUS_LETTER). */
+  var LETTERS = { b: ["berlaku", "aktif"], k: ["kedaluwarsa", "aktif"], f: ["dibekukan", "dibekukan"],
+    c: ["dicabut", "dicabut"] };
+
+  /* One list item of the directory and of the search results. */
+  function badge(shown, dataStatus, until) {
+    var S = window.RegistriStatus;
+    var b = el("span", "ru-status");
+    b.setAttribute("data-status", shown);
+    b.setAttribute("data-status-data", dataStatus);
+    b.setAttribute("data-berlaku-sampai", until);
+    if (S && S.ICONS[shown]) {
+      var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+      svg.setAttribute("class", "ru-ikon");
+      svg.setAttribute("viewBox", "0 0 24 24");
+      svg.setAttribute("aria-hidden", "true");
+      var path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+      path.setAttribute("d", S.ICONS[shown]);
+      svg.appendChild(path);
+      b.appendChild(svg);
+    }
+    b.appendChild(el("span", "ru-status__kata", S ? S.LABELS[shown][0] : shown.toUpperCase()));
+    return b;
+  }
+  function item(r, root, vocab, cls) {
+    cls = cls || {};
+    var li = el("li", cls.li || "ru-item");
+    li.setAttribute("data-id", r[0]);
+    var a = el("a", cls.nama || "ru-item__nama", r[1]);
+    a.href = root + "umkm/" + encodeURIComponent(r[0]) + "/";
+    li.appendChild(a);
+    var sektor = (vocab && vocab.sektor && vocab.sektor[r[3]]) || r[3];
+    var kec = (vocab && vocab.kecamatan && vocab.kecamatan[r[4]]) || r[4];
+    li.appendChild(el("span", cls.meta || "ru-item__meta",
+      r[2] + " \u00b7 " + sektor + " \u00b7 Kec. " + kec));
+    if (r[5] && !cls.ringkas) li.appendChild(el("span", "ru-item__produk", r[5]));
+    var st = el("span", cls.status || "ru-item__status");
+    r[6].forEach(function (c) {
+      var s = LETTERS[c.charAt(0)];
+      if (!s) return;
+      st.appendChild(badge(s[0], s[1], c.slice(1)));
+      st.appendChild(document.createTextNode(" "));
+    });
+    li.appendChild(st);
+    return li;
+  }
+  /* sektor key -> label and kecamatan slug -> name, from the page's own directory form (on the
+     directory) or from the small directory index. */
+  var vocabPromise = {};
+  function vocab(root) {
+    if (!vocabPromise[root]) {
+      vocabPromise[root] = fetch(root + "api/direktori/indeks.json", { credentials: "same-origin" })
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+        .then(function (ix) {
+          var k = {};
+          ix.kecamatan.forEach(function (p) { k[p[0]] = p[1]; });
+          return { sektor: ix.sektor, kecamatan: k, index: ix };
+        });
+      vocabPromise[root].catch(function () { delete vocabPromise[root]; });
+    }
+    return vocabPromise[root];
+  }
+
+  /* -- the header box ------------------------------------------------------------------- */
+  var SHOW = 8;
+  function headerBox(form) {
+    var root = form.getAttribute("data-root") || "";
+    var input = form.querySelector("input[name=q]");
+    var panel = form.querySelector(".k-cari__hasil");
+    if (!input || !panel) return;
+    var timer = null, serial = 0;
+    panel.setAttribute("role", "region");
+    panel.setAttribute("aria-label", "Hasil pencarian UMKM");
+    function close() { panel.hidden = true; }
+    function show(nodes) {
+      panel.innerHTML = "";
+      nodes.forEach(function (n) { panel.appendChild(n); });
+      panel.hidden = false;
+    }
+    function status(text) {
+      var p = el("p", "k-cari__jumlah", text);
+      p.setAttribute("role", "status");
+      return p;
+    }
+    function all(q) {
+      var a = el("a", "k-cari__semua", "Semua hasil di direktori \u2192");
+      a.href = root + "umkm/?q=" + encodeURIComponent(q);
+      return a;
+    }
+    function run() {
+      var q = input.value.trim(), mine = ++serial;
+      if (!q) { close(); return; }
+      show([status("Mencari\u2026")]);
+      var s = new Search(root, q, {});
+      Promise.all([s.start().then(function () { return s.more(SHOW); }), vocab(root).catch(function () { return null; })])
+        .then(function (got) {
+          if (mine !== serial) return;
+          var v = got[1];
+          if (!s.rows.length) {
+            show([status("Tidak ada UMKM yang cocok dengan \u201c" + q + "\u201d.")]);
+            return;
+          }
+          var ul = el("ul");
+          s.rows.slice(0, SHOW).forEach(function (r) {
+            ul.appendChild(item(r, root, v, { li: "", nama: "", meta: "k-cari__meta", status: "k-cari__meta", ringkas: true }));
+          });
+          show([status(s.countText() + " cocok dengan \u201c" + q + "\u201d"), ul, all(q)]);
+          if (window.RegistriStatus) window.RegistriStatus.run(panel);
+        })
+        .catch(function () {
+          if (mine !== serial) return;
+          show([status("Pencarian gagal dimuat. Periksa sambungan internet, lalu coba lagi."), all(q)]);
+        });
+    }
+    input.addEventListener("focus", function () { engine(root).catch(function () {}); });
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(run, 200);
+    });
+    input.addEventListener("keydown", function (e) { if (e.key === "Escape") close(); });
+    document.addEventListener("click", function (e) { if (!form.contains(e.target)) close(); });
+    form.addEventListener("focusout", function (e) {
+      if (e.relatedTarget && !form.contains(e.relatedTarget)) close();
+    });
+    /* On the directory itself, Enter hands the words to the directory's own field. */
+    var dir = document.querySelector("[data-direktori] input[name=q]");
+    if (dir) {
+      form.addEventListener("submit", function (e) {
+        e.preventDefault();
+        close();
+        dir.value = input.value;
+        dir.dispatchEvent(new Event("input", { bubbles: true }));
+        dir.focus();
+      });
+    }
+  }
+
+  window.RegistriPencarian = { Search: Search, item: item, vocab: vocab, engine: engine, words: words,
+    el: el, fmt: fmt };
+  function init() {
+    var forms = document.querySelectorAll("form.k-cari");
+    for (var i = 0; i < forms.length; i++) headerBox(forms[i]);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
