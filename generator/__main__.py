@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import config, load, reference, schema, trust
+from . import cli, config, load, reference, schema, trust
 
 DEFAULT_DATA = "data/umkm.yaml"
 
@@ -240,6 +240,72 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return verify.main(args.situs, args.kunci)
 
 
+# -- spreadsheets (export / import) -------------------------------------------------------------
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """The registry as a workbook: UMKM, Sertifikat, Referensi (and RAHASIA with --rahasia)."""
+    from . import export_xlsx
+
+    out, data = Path(args.out), Path(args.data)
+    try:
+        export_xlsx.check_out_path(out, data)
+    except export_xlsx.OutPathError as e:
+        print(e, file=sys.stderr)
+        return 1
+    try:
+        registry = load.load(data)
+    except load.DataError as e:
+        return _report_data_error(e, "Buku kerja tidak dibuat.")
+    secrets = None
+    if args.rahasia:
+        secrets = _secrets_for_export(registry, data)
+        if secrets is None:
+            return 1
+    try:
+        counts = export_xlsx.write(registry, out, template=args.templat, secrets=secrets)
+    except OSError as e:
+        hint = "; tutup dulu berkas itu di Excel" if isinstance(e, PermissionError) else ""
+        print(f"{out}: tidak bisa ditulis ({e.strerror or e}){hint}", file=sys.stderr)
+        return 1
+    if args.templat:
+        print(
+            f"{out}: templat kosong (judul kolom, daftar pilihan, Referensi) untuk angkatan baru."
+        )
+    else:
+        print(f"{out}: {counts['umkm']} UMKM, {counts['sertifikat']} sertifikat.")
+    if secrets is not None:
+        print(
+            f"Lembar RAHASIA berisi data rahasia {counts['rahasia']} UMKM: jangan unggah "
+            "berkas ini ke GitHub atau membagikannya.",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _secrets_for_export(registry, data: Path):
+    """Confidential records of the registry (inline sample blocks and data/rahasia.yaml), or
+    None when data/rahasia.yaml has problems (reported)."""
+    from . import rahasia
+
+    try:
+        return rahasia.all_secrets(registry, data)
+    except load.DataError as e:
+        _report_data_error(e, "Buku kerja tidak dibuat.")
+        return None
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from . import importer
+
+    result = importer.run(Path(args.berkas), Path(args.data), dry_run=args.dry_run, fmt=args.format)
+    for line in result.lines:
+        print(line)
+    for line in result.notes:
+        print(line, file=sys.stderr)
+    return result.code
+
+
 def _date_arg(text: str):
     """argparse type for --sejak: an ISO date, with the message in Indonesian."""
     from datetime import date
@@ -253,13 +319,27 @@ def _date_arg(text: str):
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # output piped into `head` or a closed pager: stop quietly
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: every command and option (tests walk it for Indonesian help)."""
+    p = cli.Parser(
         prog="python -m generator", description="Registri UMKM: periksa, bangun dan terbitkan."
     )
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True, title="perintah", metavar="PERINTAH")
 
     c = sub.add_parser("check", help="periksa berkas data")
-    c.add_argument("--data", default=DEFAULT_DATA)
+    c.add_argument("--data", default=DEFAULT_DATA, help=f"berkas data (bawaan: {DEFAULT_DATA})")
     c.add_argument("--previous", help="manifest id yang pernah terbit (berkas atau URL)")
     c.add_argument(
         "--config",
@@ -271,7 +351,9 @@ def main(argv: list[str] | None = None) -> int:
     b = sub.add_parser("build", help="periksa data lalu bangun situs")
     b.add_argument("--data", default=None, help=f"berkas data (bawaan: {DEFAULT_DATA})")
     b.add_argument("--site-dir", default=None, help="folder hasil (bawaan: site)")
-    b.add_argument("--config", default="mkdocs.yml")
+    b.add_argument(
+        "--config", default="mkdocs.yml", help="berkas konfigurasi MkDocs (bawaan: mkdocs.yml)"
+    )
     b.add_argument("--strict", action="store_true", help="peringatan mkdocs dianggap gagal")
     b.add_argument(
         "--catat",
@@ -283,17 +365,24 @@ def main(argv: list[str] | None = None) -> int:
     s = sub.add_parser(
         "serve", help="situs langsung di komputer ini, dimuat ulang saat data berubah"
     )
-    s.add_argument("--data", default=None)
-    s.add_argument("--config", default="mkdocs.yml")
-    s.add_argument("--dev-addr", default="127.0.0.1:8000")
+    s.add_argument("--data", default=None, help=f"berkas data (bawaan: {DEFAULT_DATA})")
+    s.add_argument(
+        "--config", default="mkdocs.yml", help="berkas konfigurasi MkDocs (bawaan: mkdocs.yml)"
+    )
+    s.add_argument(
+        "--dev-addr",
+        default="127.0.0.1:8000",
+        metavar="ALAMAT:PORT",
+        help="alamat dan port situs lokal (bawaan: 127.0.0.1:8000)",
+    )
     s.set_defaults(func=cmd_serve)
 
     d = sub.add_parser("docs", help="tulis ulang skema JSON dan tabel kunci di panduan admin")
-    d.add_argument("--root", default=".")
+    d.add_argument("--root", default=".", help="folder proyek (bawaan: folder ini)")
     d.set_defaults(func=cmd_docs)
 
     q = sub.add_parser("qr", help="kode QR cetak (SVG, PNG) dan lembar label A4")
-    q.add_argument("--data", default=DEFAULT_DATA)
+    q.add_argument("--data", default=DEFAULT_DATA, help=f"berkas data (bawaan: {DEFAULT_DATA})")
     q.add_argument("--out", default="qr-cetak", help="folder hasil (bawaan: qr-cetak)")
     q.add_argument("--config", default="mkdocs.yml", help="berkas mkdocs.yml yang memuat site_url")
     q.add_argument(
@@ -347,11 +436,40 @@ def main(argv: list[str] | None = None) -> int:
     )
     v.set_defaults(func=cmd_verify)
 
-    args = p.parse_args(argv)
-    try:
-        return args.func(args)
-    except KeyboardInterrupt:
-        return 130
+    e = sub.add_parser(
+        "export", help="tulis registri sebagai buku kerja Excel (.xlsx) untuk disunting"
+    )
+    e.add_argument("--data", default=DEFAULT_DATA, help=f"berkas data (bawaan: {DEFAULT_DATA})")
+    e.add_argument("--out", required=True, metavar="BERKAS.xlsx", help="buku kerja yang ditulis")
+    e.add_argument(
+        "--templat",
+        action="store_true",
+        help="buku kerja kosong (judul kolom, daftar pilihan, Referensi) untuk angkatan baru",
+    )
+    e.add_argument(
+        "--rahasia",
+        action="store_true",
+        help="sertakan data rahasia (NIK, alamat, catatan) di lembar RAHASIA; jangan diunggah",
+    )
+    e.set_defaults(func=cmd_export)
+
+    i = sub.add_parser("import", help="gabungkan buku kerja (.xlsx) atau CSV ke berkas data")
+    i.add_argument("berkas", metavar="BERKAS", help="buku kerja .xlsx atau berkas .csv")
+    i.add_argument("--data", default=DEFAULT_DATA, help=f"berkas data (bawaan: {DEFAULT_DATA})")
+    i.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="uji coba: tampilkan perubahan yang akan dibuat, tanpa menulis apa pun",
+    )
+    i.add_argument(
+        "--format",
+        choices=("teks", "github"),
+        default="teks",
+        help="bentuk pesan: teks (bawaan) atau github (anotasi GitHub Actions)",
+    )
+    i.set_defaults(func=cmd_import)
+
+    return p
 
 
 if __name__ == "__main__":
