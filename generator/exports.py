@@ -197,6 +197,14 @@ REGISTRY_JSON = ApiFile(
     F("registri.kontak.telepon", "string / null", "Telepon kantor."),
     F("registri.kontak.alamat", "string / null", "Alamat kantor."),
     *_under("registri", (_CONTOH,)),
+    F("registri.kunci", "array[object]", "Kunci publik tanda tangan registri, termasuk yang "
+      "sudah pensiun (kosong bila situs tidak ditandatangani); sama dengan `did.json`."),
+    F("registri.kunci[].id", "string", "Nama kunci: bagian akhir alamat kunci di `did.json` "
+      "(sesudah tanda #)."),
+    F("registri.kunci[].publik", "string", "Kunci publik Ed25519, Multikey (`z6Mk…`)."),
+    F("registri.kunci[].berlaku_mulai", "date", "Hari pertama kunci dipakai."),
+    F("registri.kunci[].berlaku_sampai", "date / null", "Hari terakhir kunci dipakai; `null` "
+      "selama masih berlaku."),
     F("sektor", "array[object]", "Daftar sektor, urut seperti di data."),
     F("sektor[].kode", "string", "Kode sektor, seperti di alamat `/sektor/<kode>/`."),
     F("sektor[].nama", "string", "Nama tampilan sektor."),
@@ -523,7 +531,10 @@ def registry_files(
         "tanggal_data": today.isoformat(),
         "lisensi": dict(LICENCE),
         "url_situs": site_url,
-        "registri": _public(registry.registri, model.REGISTRY_INFO),
+        "registri": {
+            **_public(registry.registri, model.REGISTRY_INFO, skip=("kunci",)),
+            "kunci": [_public(k, model.SIGNING_KEY) for k in registry.registri.kunci],
+        },
         "sektor": [{"kode": k, "nama": v} for k, v in registry.sektor.items()],
         "kecamatan": [{"nama": k, "slug": model.slugify(k)} for k in registry.kecamatan],
         "lsp": [_lsp(v) for v in registry.lsp.values()],
@@ -906,6 +917,12 @@ def index_page(registry: model.Registry, built: datetime, site_url: str | None) 
                 "</details>",
             )
         )
+    from .signing import apidoc  # the signatures section belongs to generator/signing
+
+    sections += [
+        "## Tanda tangan digital",
+        apidoc.section(registry, site_url, built.date(), _esc),
+    ]
     sections += [
         "## Lisensi",
         _block(
@@ -936,6 +953,7 @@ _CONTENTS = (
     ("perubahan-status-atom-dan-json", "Perubahan status (Atom dan JSON)"),
     ("format-csv", "Format CSV"),
     ("referensi-kunci-dan-kolom", "Referensi kunci dan kolom"),
+    ("tanda-tangan-digital", "Tanda tangan digital"),
     ("lisensi", "Lisensi"),
 )
 

@@ -395,6 +395,48 @@ def _certificate_rules(c: _Rec, path: str, r: _Reader) -> None:
                 )
 
 
+def _key_rules(data: _Rec, r: _Reader) -> None:
+    """registri.kunci: real Ed25519 keys, dates in order, and one key still in use."""
+    info = data.get("registri")
+    keys = info.get("kunci") if isinstance(info, _Rec) else None
+    if not keys:
+        return
+    from .signing.keys import decode_public
+
+    seen: dict[tuple[str, str], int] = {}
+    for i, k in enumerate(keys):
+        path = f"registri.kunci[{k.get('id', i)}]"
+        for key in ("id", "publik"):
+            if key in k:
+                first = seen.setdefault((key, k[key]), k.marks[key].line + 1)
+                if first != k.marks[key].line + 1:
+                    r.problem(
+                        k.marks[key],
+                        f"{path}.{key}",
+                        f"{key} '{k[key]}' sudah dipakai di baris {first}",
+                    )
+        if "publik" in k:
+            try:
+                decode_public(k["publik"])
+            except ValueError as e:
+                r.problem(k.marks["publik"], f"{path}.publik", f"kunci publik tidak sah: {e}")
+        if "berlaku_mulai" in k and "berlaku_sampai" in k:
+            if k["berlaku_sampai"] < k["berlaku_mulai"]:
+                r.problem(
+                    k.marks["berlaku_sampai"],
+                    f"{path}.berlaku_sampai",
+                    f"berlaku_sampai ({k['berlaku_sampai']}) lebih awal dari berlaku_mulai "
+                    f"({k['berlaku_mulai']})",
+                )
+    if all("berlaku_sampai" in k for k in keys):
+        r.problem(
+            keys.mark,
+            "registri.kunci",
+            "semua kunci sudah pensiun (berlaku_sampai terisi): tidak ada kunci untuk "
+            "menandatangani. Buat kunci baru dengan 'python -m generator kunci baru'.",
+        )
+
+
 def read_text(path: Path) -> str:
     """The file's text, or DataError with one plain-words problem."""
     name = str(path)
@@ -500,6 +542,7 @@ def parse(text: str | bytes, name: str = "data/umkm.yaml") -> model.Registry:
         compose(_str(text), name)  # raises DataError with the parser's words for this file
         raise DataError(name, [Problem(1, 1, f"kesalahan susunan YAML: {e}")]) from None
     _check_references(data, r)
+    _key_rules(data, r)
     if r.problems:
         raise DataError(name, r.problems)
     return _build(data)
@@ -671,7 +714,11 @@ def _build(d: dict) -> model.Registry:
             secrets[u["id"]] = model.Secret(**u["rahasia"])
     return model.Registry(
         registri=model.RegistryInfo(
-            **{**info, "kontak": model.RegistryContact(**info.get("kontak", {}))}
+            **{
+                **info,
+                "kontak": model.RegistryContact(**info.get("kontak", {})),
+                "kunci": tuple(model.SigningKey(**k) for k in info.get("kunci", ())),
+            }
         ),
         sektor=dict(d["sektor"]),
         kecamatan=tuple(d["kecamatan"]),

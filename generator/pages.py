@@ -26,7 +26,8 @@ from .model import DISPLAYED_STATUSES, STATUS_LABELS, Certificate, Registry, Umk
 # Folders of docs/ (and of the theme overrides) that belong to the generator: git-ignored,
 # rewritten on every build, stale files removed.
 GENERATED_DOCS = ("umkm", "sektor", "kecamatan", "verifikasi", "api")
-GENERATED_DOCS_FILES = ("index.md", "index.html", "404.html")  # index.md: older builds' home
+# index.md: the home page of older builds
+GENERATED_DOCS_FILES = ("index.md", "index.html", "404.html", "did.json")
 GENERATED_OVERRIDES = ("partials/registri",)
 
 PAGE_SIZE = 200  # entries per static list page (directory, sector, kecamatan)
@@ -491,6 +492,7 @@ class Site:
             qr_svg=svg,
             og_title=og_title,
             host=self.host,
+            signed=bool(self.r.registri.kunci and self.site_url),  # a signed credential
             current=current_certificate(v, cv) if cv.status != "berlaku" else None,
             timeline=timeline,
             expired_event=any(e.jenis == "kedaluwarsa" for e in timeline),

@@ -14,7 +14,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 from generator import config as registri_config
-from generator import load, lock, pages, pencarian, postbuild, security, site, trust
+from generator import load, lock, pages, pencarian, postbuild, security, signing, site, trust
 
 log = logging.getLogger("mkdocs.registri")
 _command = "build"
@@ -56,7 +56,10 @@ def on_pre_build(config, **kwargs) -> None:
             config_file=Path(config.config_file_path),
             # a preview (mkdocs serve: site_url is 127.0.0.1; generator serve) is not published
             refuse_placeholders=_command != "serve" and not site.preview,
+            for_preview=_command == "serve",
         )
+    except signing.SigningError as e:
+        raise PluginError(str(e)) from None
     except load.DataError as e:
         message = "data registri tidak sah:\n" + "\n".join(e.lines())
         if _command != "serve":
@@ -81,7 +84,7 @@ def on_post_template(output: str, template_name: str, config) -> str:
 
 
 def on_post_build(config, **kwargs) -> None:
-    if _command != "serve":
+    if _command != "serve":  # build, gh-deploy
         trust.write_cname(Path(config.site_dir), config.site_url)
     # The search index and the sitemaps are made from the finished site (generator/postbuild.py).
     if _registry is not None:
@@ -95,7 +98,13 @@ def on_post_build(config, **kwargs) -> None:
                 raise PluginError(str(e)) from None
             log.error(str(e))
     site.mark_site(Path(config.site_dir))
-    _held.close()
+    # last: SHA256SUMS (and its JWS) over the final site. `generator build` does this itself
+    # after the engine; a preview (serve) publishes nothing.
+    try:
+        if _command != "serve" and not site.preview and not site.building():
+            site.finish(Path(config.site_dir))
+    finally:
+        _held.close()
 
 
 def on_build_error(error, **kwargs) -> None:

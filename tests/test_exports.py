@@ -38,6 +38,14 @@ registri:
   wilayah: Kabupaten Contoh
   kontak: {{email: lapor@contoh.id, telepon: "+62 335 841234", alamat: "Jl. Panglima Sudirman 1"}}
   contoh: true
+  kunci:  # public keys only (this one is the W3C vc-di-eddsa test vector's)
+    - id: kunci-lama
+      publik: z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2
+      berlaku_mulai: 2023-01-01
+      berlaku_sampai: 2024-01-31
+    - id: kunci-baru
+      publik: z6MkehRgf7yJbgaGfYsdoAsKdBPE3dj2CYhowQdcjqSJgvVd
+      berlaku_mulai: 2024-02-01
 sektor:
   batik: Batik
   makanan: "Makanan & \\"Minuman\\" <i>"
@@ -227,6 +235,20 @@ def test_registry_json_is_the_public_data(files, raw):
         "wilayah": info["wilayah"],
         "kontak": {k: info["kontak"].get(k) for k in ("email", "telepon", "alamat")},
         "contoh": True,
+        "kunci": [
+            {
+                "id": "kunci-lama",
+                "publik": "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",
+                "berlaku_mulai": "2023-01-01",
+                "berlaku_sampai": "2024-01-31",
+            },
+            {
+                "id": "kunci-baru",
+                "publik": "z6MkehRgf7yJbgaGfYsdoAsKdBPE3dj2CYhowQdcjqSJgvVd",
+                "berlaku_mulai": "2024-02-01",
+                "berlaku_sampai": None,
+            },
+        ],
     }
     assert data["sektor"] == [{"kode": k, "nama": v} for k, v in raw["sektor"].items()]
     assert data["kecamatan"] == [
@@ -655,7 +677,8 @@ def test_documented_curl_examples_work(registry, tmp_path, serve_dir):
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / path).write_bytes(content)
     soup = BeautifulSoup(out["api/index.md"].decode(), "html.parser")
-    commands = [pre.get_text() for pre in soup.find_all("pre") if "curl" in pre.get_text()]
+    commands = [pre.get_text() for pre in soup.find_all("pre")
+                if "curl" in pre.get_text() and "openssl" not in pre.get_text()]
     assert len(commands) == 3
     simple, judge, feed = commands
     assert f"{base}api/sertifikat/mwpm-2020-0001.json" in simple
