@@ -4,8 +4,9 @@
 
 Runs the command line exactly as `python -m generator` does, then prints one JSON line
 prefixed with BENCH: the seconds of each stage (generator.site.TIMINGS), the QR counters
-(generator.qr.stats), the seconds spent inside generator.qr.inline_svg (QR codes of the
-verification pages, cache look-ups included; a part of the `generate` stage), how many times
+(generator.qr.stats), the seconds spent inside generator.qr.prepare and .inline_img (making
+the missing QR codes, then drawing each on its verification page; a part of the `generate`
+stage), how many times
 the pages were rendered (pages.Site.files), and the part of the `engine` stage that the
 MkDocs hook spent in check/generate/write (TIMINGS counts it twice: in its own stage and
 inside `engine`).
@@ -68,7 +69,9 @@ def _engine(fn):
 
 
 def main() -> int:
-    qr.inline_svg = _timed(qr.inline_svg)  # pages.py looks it up on the module at each call
+    # pages.py looks these up on the module at each call
+    qr.prepare = _timed(qr.prepare)
+    qr.inline_img = _timed(qr.inline_img)
     pages.Site.files = _counted(pages.Site.files)
     # site.build imports it at call time, from this module
     mkdocs.commands.build.build = _engine(mkdocs.commands.build.build)
@@ -78,6 +81,7 @@ def main() -> int:
     print("BENCH: " + json.dumps({"code": code, "seconds": total,
                                   "stages": site.TIMINGS.stages, "qr_seconds": qr_seconds,
                                   "qr_stats": dict(qr.stats), "passes": passes,
+                                  "qr_pool_cpu": qr.pool_cpu_seconds,
                                   "hook_in_engine": in_engine}))
     return code
 

@@ -187,12 +187,13 @@ class Visit:
                          for h in top)
 
 
-def new_context(browser, **kwargs):
-    """A fresh context (no cache, no cookies) that blocks and records requests to any host but
-    127.0.0.1. Returns (context, list of outside URLs)."""
+def new_context(browser, viewport: dict | None = None, **kwargs):
+    """A fresh context (no cache, no cookies), a phone's screen unless `viewport` says
+    otherwise, that blocks and records requests to any host but 127.0.0.1. Returns (context,
+    list of outside URLs)."""
     outside: list[str] = []
-    ctx = browser.new_context(viewport={"width": 360, "height": 640}, device_scale_factor=2,
-                              **kwargs)
+    ctx = browser.new_context(viewport=viewport or {"width": 360, "height": 640},
+                              device_scale_factor=2, **kwargs)
 
     def is_outside(url: str) -> bool:
         parts = urllib.parse.urlsplit(url)

@@ -1,4 +1,4 @@
-"""The command line: python -m generator check | build | serve | qr | docs."""
+"""The command line: python -m generator check | build | serve | qr | docs | kunci | verify."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import config, load, reference, report, schema, trust
+from . import cli, config, load, reference, report, schema, trust
 
 DEFAULT_DATA = "data/umkm.yaml"
 
@@ -105,7 +105,7 @@ def _report_data_error(e: load.DataError, tail: str = "Perbaiki lalu jalankan la
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from . import site
+    from . import signing, site
 
     site.quiet_mkdocs_logging()
     config_file = Path(args.config)
@@ -116,11 +116,12 @@ def cmd_build(args: argparse.Namespace) -> int:
             data,
             Path(args.site_dir) if args.site_dir else None,
             strict=args.strict,
+            engine=args.mesin,
             record=args.catat,
         )
     except load.DataError as e:
         return _report_data_error(e, "Situs tidak diubah.")
-    except (config.ConfigError, site.BuildError) as e:
+    except (config.ConfigError, site.BuildError, signing.SigningError) as e:
         report.say(e)
         print("Situs tidak diubah.", file=sys.stderr)
         return 1
@@ -129,6 +130,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     n_cert = sum(1 for _ in registry.certificates())
     target = args.site_dir or "site"
     print(f"Situs dibangun di {target}/: {len(registry.umkm)} UMKM, {n_cert} sertifikat.")
+    if site._last_signer is not None:
+        s = signing.stats
+        print(
+            f"Ditandatangani dengan kunci '{site._last_signer.key.id}': {n_cert} sertifikat "
+            f"digital ({s['signed']} ditandatangani baru, {s['cached']} dari cache)."
+        )
+    else:
+        print("Situs tidak ditandatangani: registri.kunci kosong.")
     return 0
 
 
@@ -212,6 +221,100 @@ def cmd_qr(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_kunci_baru(args: argparse.Namespace) -> int:
+    """A new signing key pair: private key to --out, the YAML item to stdout."""
+    import re
+
+    from . import config, model
+    from .signing import newkey
+
+    if args.id is not None and not re.match(model.KEY_RE, args.id):
+        print(
+            f"--id '{args.id}' tidak sah: pakai huruf kecil a-z, angka atau tanda -",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        today = config.build_date()
+    except config.ConfigError as e:
+        print(e, file=sys.stderr)
+        return 1
+    return newkey.main(args.out, args.id, today)
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Check a built or published site: hashes, signatures, credentials and their status."""
+    from .signing import verify
+
+    return verify.main(args.situs, args.kunci)
+
+
+# -- spreadsheets (export / import) -------------------------------------------------------------
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """The registry as a workbook: UMKM, Sertifikat, Referensi (and RAHASIA with --rahasia)."""
+    from . import export_xlsx
+
+    out, data = Path(args.out), Path(args.data)
+    try:
+        export_xlsx.check_out_path(out, data)
+    except export_xlsx.OutPathError as e:
+        print(e, file=sys.stderr)
+        return 1
+    try:
+        registry = load.load(data)
+    except load.DataError as e:
+        return _report_data_error(e, "Buku kerja tidak dibuat.")
+    secrets = None
+    if args.rahasia:
+        secrets = _secrets_for_export(registry, data)
+        if secrets is None:
+            return 1
+    try:
+        counts = export_xlsx.write(registry, out, template=args.templat, secrets=secrets)
+    except OSError as e:
+        hint = "; tutup dulu berkas itu di Excel" if isinstance(e, PermissionError) else ""
+        print(f"{out}: tidak bisa ditulis ({e.strerror or e}){hint}", file=sys.stderr)
+        return 1
+    if args.templat:
+        print(
+            f"{out}: templat kosong (judul kolom, daftar pilihan, Referensi) untuk angkatan baru."
+        )
+    else:
+        print(f"{out}: {counts['umkm']} UMKM, {counts['sertifikat']} sertifikat.")
+    if secrets is not None:
+        print(
+            f"Lembar RAHASIA berisi data rahasia {counts['rahasia']} UMKM: jangan unggah "
+            "berkas ini ke GitHub atau membagikannya.",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _secrets_for_export(registry, data: Path):
+    """Confidential records of the registry (inline sample blocks and data/rahasia.yaml), or
+    None when data/rahasia.yaml has problems (reported)."""
+    from . import rahasia
+
+    try:
+        return rahasia.all_secrets(registry, data)
+    except load.DataError as e:
+        _report_data_error(e, "Buku kerja tidak dibuat.")
+        return None
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from . import importer
+
+    result = importer.run(Path(args.berkas), Path(args.data), dry_run=args.dry_run, fmt=args.format)
+    for line in result.lines:
+        print(line)
+    for line in result.notes:
+        print(line, file=sys.stderr)
+    return result.code
+
+
 def _date_arg(text: str):
     """argparse type for --sejak: an ISO date, with the message in Indonesian."""
     from datetime import date
@@ -225,13 +328,28 @@ def _date_arg(text: str):
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(
+    report.configure_output()
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # output piped into `head` or a closed pager: stop quietly
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: every command and option (tests walk it for Indonesian help)."""
+    p = cli.Parser(
         prog="python -m generator", description="Registri UMKM: periksa, bangun dan terbitkan."
     )
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True, title="perintah", metavar="PERINTAH")
 
     c = sub.add_parser("check", help="periksa berkas data")
-    c.add_argument("--data", default=DEFAULT_DATA)
+    c.add_argument("--data", default=DEFAULT_DATA, help=f"berkas data (bawaan: {DEFAULT_DATA})")
     c.add_argument("--previous", help="manifest id yang pernah terbit (berkas atau URL)")
     c.add_argument(
         "--format",
@@ -250,8 +368,17 @@ def main(argv: list[str] | None = None) -> int:
     b = sub.add_parser("build", help="periksa data lalu bangun situs")
     b.add_argument("--data", default=None, help=f"berkas data (bawaan: {DEFAULT_DATA})")
     b.add_argument("--site-dir", default=None, help="folder hasil (bawaan: site)")
-    b.add_argument("--config", default="mkdocs.yml")
+    b.add_argument(
+        "--config", default="mkdocs.yml", help="berkas konfigurasi MkDocs (bawaan: mkdocs.yml)"
+    )
     b.add_argument("--strict", action="store_true", help="peringatan mkdocs dianggap gagal")
+    b.add_argument(
+        "--mesin",
+        choices=("mkdocs", "properdocs"),
+        default="mkdocs",
+        help="mesin pembangun situs: mkdocs (bawaan) atau properdocs (lanjutan MkDocs 1.6 "
+        "yang masih dirawat; hasilnya sama)",
+    )
     b.add_argument(
         "--catat",
         action="store_true",
@@ -262,17 +389,24 @@ def main(argv: list[str] | None = None) -> int:
     s = sub.add_parser(
         "serve", help="situs langsung di komputer ini, dimuat ulang saat data berubah"
     )
-    s.add_argument("--data", default=None)
-    s.add_argument("--config", default="mkdocs.yml")
-    s.add_argument("--dev-addr", default="127.0.0.1:8000")
+    s.add_argument("--data", default=None, help=f"berkas data (bawaan: {DEFAULT_DATA})")
+    s.add_argument(
+        "--config", default="mkdocs.yml", help="berkas konfigurasi MkDocs (bawaan: mkdocs.yml)"
+    )
+    s.add_argument(
+        "--dev-addr",
+        default="127.0.0.1:8000",
+        metavar="ALAMAT:PORT",
+        help="alamat dan port situs lokal (bawaan: 127.0.0.1:8000)",
+    )
     s.set_defaults(func=cmd_serve)
 
     d = sub.add_parser("docs", help="tulis ulang skema JSON dan tabel kunci di panduan admin")
-    d.add_argument("--root", default=".")
+    d.add_argument("--root", default=".", help="folder proyek (bawaan: folder ini)")
     d.set_defaults(func=cmd_docs)
 
     q = sub.add_parser("qr", help="kode QR cetak (SVG, PNG) dan lembar label A4")
-    q.add_argument("--data", default=DEFAULT_DATA)
+    q.add_argument("--data", default=DEFAULT_DATA, help=f"berkas data (bawaan: {DEFAULT_DATA})")
     q.add_argument("--out", default="qr-cetak", help="folder hasil (bawaan: qr-cetak)")
     q.add_argument("--config", default="mkdocs.yml", help="berkas mkdocs.yml yang memuat site_url")
     q.add_argument(
@@ -295,12 +429,71 @@ def main(argv: list[str] | None = None) -> int:
     )
     q.set_defaults(func=cmd_qr)
 
-    report.configure_output()
-    args = p.parse_args(argv)
-    try:
-        return args.func(args)
-    except KeyboardInterrupt:
-        return 130
+    k = sub.add_parser("kunci", help="kunci tanda tangan registri")
+    ks = k.add_subparsers(dest="aksi", required=True)
+    kb = ks.add_parser(
+        "baru",
+        help="buat pasangan kunci baru: kunci privat ke --out, baris YAML ke layar",
+        description="Membuat pasangan kunci Ed25519. Kunci privat ditulis ke --out (hanya bisa "
+        "dibaca pemiliknya; tidak pernah menimpa berkas, tidak di dalam repositori kecuali "
+        "diabaikan git). Baris YAML untuk registri.kunci dicetak ke layar.",
+    )
+    kb.add_argument(
+        "--out", required=True, help="berkas kunci privat yang dibuat (di luar repositori)"
+    )
+    kb.add_argument("--id", default=None, help="nama kunci (bawaan: kunci-TAHUN-BULAN-HARI)")
+    kb.set_defaults(func=cmd_kunci_baru)
+
+    v = sub.add_parser(
+        "verify",
+        help="periksa hash, tanda tangan dan status sertifikat digital sebuah situs",
+    )
+    v.add_argument(
+        "situs", metavar="SITE_DIR_OR_URL", help="folder situs hasil build, atau alamatnya"
+    )
+    v.add_argument(
+        "--kunci",
+        default=None,
+        metavar="FILE_OR_DID_JSON",
+        help="kunci publik tepercaya: did.json, atau berkas yang memuat kunci z6Mk... "
+        "(mis. data/umkm.yaml)",
+    )
+    v.set_defaults(func=cmd_verify)
+
+    e = sub.add_parser(
+        "export", help="tulis registri sebagai buku kerja Excel (.xlsx) untuk disunting"
+    )
+    e.add_argument("--data", default=DEFAULT_DATA, help=f"berkas data (bawaan: {DEFAULT_DATA})")
+    e.add_argument("--out", required=True, metavar="BERKAS.xlsx", help="buku kerja yang ditulis")
+    e.add_argument(
+        "--templat",
+        action="store_true",
+        help="buku kerja kosong (judul kolom, daftar pilihan, Referensi) untuk angkatan baru",
+    )
+    e.add_argument(
+        "--rahasia",
+        action="store_true",
+        help="sertakan data rahasia (NIK, alamat, catatan) di lembar RAHASIA; jangan diunggah",
+    )
+    e.set_defaults(func=cmd_export)
+
+    i = sub.add_parser("import", help="gabungkan buku kerja (.xlsx) atau CSV ke berkas data")
+    i.add_argument("berkas", metavar="BERKAS", help="buku kerja .xlsx atau berkas .csv")
+    i.add_argument("--data", default=DEFAULT_DATA, help=f"berkas data (bawaan: {DEFAULT_DATA})")
+    i.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="uji coba: tampilkan perubahan yang akan dibuat, tanpa menulis apa pun",
+    )
+    i.add_argument(
+        "--format",
+        choices=report.FORMATS,
+        default="teks",
+        help="bentuk pesan: teks (bawaan) atau github (anotasi GitHub Actions)",
+    )
+    i.set_defaults(func=cmd_import)
+
+    return p
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import html
 import io
 import json
 import re
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -22,7 +23,8 @@ from . import model, perubahan, riwayat
 from .config import normalise_site_url
 from .model import RECORD, RECORDS, Field
 
-FORMAT_VERSION = 2  # 2: api/registri.json is an index of per-kecamatan parts
+FORMAT_VERSION = 2  # 2: api/registri.json is an index of per-kecamatan parts; the build time
+# moved out of every file into api/dibangun.json
 LICENCE = {"nama": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/deed.id"}
 
 CSV_DELIMITER = ";"
@@ -72,13 +74,18 @@ def _csv(f: ApiField) -> ApiField:
 F = ApiField
 
 # fmt: off
+_VERSION = F("versi_format", "integer", "Versi format berkas. Naik hanya bila ada perubahan "
+              "yang tidak cocok dengan versi lama (kunci dihapus atau diganti artinya); kunci "
+              "baru bisa ditambahkan kapan saja tanpa menaikkan versi.")
+_TANGGAL_DATA = F("tanggal_data", "date", "Tanggal pembangunan: `status_tampil` dinilai pada "
+                  "tanggal ini (as-of date of `status_tampil`).")
+# The build time lives in ONE small file (api/dibangun.json): every other file then changes
+# only when its data changes (or, for the few whole-registry files, the date), so a rebuild
+# rewrites nothing it does not have to and integrators can mirror by Last-Modified/ETag.
 _BUILD = (
-    F("versi_format", "integer", "Versi format berkas. Naik hanya bila ada perubahan yang tidak "
-      "cocok dengan versi lama (kunci dihapus atau diganti artinya); kunci baru bisa "
-      "ditambahkan kapan saja tanpa menaikkan versi."),
+    _VERSION,
     F("dibangun", "datetime", "Waktu situs dibangun (ISO 8601, UTC)."),
-    F("tanggal_data", "date", "Tanggal pembangunan: `status_tampil` dinilai pada tanggal ini "
-      "(as-of date of `status_tampil`)."),
+    _TANGGAL_DATA,
 )
 
 _CERTIFICATE_DATA = (
@@ -111,6 +118,9 @@ _RIWAYAT_CSV = F("riwayat", "array[string]", "Riwayat status, urut dari yang pal
 _STATUS_TAMPIL = F(
     "status_tampil", "string", "Status yang ditampilkan, dinilai pada `tanggal_data`: "
     "`berlaku`, `kedaluwarsa`, `dibekukan` atau `dicabut` (valid, expired, suspended, revoked).")
+_STATUS_TAMPIL_SENDIRI = _STATUS_TAMPIL._replace(doc=_STATUS_TAMPIL.doc.replace(
+    "`tanggal_data`", "`tanggal_data` dari `api/dibangun.json` (tanggal situs dibangun; "
+    "berkas ini sendiri tidak memuat tanggal, agar hanya berubah bila datanya berubah)"))
 _URL_VERIFIKASI = F(
     "url_verifikasi", "string / null", "Alamat halaman verifikasi (isi kode QR); `null` bila "
     "mkdocs.yml belum mengisi `site_url`.")
@@ -164,12 +174,18 @@ _PART_REF = (
     F("ukuran", "integer", "Ukuran berkas dalam byte."),
 )
 
+BUILD_JSON = ApiFile(
+    "api/dibangun.json", "json",
+    "Kapan situs terakhir dibangun, dan tanggal penilaian `status_tampil` di semua berkas "
+    "(as of). Satu-satunya berkas yang berubah pada setiap pembangunan.", _BUILD)
+
 REGISTRY_JSON = ApiFile(
     "api/registri.json", "json",
     "Indeks registri publik: penerbit, daftar sektor, kecamatan dan LSP, serta daftar berkas "
     "yang memuat UMKM (`bagian`, satu per kecamatan) dan CSV-nya. Tidak ada berkas yang lebih "
     "dari 10 MB.", (
-    *_BUILD,
+    _VERSION,
+    _TANGGAL_DATA,
     F("lisensi", "object", "Lisensi data."),
     F("lisensi.nama", "string", "Nama lisensi: `CC BY 4.0`."),
     F("lisensi.url", "string", "Alamat teks lisensi."),
@@ -181,6 +197,14 @@ REGISTRY_JSON = ApiFile(
     F("registri.kontak.telepon", "string / null", "Telepon kantor."),
     F("registri.kontak.alamat", "string / null", "Alamat kantor."),
     *_under("registri", (_CONTOH,)),
+    F("registri.kunci", "array[object]", "Kunci publik tanda tangan registri, termasuk yang "
+      "sudah pensiun (kosong bila situs tidak ditandatangani); sama dengan `did.json`."),
+    F("registri.kunci[].id", "string", "Nama kunci: bagian akhir alamat kunci di `did.json` "
+      "(sesudah tanda #)."),
+    F("registri.kunci[].publik", "string", "Kunci publik Ed25519, Multikey (`z6Mk…`)."),
+    F("registri.kunci[].berlaku_mulai", "date", "Hari pertama kunci dipakai."),
+    F("registri.kunci[].berlaku_sampai", "date / null", "Hari terakhir kunci dipakai; `null` "
+      "selama masih berlaku."),
     F("sektor", "array[object]", "Daftar sektor, urut seperti di data."),
     F("sektor[].kode", "string", "Kode sektor, seperti di alamat `/sektor/<kode>/`."),
     F("sektor[].nama", "string", "Nama tampilan sektor."),
@@ -206,7 +230,8 @@ REGISTRY_PART_JSON = ApiFile(
     "UMKM satu kecamatan dengan sertifikatnya, urut seperti di data. Kecamatan yang isinya "
     "lebih dari 8 MB dipecah: `<kecamatan>.json`, `<kecamatan>.2.json`, ... (semuanya tercantum "
     "di `bagian` pada `api/registri.json`).", (
-    *_BUILD,
+    _VERSION,
+    _TANGGAL_DATA,
     F("kecamatan", "object", "Kecamatan isi berkas ini."),
     F("kecamatan.nama", "string", "Nama kecamatan."),
     F("kecamatan.slug", "string", "Slug kecamatan."),
@@ -227,10 +252,10 @@ REGISTRY_PART_JSON = ApiFile(
 CERTIFICATE_JSON = ApiFile(
     "api/sertifikat/<id>.json", "json",
     "Satu sertifikat, untuk verifikasi lewat program. Id yang tidak ada menjawab HTTP 404.", (
-    *_BUILD,
+    _VERSION,
     *(F("lsp", "object", "LSP penguji.") if f.name == "lsp" else f for f in _CERTIFICATE_DATA),
     *_under("lsp", _LSP),
-    _STATUS_TAMPIL,
+    _STATUS_TAMPIL_SENDIRI,
     F("status_label", "object", "Kata status seperti di halaman verifikasi."),
     F("status_label.id", "string", "Bahasa Indonesia: `BERLAKU`, `KEDALUWARSA`, `DIBEKUKAN` "
       "atau `DICABUT`."),
@@ -252,7 +277,7 @@ MANIFEST_JSON = ApiFile(
     "api/manifest.json", "json",
     "Semua id yang pernah terbit dan masih terbit. Pembangunan berikutnya ditolak bila ada id "
     "di sini yang hilang dari data: alamat yang sudah tercetak tidak boleh menjadi 404.", (
-    *_BUILD,
+    _VERSION,
     _CONTOH,
     F("sertifikat", "array[string]", "Id semua sertifikat, terurut."),
     F("umkm", "array[string]", "Id semua UMKM, terurut."),
@@ -321,6 +346,7 @@ CHANGES_JSON = ApiFile(
 
 API_FILES = (
     CERTIFICATE_JSON,
+    BUILD_JSON,
     REGISTRY_JSON,
     REGISTRY_PART_JSON,
     UMKM_CSV,
@@ -468,7 +494,8 @@ def registry_files(
         runs = _split(records, [len(r) for r in records], part_max)
         for n, run in enumerate(runs, start=1):
             head = {
-                **_build_stamp(built),
+                "versi_format": FORMAT_VERSION,
+                "tanggal_data": today.isoformat(),
                 "kecamatan": {"nama": name, "slug": slug},
                 "bagian": n,
                 "jumlah_bagian": len(runs),
@@ -500,10 +527,14 @@ def registry_files(
                 out[path] = data
                 csv_refs[key].append(_ref(path, site_url, slug, len(data)))
     index = {
-        **_build_stamp(built),
+        "versi_format": FORMAT_VERSION,
+        "tanggal_data": today.isoformat(),
         "lisensi": dict(LICENCE),
         "url_situs": site_url,
-        "registri": _public(registry.registri, model.REGISTRY_INFO),
+        "registri": {
+            **_public(registry.registri, model.REGISTRY_INFO, skip=("kunci",)),
+            "kunci": [_public(k, model.SIGNING_KEY) for k in registry.registri.kunci],
+        },
         "sektor": [{"kode": k, "nama": v} for k, v in registry.sektor.items()],
         "kecamatan": [{"nama": k, "slug": model.slugify(k)} for k in registry.kecamatan],
         "lsp": [_lsp(v) for v in registry.lsp.values()],
@@ -526,7 +557,7 @@ def certificate_data(
     status = c.displayed_status(built.date())
     label_id, label_en = model.STATUS_LABELS[status]
     info = registry.registri
-    data = {**_build_stamp(built), **_certificate_data(c)}
+    data = {"versi_format": FORMAT_VERSION, **_certificate_data(c)}
     data["lsp"] = _lsp(registry.lsp[c.lsp])
     data["status_tampil"] = status
     data["status_label"] = {"id": label_id, "en": label_en}
@@ -559,7 +590,11 @@ def published_ids(registry: model.Registry) -> dict[str, list[str]]:
 
 def manifest_data(registry: model.Registry, built: datetime) -> dict:
     """The content of api/manifest.json: what the permanent-URL guard compares against."""
-    return {**_build_stamp(built), "contoh": registry.registri.contoh, **published_ids(registry)}
+    return {
+        "versi_format": FORMAT_VERSION,
+        "contoh": registry.registri.contoh,
+        **published_ids(registry),
+    }
 
 
 def _json_bytes(data: Any) -> bytes:
@@ -797,7 +832,8 @@ def index_page(registry: model.Registry, built: datetime, site_url: str | None) 
             "<code>set -o pipefail</code>: kode keluar 22 berarti server menjawab galat HTTP "
             "(404 untuk id yang tidak ada), kode lain berarti situs tidak terhubungi.</p>",
             "<p><code>status_tampil</code> dinilai pada <code>tanggal_data</code>, yaitu hari "
-            "situs terakhir dibangun (<em>as of</em> <code>tanggal_data</code>). Sertifikat yang "
+            "situs terakhir dibangun (<em>as of</em> <code>tanggal_data</code>), yang tercatat "
+            "di <code>api/dibangun.json</code>. Sertifikat yang "
             "habis masa berlakunya sesudah hari itu masih tertulis <code>berlaku</code> sampai "
             "pembangunan berikutnya. Untuk menilai sendiri pada hari ini, pakai "
             "<code>status</code> dan <code>berlaku_sampai</code>:</p>",
@@ -881,6 +917,12 @@ def index_page(registry: model.Registry, built: datetime, site_url: str | None) 
                 "</details>",
             )
         )
+    from .signing import apidoc  # the signatures section belongs to generator/signing
+
+    sections += [
+        "## Tanda tangan digital",
+        apidoc.section(registry, site_url, built.date(), _esc),
+    ]
     sections += [
         "## Lisensi",
         _block(
@@ -911,6 +953,7 @@ _CONTENTS = (
     ("perubahan-status-atom-dan-json", "Perubahan status (Atom dan JSON)"),
     ("format-csv", "Format CSV"),
     ("referensi-kunci-dan-kolom", "Referensi kunci dan kolom"),
+    ("tanda-tangan-digital", "Tanda tangan digital"),
     ("lisensi", "Lisensi"),
 )
 
@@ -925,16 +968,20 @@ def _relative(path: str) -> str:
 
 def api_files(registry: model.Registry, built: datetime, site_url: str | None) -> dict[str, bytes]:
     """Every file of /api/, as {path relative to docs/: content}. Same input, same bytes."""
+    return dict(iter_api_files(registry, built, site_url))
+
+
+def iter_api_files(
+    registry: model.Registry, built: datetime, site_url: str | None
+) -> Iterator[tuple[str, bytes]]:
+    """`api_files` one file at a time (the build writes each before the next is made)."""
     site_url = normalise_site_url(site_url)
-    files: dict[str, bytes] = {
-        "api/index.md": index_page(registry, built, site_url).encode("utf-8"),
-        **registry_files(registry, built, site_url),
-        "api/manifest.json": _json_bytes(manifest_data(registry, built)),
-        "api/perubahan.json": perubahan.json_bytes(registry, built, site_url),
-        "api/perubahan.xml": perubahan.atom_bytes(registry, built, site_url),
-    }
+    yield "api/index.md", index_page(registry, built, site_url).encode("utf-8")
+    yield "api/dibangun.json", _json_bytes(_build_stamp(built))
+    yield from registry_files(registry, built, site_url).items()
+    yield "api/manifest.json", _json_bytes(manifest_data(registry, built))
+    yield "api/perubahan.json", perubahan.json_bytes(registry, built, site_url)
+    yield "api/perubahan.xml", perubahan.atom_bytes(registry, built, site_url)
     for u, c in registry.certificates():
-        files[f"api/sertifikat/{c.id}.json"] = _json_bytes(
-            certificate_data(registry, u, c, built, site_url)
-        )
-    return files
+        data = certificate_data(registry, u, c, built, site_url)
+        yield f"api/sertifikat/{c.id}.json", _json_bytes(data)

@@ -220,6 +220,7 @@ class _Rec(dict):
     """A mapping read from YAML, remembering where it and each of its values stand (marks of
     the piece it was composed from: add `offset` for the line in the file)."""
 
+    __slots__ = ("mark", "marks", "key_marks", "offset")  # a national registry: ~10^6 of these
     mark: yaml.Mark
     marks: dict[str, yaml.Mark]
     key_marks: dict[str, yaml.Mark]  # LABELS / NAMED / secret records: where each key stands
@@ -227,6 +228,7 @@ class _Rec(dict):
 
 
 class _Seq(list):
+    __slots__ = ("mark", "marks", "offset")
     mark: yaml.Mark
     marks: list[_Pos]  # positions in the file (a list may span several pieces)
     offset: int
@@ -290,6 +292,9 @@ class _Reader:
         self.chunks: list[_Chunk] | None = None
         self.chunk_key: str | None = None
         self.consumed = False
+        # one object per distinct text: sektor, kecamatan, lsp, skema, asesor, status... repeat
+        # across 10^5 records (the registry's copy in load() keeps the sharing)
+        self.texts: dict[str, str] = {}
 
     # -- positions and messages -------------------------------------------------------------
 
@@ -440,6 +445,7 @@ class _Reader:
             except ValueError:
                 self.problem(here, path, f"tanggal {self.show(text)} tidak ada di kalender")
                 return None
+        text = self.texts.setdefault(text, text)
         if f.pattern and not re.fullmatch(f.pattern, text):
             self.problem(here, path, f"{self.show(text)} tidak sah: harus {f.pattern_hint}")
             return None
@@ -929,6 +935,54 @@ def _first_syntax_problem(text: str) -> Problem | None:
 # -- reading files -----------------------------------------------------------------------------
 
 
+def _key_rules(data: _Rec, r: _Reader) -> None:
+    """registri.kunci: real Ed25519 keys, dates in order, and one key still in use."""
+    info = data.get("registri")
+    keys = info.get("kunci") if isinstance(info, _Rec) else None
+    if not keys:
+        return
+    from .signing.keys import decode_public
+
+    seen: dict[tuple[str, str], int] = {}
+    for i, k in enumerate(keys):
+        path = f"registri.kunci[{k.get('id', i)}]"
+        for key in ("id", "publik"):
+            if key in k:
+                line = k.marks[key].line + k.offset + 1
+                first = seen.setdefault((key, k[key]), line)
+                if first != line:
+                    r.problem(
+                        k.marks[key],
+                        f"{path}.{key}",
+                        f"{key} {show(k[key])} sudah dipakai di baris {first}",
+                        offset=k.offset,
+                    )
+        if "publik" in k:
+            try:
+                decode_public(k["publik"])
+            except ValueError as e:
+                r.problem(
+                    k.marks["publik"], f"{path}.publik", f"kunci publik tidak sah: {e}", k.offset
+                )
+        if "berlaku_mulai" in k and "berlaku_sampai" in k:
+            if k["berlaku_sampai"] < k["berlaku_mulai"]:
+                r.problem(
+                    k.marks["berlaku_sampai"],
+                    f"{path}.berlaku_sampai",
+                    f"berlaku_sampai ({k['berlaku_sampai']}) lebih awal dari berlaku_mulai "
+                    f"({k['berlaku_mulai']})",
+                    offset=k.offset,
+                )
+    if all("berlaku_sampai" in k for k in keys):
+        r.problem(
+            keys.mark,
+            "registri.kunci",
+            "semua kunci sudah pensiun (berlaku_sampai terisi): tidak ada kunci untuk "
+            "menandatangani. Buat kunci baru dengan 'python -m generator kunci baru'.",
+            offset=keys.offset,
+        )
+
+
 def read_text(path: Path) -> str:
     """The file's text, or DataError with one plain-words problem."""
     name = str(path)
@@ -1080,6 +1134,7 @@ def parse(text: str, name: str = "data/umkm.yaml", *, chunked: bool = True) -> m
         raise DataError(name, [Problem(1, 1, "berkas kosong: belum ada data registri")])
     data, r = read_tree(text, name, chunked=chunked)
     _check_references(data, r, name)
+    _key_rules(data, r)
     if r.problems:
         raise r.problems.error(name)
     return _build(data)
@@ -1299,7 +1354,11 @@ def _build(d: dict) -> model.Registry:
             secrets[u["id"]] = model.Secret(**u["rahasia"])
     return model.Registry(
         registri=model.RegistryInfo(
-            **{**info, "kontak": model.RegistryContact(**info.get("kontak", {}))}
+            **{
+                **info,
+                "kontak": model.RegistryContact(**info.get("kontak", {})),
+                "kunci": tuple(model.SigningKey(**k) for k in info.get("kunci", ())),
+            }
         ),
         sektor=dict(d["sektor"]),
         kecamatan=tuple(d["kecamatan"]),

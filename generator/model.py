@@ -251,6 +251,36 @@ UMKM = (
     Field("sertifikat", RECORDS, "Sertifikat kompetensi milik UMKM ini.", fields=CERTIFICATE),
 )
 
+SIGNING_KEY = (
+    Field(
+        "id",
+        TEXT,
+        "Nama kunci, mis. kunci-2026; menjadi bagian alamat kunci di did.json. Jangan diubah.",
+        required=True,
+        pattern=KEY_RE,
+        pattern_hint="huruf kecil a-z, angka atau tanda -",
+        unique="id kunci",
+        example="kunci-2026",
+    ),
+    Field(
+        "publik",
+        TEXT,
+        "Kunci publik Ed25519 (Multikey, diawali z6Mk), dicetak oleh "
+        "`python -m generator kunci baru`. Kunci privatnya TIDAK PERNAH ditulis di sini.",
+        required=True,
+        pattern=r"^z6Mk[1-9A-HJ-NP-Za-km-z]{44}$",
+        pattern_hint="kunci publik Ed25519: z6Mk diikuti 44 karakter base58",
+        unique="kunci publik",
+    ),
+    Field("berlaku_mulai", DATE, "Tanggal kunci mulai dipakai menandatangani.", required=True),
+    Field(
+        "berlaku_sampai",
+        DATE,
+        "Diisi saat kunci dipensiunkan (diganti kunci baru). Kunci pensiun tetap "
+        "didaftarkan selamanya, agar sertifikat digital yang dulu ditandatanganinya tetap sah.",
+    ),
+)
+
 LSP = (
     Field("nama", TEXT, "Nama LSP.", required=True),
     Field("lembaga", TEXT, "Lembaga induk LSP."),
@@ -267,6 +297,13 @@ REGISTRY_INFO = (
         BOOL,
         "`true` bila data ini contoh (fiktif): setiap halaman lalu menampilkan spanduk peringatan.",
         default=False,
+    ),
+    Field(
+        "kunci",
+        RECORDS,
+        "Kunci publik tanda tangan registri (Ed25519). Kosongkan bila situs tidak "
+        "ditandatangani. Lihat Panduan admin, bagian Tanda tangan digital.",
+        fields=SIGNING_KEY,
     ),
 )
 
@@ -448,12 +485,23 @@ class RegistryContact:
 
 
 @dataclass(frozen=True)
+class SigningKey:
+    """A public key of `registri.kunci`; retired once `berlaku_sampai` is set."""
+
+    id: str
+    publik: str
+    berlaku_mulai: date
+    berlaku_sampai: date | None = None
+
+
+@dataclass(frozen=True)
 class RegistryInfo:
     judul: str
     penerbit: str
     wilayah: str
     kontak: RegistryContact = field(default_factory=RegistryContact)
     contoh: bool = False
+    kunci: tuple[SigningKey, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,30 +1,43 @@
-"""QR codes of certificates: inline SVG for the verification pages, print files for the admin.
+"""QR codes of certificates: the image on the verification pages, print files for the admin.
 
 Every code encodes exactly `<site_url>verifikasi/<sertifikat-id>/` (SPEC.md), in a real QR Code
 (never Micro QR), error correction Q or higher, with the standard 4-module quiet zone.
 
-Making a code is slow (~4 ms, most of it choosing the mask), so every output is cached by a hash
-of what determines it: the URL, every parameter, segno's version and `CACHE_FORMAT`. The cache
-lives in memory and on disk (`REGISTRI_CACHE_DIR`, else `.cache/qr/` in the working directory,
-which is the project root for the CLI and the MkDocs hook). A rebuild with unchanged data
-therefore never runs segno; a damaged cache entry is simply made again.
+Making a code is the slow part (segno spends ~80% of `make()` choosing the data mask), so:
+- the mask is fixed (`MASK`, see "Choosing the mask" below): ~4x faster, and a code whose
+  penalty score is out of bounds still gets segno's full mask selection;
+- each code is made once and kept in ONE cache, the code itself (its module matrix), shared
+  by the verification pages and the print files: `python -m generator qr` after a build
+  makes nothing anew. The cache is one file (`codes.bin` in `REGISTRI_CACHE_DIR`, else
+  `.cache/qr/` in the working directory, which is the project root for the CLI and the MkDocs
+  hook), keyed by URL and every parameter of `make()`, checked by a hash (a damaged cache is
+  made again, never used);
+- `prepare()` makes what is missing before a build needs it, over every core of the machine
+  when there are many; with a warm cache it does nothing but read the file.
+Images (PNG, SVG) are drawn from the matrix here, in microseconds.
 """
 
 from __future__ import annotations
 
+import atexit
+import base64
 import difflib
 import hashlib
 import html
-import io
 import json
 import math
 import os
 import re
 import secrets
 import shutil
+import struct
 import tempfile
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+import time
+import zlib
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -39,46 +52,39 @@ ERROR_LEVEL = "q"  # at least Q (25% of codewords recoverable); segno boosts it 
 BORDER = 4  # quiet zone in modules, as ISO/IEC 18004 asks of a QR Code
 PRINT_MIN_MM = 30.0  # printed width including the quiet zone: at least this (always >= 25 mm)
 PRINT_DPI = 300
+INLINE_PX = 4  # CSS pixels per module of the image on a verification page
 LABEL_SHEET = "lembar-label.html"
 LABELS_PER_PAGE = 12  # 2 columns x 6 rows on A4: see templates/labels.html.j2
 
-# Every parameter of segno, by output. They are all part of the cache key.
+# Choosing the mask. ISO/IEC 18004 allows any of the 8 data masks (a reader takes the mask
+# from the format information); the encoder is asked to pick the one with the lowest penalty
+# score (7.8.3: runs, blocks, finder-like patterns, dark/light balance), which is what costs
+# segno 80% of its time. Over 3,000 URLs of the shape we encode (five site_urls, ids of 2-63
+# characters, versions 3-9; `benchmarks/qr_masks.py` reproduces every figure here), mask 2 is
+# the best single mask: the lowest penalty of all 8 for 36% of URLs, on average 3% above the
+# lowest, never more than 21%; blurred, noisy, rotated, JPEG-compressed scans decode as often
+# as with segno's own choice (357 vs 355 of 400). To hold that for EVERY code, not on
+# average, a code made with mask 2 is scored (one evaluation instead of eight) and, if its
+# score is above PENALTY_LIMIT for its version (1.1x the highest score of a symbol made with
+# segno's own choice on the sample; none of the 3,000 went over) or its version is not in the
+# table (URLs over ~130 bytes), made again with the full selection.
+# The version is not fixed: it is the smallest that holds the URL at level Q (a length
+# computation in segno, no search), so short URLs keep large modules.
+MASK = 2
+PENALTY_LIMIT = {3: 1505, 4: 1740, 5: 1906, 6: 2207, 7: 2611, 8: 2788, 9: 3044}  # see above
 MAKE = {"error": ERROR_LEVEL, "boost_error": True, "micro": False}
-INLINE_SVG = {
-    "kind": "svg",
-    "xmldecl": False,
-    "nl": False,
-    "omitsize": True,
-    "border": BORDER,
-    "svgclass": "ru-qr",
-    "lineclass": None,
-    "dark": "#000",
-    "light": "#fff",
-}
-# scale=1 keeps the viewBox in whole modules; the size in mm is then set on the <svg>.
-PRINT_SVG = {
-    "kind": "svg",
-    "unit": "mm",
-    "scale": 1,
-    "border": BORDER,
-    "svgclass": None,
-    "lineclass": None,
-    "dark": "#000",
-    "light": "#fff",
-}
-# scale (whole pixels per module) is derived from the code's size: see _module_px.
-PRINT_PNG = {"kind": "png", "border": BORDER, "dpi": PRINT_DPI, "dark": "#000", "light": "#fff"}
 
-# Bump when this module changes the cached bytes other than through the parameters above.
-CACHE_FORMAT = 1
+# Bump when the cache file's layout or what a code is made from changes.
+CACHE_FORMAT = 2
 CACHE_ENV = "REGISTRI_CACHE_DIR"
-_MEMORY_MAX = 20_000  # entries of 0.5-3 KB; least recently used are dropped first
-_MAGIC = b"registri-qr-cache 1\n"
+CACHE_FILE = "codes.bin"
+_MAGIC = b"registri-qr-codes\n"
+PARALLEL_MIN = 400  # missing codes below this are made in this process (a pool costs ~0.5 s)
 
 stats = {"made": 0, "cached": 0}
-"""How many codes segno made, and how many outputs came from the cache (memory or disk)."""
-
-_memory: OrderedDict[str, bytes] = OrderedDict()
+"""How many codes segno made, and how many were taken from the cache (memory or disk)."""
+pool_cpu_seconds = 0.0
+"""CPU time the process pool spent making codes (not in this process's own rusage)."""
 
 
 class OutDirError(Exception):
@@ -100,23 +106,41 @@ def verification_url(site_url: str, cert_id: str) -> str:
     return f"{base}verifikasi/{cert_id}/"
 
 
+def inline_img(url: str, *, title: str | None = None) -> str:
+    """An `<img class="ru-qr">` for HTML pages: a 1-bit PNG of the code (quiet zone
+    included, white background) as a data: URL, ~0.5 KB instead of ~3 KB of SVG, drawn
+    sharp with `image-rendering: pixelated` (verifikasi.css) at INLINE_PX pixels a module."""
+    code = _code(url)
+    png = base64.b64encode(_png(code, scale=1)).decode("ascii")
+    label = html.escape(title if title is not None else f"Kode QR: {url}", quote=True)
+    px = (code.width + 2 * BORDER) * INLINE_PX
+    return (
+        f'<img class="ru-qr" src="data:image/png;base64,{png}" width="{px}" height="{px}" '
+        f'alt="{label}">'
+    )
+
+
 def inline_svg(url: str, *, title: str | None = None) -> str:
     """An `<svg class="ru-qr" role="img">` for HTML pages: no XML declaration and no fixed
     size (a viewBox only, so CSS sizes it), a white background (readable in dark mode)."""
-    raw = _cached(url, INLINE_SVG, _render_inline).decode("utf-8")
     label = html.escape(title if title is not None else f"Kode QR: {url}", quote=True)
-    end = raw.index(">")  # end of the <svg ...> start tag; its attributes are ours, no '>'
-    return f'{raw[:end]} role="img" aria-label="{label}"><title>{label}</title>{raw[end + 1 :]}'
+    return _svg(
+        _code(url), f'class="ru-qr" role="img" aria-label="{label}"', f"<title>{label}</title>"
+    )
 
 
 def print_svg(url: str) -> bytes:
     """A standalone SVG document sized in millimetres (see `print_size_mm`)."""
-    return _cached(url, {**PRINT_SVG, "min_mm": PRINT_MIN_MM, "dpi": PRINT_DPI}, _render_print)
+    code = _code(url)
+    size = f"{print_size_mm(url):.2f}mm"
+    svg = _svg(code, f'width="{size}" height="{size}"')
+    return f'<?xml version="1.0" encoding="utf-8"?>\n{svg}\n'.encode()
 
 
 def print_png(url: str) -> bytes:
     """A 1-bit PNG at `PRINT_DPI`, with the same physical size as `print_svg`."""
-    return _cached(url, {**PRINT_PNG, "min_mm": PRINT_MIN_MM}, _render_png)
+    code = _code(url)
+    return _png(code, scale=_module_px(code.width + 2 * BORDER), dpi=PRINT_DPI)
 
 
 def print_size_mm(url: str) -> float:
@@ -124,7 +148,39 @@ def print_size_mm(url: str) -> float:
 
     A module is a whole number of pixels at PRINT_DPI (so the PNG is sharp), chosen so that
     the code is at least PRINT_MIN_MM wide: 30-34 mm depending on the URL's length."""
-    return _svg_size_mm(print_svg(url))
+    n = _code(url).width + 2 * BORDER
+    return round(n * _module_px(n) * 25.4 / PRINT_DPI, 2)
+
+
+def prepare(urls: Iterable[str], *, complete: bool = False) -> None:
+    """Make every code of `urls` that the cache lacks, then save the cache. Many missing codes
+    are made over all cores (a process pool); none missing costs one read of the cache file.
+    `complete`: `urls` are all the codes the site needs; others are dropped from the file."""
+    wanted = list(dict.fromkeys(urls))
+    cache = _cache()
+    missing = [u for u in wanted if u not in cache.codes]
+    workers = _cores()
+    if len(missing) >= PARALLEL_MIN and workers > 1:
+        try:
+            _make_in_pool(missing, workers, cache)
+        except (OSError, BrokenProcessPool):  # no processes to be had here: one core it is
+            pass
+    for url in missing:
+        if url not in cache.codes:
+            _code(url)
+    cache.save(keep=set(wanted) if complete and wanted else None)
+
+
+def _make_in_pool(missing: list[str], workers: int, cache: _Cache) -> None:
+    global pool_cpu_seconds
+    chunk = max(1, min(500, len(missing) // (workers * 8)))
+    parts = [missing[i : i + chunk] for i in range(0, len(missing), chunk)]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context()) as pool:
+        for part, (made, cpu) in zip(parts, pool.map(_make_many, parts), strict=True):
+            for url, record in zip(part, made, strict=True):
+                cache.add(url, record)
+            stats["made"] += len(part)
+            pool_cpu_seconds += cpu
 
 
 class SelectionError(Exception):
@@ -204,7 +260,8 @@ def write_print_files(
     written: list[Path] = []
     valid: list[dict] = []
     other: list[dict] = []
-    chosen = registry.certificates() if certificates is None else certificates
+    chosen = list(registry.certificates() if certificates is None else certificates)
+    prepare(verification_url(site_url, c.id) for _, c in chosen)
     for umkm, cert in chosen:
         url = verification_url(site_url, cert.id)
         for suffix, data in ((".svg", print_svg(url)), (".png", print_png(url))):
@@ -296,9 +353,11 @@ def cache_dir() -> Path:
 
 
 def clear_memory_cache() -> None:
-    """Forget what this process cached (the disk cache stays): as a new process would start."""
-    _memory.clear()
-    _make.cache_clear()
+    """Save and forget what this process holds: as if it ended and a new one started."""
+    global _the_cache
+    if _the_cache is not None:
+        _the_cache.save()
+    _the_cache = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -306,11 +365,105 @@ def clear_memory_cache() -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=16)  # shared by the SVG and PNG of one certificate within a run
-def _make(url: str) -> segno.QRCode:
-    stats["made"] += 1
-    code = segno.make(url, **MAKE)
+@dataclass(frozen=True)
+class Code:
+    """A finished QR Code symbol: `rows[y]` holds its modules, bit (width-1-x) = module x,
+    1 = dark; no quiet zone."""
+
+    width: int
+    version: int
+    error: str
+    mask: int
+    rows: tuple[int, ...]
+
+    def record(self) -> bytes:
+        """The cache's bytes of this code: version, error, mask, then each row packed."""
+        per_row = (self.width + 7) // 8
+        head = bytes((self.version, "LMQH".index(self.error), self.mask))
+        return head + b"".join(r.to_bytes(per_row, "big") for r in self.rows)
+
+    @classmethod
+    def from_record(cls, record: bytes) -> Code:
+        version, error, mask = record[0], "LMQH"[record[1]], record[2]
+        width = 17 + 4 * version
+        per_row = (width + 7) // 8
+        if not 1 <= version <= 40 or mask > 7 or len(record) != 3 + width * per_row:
+            raise ValueError("not a code record")
+        rows = tuple(
+            int.from_bytes(record[3 + y * per_row : 3 + (y + 1) * per_row], "big")
+            for y in range(width)
+        )
+        if any(r >> width for r in rows):
+            raise ValueError("not a code record")
+        return cls(width, version, error, mask, rows)
+
+
+def _make(url: str) -> Code:
+    """segno with the fixed mask, or with its full selection when the penalty is too high."""
+    code = segno.make(url, mask=MASK, **MAKE)
+    limit = PENALTY_LIMIT.get(code.version)
+    if limit is None or _penalty(code.matrix) > limit:
+        code = segno.make(url, **MAKE)
     assert not code.is_micro and code.error in ("Q", "H"), code.designator
+    return _make_from(code)
+
+
+_DIGITS = bytes.maketrans(b"\x00\x01", b"01")  # a finished segno matrix holds only 0 and 1
+
+
+def _make_from(code: segno.QRCode) -> Code:
+    rows = tuple(int(bytes(row).translate(_DIGITS), 2) for row in code.matrix)
+    return Code(len(rows), code.version, code.error, code.mask, rows)
+
+
+def _penalty(matrix) -> int:
+    """The penalty score of a finished symbol (ISO/IEC 18004 7.8.3, segno's evaluation)."""
+    from segno import encoder
+
+    return encoder.evaluate_mask(matrix, len(matrix), len(matrix))
+
+
+def _penalty_of(code: Code) -> int:
+    n = code.width
+    return _penalty([bytearray(int(b) for b in format(r, f"0{n}b")) for r in code.rows])
+
+
+def _make_many(urls: list[str]) -> tuple[list[bytes], float]:
+    """In a worker process: the cache records of `urls`, and the CPU seconds they took."""
+    t0 = time.process_time()
+    records = [_make(u).record() for u in urls]
+    return records, time.process_time() - t0
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # the cores this process may use (Linux)
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _mp_context():
+    import multiprocessing
+
+    # never plain fork: `serve` has threads running; forkserver forks a clean process
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _code(url: str) -> Code:
+    cache = _cache()
+    record = cache.codes.get(url)
+    if record is not None:
+        try:
+            code = Code.from_record(record)
+        except ValueError:  # a damaged entry that passed the file's hash: make it again
+            del cache.codes[url]
+        else:
+            stats["cached"] += 1
+            return code
+    code = _make(url)
+    stats["made"] += 1
+    cache.add(url, code.record())
     return code
 
 
@@ -318,83 +471,151 @@ def _module_px(modules: int) -> int:
     return math.ceil(PRINT_MIN_MM / 25.4 * PRINT_DPI / modules)
 
 
-def _render_inline(code: segno.QRCode) -> bytes:
-    buf = io.BytesIO()
-    code.save(buf, **INLINE_SVG)
-    return buf.getvalue()
-
-
-def _render_print(code: segno.QRCode) -> bytes:
-    n = code.symbol_size(border=BORDER)[0]
-    size = n * _module_px(n) * 25.4 / PRINT_DPI
-    buf = io.BytesIO()
-    code.save(buf, **PRINT_SVG)
-    svg = buf.getvalue().decode("utf-8")
-    old = f'width="{n}mm" height="{n}mm"'
-    assert svg.count(old) == 1, "unexpected segno SVG"
-    return svg.replace(old, f'width="{size:.2f}mm" height="{size:.2f}mm"').encode("utf-8")
-
-
-def _svg_size_mm(svg: bytes) -> float:
-    m = re.search(rb'<svg[^>]* width="([0-9.]+)mm"', svg)
-    assert m, "print SVG without a size in mm"
-    return float(m.group(1))
-
-
-def _render_png(code: segno.QRCode) -> bytes:
-    buf = io.BytesIO()
-    code.save(buf, scale=_module_px(code.symbol_size(border=BORDER)[0]), **PRINT_PNG)
-    return buf.getvalue()
-
-
 # ---------------------------------------------------------------------------------------------
-# The cache
+# Drawing
 # ---------------------------------------------------------------------------------------------
 
 
-def _cached(url: str, params: dict, render: Callable[[segno.QRCode], bytes]) -> bytes:
-    key = _key(url, params)
-    data = _memory.get(key)
-    if data is not None:
-        _memory.move_to_end(key)
-        stats["cached"] += 1
-        return data
-    path = cache_dir() / key[:2] / f"{key}.bin"
-    data = _read_entry(path)
-    if data is not None:
-        stats["cached"] += 1
-    else:
-        data = render(_make(url))
-        _write_entry(path, data)
-    _memory[key] = data
-    if len(_memory) > _MEMORY_MAX:
-        _memory.popitem(last=False)
-    return data
+def _svg(code: Code, attrs: str, inner: str = "") -> str:
+    """One <svg> in module units (viewBox with the quiet zone): a white square and one path
+    of horizontal runs of dark modules."""
+    n, size = code.width, code.width + 2 * BORDER
+    parts = []
+    for y, row in enumerate(code.rows):
+        bits = format(row, f"0{n}b")
+        for m in re.finditer("1+", bits):
+            parts.append(f"M{m.start() + BORDER} {y + BORDER}.5h{m.end() - m.start()}")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" {attrs}>{inner}'
+        f'<path fill="#fff" d="M0 0h{size}v{size}H0z"/>'
+        f'<path stroke="#000" d="{"".join(parts)}"/></svg>'
+    )
 
 
-def _key(url: str, params: dict) -> str:
-    what = [CACHE_FORMAT, segno.__version__, url, MAKE, params]
-    return hashlib.sha256(json.dumps(what, sort_keys=True).encode("utf-8")).hexdigest()
+def _png(code: Code, scale: int, dpi: int | None = None) -> bytes:
+    """A 1-bit greyscale PNG of the code with its quiet zone, `scale` pixels a module."""
+    n = code.width
+    width = (n + 2 * BORDER) * scale
+    per_row = (width + 7) // 8
+    pad = per_row * 8 - width
+    white = b"\0" + b"\xff" * per_row
+    lines = [white] * (BORDER * scale)
+    for row in code.rows:
+        if scale > 1:
+            row = int("".join(c * scale for c in format(row, f"0{n}b")), 2)
+        # PNG greyscale: 1 = white; the quiet zone and the padding bits are white
+        light = ~(row << (BORDER * scale + pad)) & ((1 << (per_row * 8)) - 1)
+        lines += [b"\0" + light.to_bytes(per_row, "big")] * scale
+    lines += [white] * (BORDER * scale)
+    head = struct.pack(">IIBBBBB", width, width, 1, 0, 0, 0, 0)
+    out = b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", head)
+    if dpi:
+        ppm = round(dpi / 0.0254)
+        out += _chunk(b"pHYs", struct.pack(">IIB", ppm, ppm, 1))
+    # a 4 KB window is plenty for a few hundred bytes, and 3x faster to set up than 32 KB
+    z = zlib.compressobj(9, zlib.DEFLATED, 12, 4)
+    data = z.compress(b"".join(lines)) + z.flush()
+    return out + _chunk(b"IDAT", data) + _chunk(b"IEND", b"")
 
 
-def _read_entry(path: Path) -> bytes | None:
-    """The cached bytes, or None when absent, unreadable or damaged (then made again)."""
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+# ---------------------------------------------------------------------------------------------
+# The cache: one file of code records, keyed by URL
+# ---------------------------------------------------------------------------------------------
+
+
+class _Cache:
+    """The codes of the cache file (read once), plus those made in this process."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.where: tuple[str | None, str] | None = None
+        self.codes: dict[str, bytes] = _read_file(path)
+        self.changed = False
+
+    def add(self, url: str, record: bytes) -> None:
+        self.codes[url] = record
+        self.changed = True
+
+    def save(self, keep: set[str] | None = None) -> None:
+        """Write the file when something was made (merged with what another process may
+        have written meanwhile), or when `keep` drops entries. Atomic; a cache that cannot
+        be written costs only speed."""
+        if keep is not None and any(url not in keep for url in self.codes):
+            self.codes = {u: r for u, r in self.codes.items() if u in keep}
+            self.changed = True
+        if not self.changed:
+            return
+        if keep is None:
+            self.codes = {**_read_file(self.path), **self.codes}
+        _write_file(self.path, self.codes)
+        self.changed = False
+
+
+_the_cache: _Cache | None = None
+
+
+@atexit.register
+def _save_at_exit() -> None:
+    """Codes made outside `prepare` (one page, one print file) are kept too."""
+    if _the_cache is not None:
+        _the_cache.save()
+
+
+def _cache() -> _Cache:
+    """The cache of this process, for the cache folder in force (tests switch it)."""
+    global _the_cache
+    where = (os.environ.get(CACHE_ENV), os.getcwd())
+    if _the_cache is None or _the_cache.where != where:
+        if _the_cache is not None:
+            _the_cache.save()
+        _the_cache = _Cache(cache_dir() / CACHE_FILE)
+        _the_cache.where = where
+    return _the_cache
+
+
+def _params() -> bytes:
+    """What every code of the file was made with: a different value empties the cache."""
+    what = [CACHE_FORMAT, segno.__version__, MAKE, MASK, PENALTY_LIMIT]
+    return hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest().encode()
+
+
+def _read_file(path: Path) -> dict[str, bytes]:
+    """{url: record}, or {} when the file is absent, unreadable, damaged or made with other
+    parameters (then every code is made again)."""
     try:
         raw = path.read_bytes()
     except OSError:
-        return None
-    if not raw.startswith(_MAGIC):
-        return None
-    digest, nl, data = raw[len(_MAGIC) :].partition(b"\n")
-    if not nl or digest != hashlib.sha256(data).hexdigest().encode("ascii"):
-        return None
-    return data
+        return {}
+    head = _MAGIC + _params() + b"\n"
+    if not raw.startswith(head):
+        return {}
+    digest, nl, body = raw[len(head) :].partition(b"\n")
+    if not nl or digest != hashlib.sha256(body).hexdigest().encode("ascii"):
+        return {}
+    codes, i = {}, 0
+    try:
+        while i < len(body):
+            n_url, n_rec = struct.unpack_from(">HH", body, i)
+            i += 4
+            url = body[i : i + n_url].decode("utf-8")
+            codes[url] = body[i + n_url : i + n_url + n_rec]
+            i += n_url + n_rec
+    except (struct.error, UnicodeDecodeError):
+        return {}
+    return codes
 
 
-def _write_entry(path: Path, data: bytes) -> None:
-    """Atomic: a reader sees the old entry, the new one or none, never half of one. A cache
-    that cannot be written (read-only disk) costs only speed."""
-    blob = _MAGIC + hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data
+def _write_file(path: Path, codes: dict[str, bytes]) -> None:
+    parts = []
+    for url in sorted(codes):
+        u, rec = url.encode("utf-8"), codes[url]
+        parts.append(struct.pack(">HH", len(u), len(rec)) + u + rec)
+    body = b"".join(parts)
+    blob = _MAGIC + _params() + b"\n" + hashlib.sha256(body).hexdigest().encode() + b"\n" + body
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")

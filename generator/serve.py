@@ -31,7 +31,7 @@ import traceback
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import config, load, lock, pages, security, site, trust
+from . import config, load, lock, pages, security, signing, site, trust
 
 PREFIX = "/__registri__/"
 POLL_SECONDS = 0.5
@@ -140,6 +140,8 @@ class Preview:
         except load.DataError as e:
             return self._failed("\n".join(["Data registri tidak sah:", *e.lines()]))
         except (site.BuildError, lock.LockError, config.ConfigError, MkDocsException) as e:
+            return self._failed(str(e))
+        except signing.SigningError as e:  # a private key given that does not fit
             return self._failed(str(e))
         except Exception as e:  # a crash anywhere: the preview goes on with the last good site
             where = traceback.extract_tb(e.__traceback__)[-1]

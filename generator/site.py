@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import config, exports, guard, ledger, load, lock, pages, trust
+from . import config, exports, guard, ledger, load, lock, pages, signing, trust
 from .model import Registry
 
 DATA_ENV = "REGISTRI_DATA"  # lets `generator build --data X` reach the hook
@@ -41,6 +41,10 @@ preview = False
 # ((data path, mtime_ns, size, build datetime, site_url), registry) of the last generation in
 # this process: `generator build` generates, then the engine's hook finds nothing changed.
 _last_generated: tuple | None = None
+# The signer of the last generation (None: unsigned site), for finishing the built site.
+_last_signer: signing.Signer | None = None
+# True while `build` runs the engine: the hook then leaves finishing the site to `build`.
+_building = False
 
 
 def fix_clock() -> None:
@@ -63,13 +67,17 @@ def generate(
     overrides_dir: Path | None = None,
     config_file: Path | None = None,
     refuse_placeholders: bool = True,
+    for_preview: bool = False,
 ) -> Registry:
     """Validate `data` and write every generated page into docs/ (only changed files).
 
     Raises load.DataError (nothing written) when the data has problems, or when a real
     registry still holds a placeholder address or contact (trust.TrustError; `serve` passes
-    refuse_placeholders=False: a preview is neither published nor printed)."""
-    global _last_generated
+    refuse_placeholders=False: a preview is neither published nor printed), and
+    signing.SigningError (nothing written) when keys are listed and the build cannot sign;
+    a preview (`for_preview`, or `preview` set by generator serve) without the private key
+    is built unsigned instead."""
+    global _last_generated, _last_signer
     built = config.build_datetime()
     site_url = config.normalise_site_url(site_url)
     st = data.stat() if data.exists() else None
@@ -98,22 +106,31 @@ def generate(
             registry, site_url, data, config_file or project_dir / "mkdocs.yml"
         )
     TIMINGS.add("check", time.perf_counter() - t0)
+    signer = signing.signer_for(registry, built, site_url, preview=for_preview or preview)
     docs_dir = docs_dir or project_dir / "docs"
     overrides_dir = overrides_dir or project_dir / "overrides"
     site = pages.Site(registry, built, site_url, site_name)
 
+    # signing: credentials, status lists and did.json (timed apart for the benchmark)
+    signed = _timed(
+        signing.signed_files(registry, built, signer, project_dir, led) if signer else iter(())
+    )
+
     def produced():
         yield from site.files()
-        yield from exports.api_files(registry, built, site_url).items()
+        yield from exports.iter_api_files(registry, built, site_url)
+        yield from signed
 
     t1 = time.perf_counter()
     render = _timed(produced())
     pages.sync_tree(docs_dir, render, pages.GENERATED_DOCS, pages.GENERATED_DOCS_FILES)
     pages.sync_tree(overrides_dir, site.overrides().items(), pages.GENERATED_OVERRIDES)
     total = time.perf_counter() - t1
-    TIMINGS.add("generate", render.seconds)
+    TIMINGS.add("generate", render.seconds - signed.seconds)
+    TIMINGS.add("sign", signed.seconds)
     TIMINGS.add("write", total - render.seconds)
     _last_generated = (key, registry)
+    _last_signer = signer
     return registry
 
 
@@ -122,6 +139,19 @@ def _site_name(config_file: Path) -> str | None:
         return config.read_mkdocs_yml(config_file).get("site_name")
     except (OSError, config.ConfigError):
         return None
+
+
+def finish(site_dir: Path) -> None:
+    """The hook point after the engine, before the site is published: signing completes the
+    built folder (SHA256SUMS over the final files, its JWS, .well-known/did.json)."""
+    t0 = time.perf_counter()
+    signing.finish_site(site_dir, _last_signer)
+    TIMINGS.add("sums", time.perf_counter() - t0)
+
+
+def building() -> bool:
+    """True while `build` runs the engine (the hook then does not finish the site itself)."""
+    return _building
 
 
 class _timed:
@@ -143,6 +173,27 @@ class _timed:
 
 class BuildError(Exception):
     """The engine failed; the message is for the admin."""
+
+
+ENGINES = ("mkdocs", "properdocs")
+
+
+def use_engine(name: str) -> None:
+    """Build with `name`. ProperDocs (PyPI `properdocs`) is the maintained drop-in fork of
+    MkDocs 1.6: once `properdocs.replacement` is imported, every `mkdocs.*` import (ours,
+    Material's, the hook's) is ProperDocs. Call before anything imports mkdocs."""
+    if name == "mkdocs":
+        return
+    if name != "properdocs":
+        raise BuildError(f"mesin '{name}' tidak dikenal: pilih {' atau '.join(ENGINES)}")
+    if "mkdocs" in sys.modules and sys.modules["mkdocs"].__name__ != "properdocs":
+        raise RuntimeError("mkdocs is already imported: choose the engine first")
+    try:
+        import properdocs.replacement  # noqa: F401
+    except ImportError:
+        raise BuildError(
+            "mesin properdocs belum terpasang: pip install -c constraints.txt properdocs"
+        ) from None
 
 
 # -- where a build may write -----------------------------------------------------------------
@@ -339,12 +390,15 @@ def build(
     site_dir: Path | None = None,
     strict: bool = False,
     record: bool = False,
+    engine: str = "mkdocs",
 ) -> Registry:
     """Generate and build the site into a fresh folder, then swap it into place.
 
     Holds the project lock throughout; refuses a site folder it may not replace. `record`
     (a build that is going to be published: `build --catat`) also checks the ledger's git
-    history first and appends the new ids to the ledger before the swap."""
+    history first and appends the new ids to the ledger before the swap. `engine`: one of
+    ENGINES."""
+    use_engine(engine)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     # One clock for the whole build: the engine's hook then sees the same date and finds the
     # pages already generated (and sitemap dates agree with the pages).
@@ -370,6 +424,7 @@ def engine_build(config_file: Path, out: Path, strict: bool = False) -> None:
     out.mkdir(parents=True)
     mark_site(out)  # first, so that a killed build's folder is recognised and cleaned up
     t0 = time.perf_counter()
+    global _building
     try:
         from mkdocs.commands.build import build as mkdocs_build
 
@@ -406,7 +461,12 @@ def _build_locked(
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = _aside(target, "baru")
     shutil.rmtree(tmp, ignore_errors=True)
-    engine_build(config_file, tmp, strict)
+    global _building
+    _building = True  # the hook leaves finishing the site to us
+    try:
+        engine_build(config_file, tmp, strict)
+    finally:
+        _building = False
     # -- post-build (generator/postbuild.py): the hook ran it; an engine without hooks did not
     from . import pencarian, postbuild
 
@@ -417,6 +477,11 @@ def _build_locked(
             shutil.rmtree(tmp, ignore_errors=True)
             raise BuildError(str(e)) from None
     # -- end of post-build
+    try:
+        finish(tmp)  # -- hook point: signing completes the built site before it is swapped in --
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     if record:
         _record(registry, data)  # before the swap: an id is recorded before it can be published
     try:

@@ -14,7 +14,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 from generator import config as registri_config
-from generator import load, lock, pages, pencarian, postbuild, security, site, trust
+from generator import load, lock, pages, pencarian, postbuild, security, signing, site, trust
 
 log = logging.getLogger("mkdocs.registri")
 _command = "build"
@@ -56,13 +56,19 @@ def on_pre_build(config, **kwargs) -> None:
             config_file=Path(config.config_file_path),
             # a preview (mkdocs serve: site_url is 127.0.0.1; generator serve) is not published
             refuse_placeholders=_command != "serve" and not site.preview,
+            for_preview=_command == "serve",
         )
+    except signing.SigningError as e:
+        raise PluginError(str(e)) from None
     except load.DataError as e:
         message = "data registri tidak sah:\n" + "\n".join(e.lines())
         if _command != "serve":
             raise PluginError(message) from None
         # serve: keep showing the last good pages (nothing was written) and say what is wrong
         log.error(message + "\nHalaman terakhir yang sah tetap ditampilkan.")
+
+
+_raw_html: dict[str, str] = {}  # the set-aside HTML of the page being built
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
@@ -74,7 +80,17 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
             log.error(message)
         else:
             raise PluginError(message)
-    return markdown
+    # Generated pages that are one HTML block skip Python-Markdown (pages.raw_html_page): set
+    # aside here, put back as the page's content; one page at a time.
+    html = pages.raw_html_page(page.file.src_uri, markdown)
+    if html is None:
+        return markdown
+    _raw_html[page.file.src_uri] = html
+    return ""
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    return _raw_html.pop(page.file.src_uri, html)
 
 
 def on_post_page(output: str, page, config) -> str:
@@ -93,7 +109,7 @@ def on_post_template(output: str, template_name: str, config) -> str:
 
 
 def on_post_build(config, **kwargs) -> None:
-    if _command != "serve":
+    if _command != "serve":  # build, gh-deploy
         trust.write_cname(Path(config.site_dir), config.site_url)
     # The search index and the sitemaps are made from the finished site (generator/postbuild.py).
     if _registry is not None:
@@ -107,7 +123,13 @@ def on_post_build(config, **kwargs) -> None:
                 raise PluginError(str(e)) from None
             log.error(str(e))
     site.mark_site(Path(config.site_dir))
-    _held.close()
+    # last: SHA256SUMS (and its JWS) over the final site. `generator build` does this itself
+    # after the engine; a preview (serve) publishes nothing.
+    try:
+        if _command != "serve" and not site.preview and not site.building():
+            site.finish(Path(config.site_dir))
+    finally:
+        _held.close()
 
 
 def on_build_error(error, **kwargs) -> None:

@@ -41,8 +41,9 @@ def bench_module(name: str):
     import importlib.util
     import sys
 
-    spec = importlib.util.spec_from_file_location(f"_bench_{name}",
-                                                  ROOT / "benchmarks" / f"{name}.py")
+    spec = importlib.util.spec_from_file_location(
+        f"_bench_{name}", ROOT / "benchmarks" / f"{name}.py"
+    )
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
@@ -104,8 +105,14 @@ def git(cwd: Path, *args: str) -> str:
     """Run git in `cwd` (asserting success); its stdout."""
     import subprocess
 
-    r = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
-                       env={**os.environ, **GIT_ENV}, timeout=60)
+    r = subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **GIT_ENV},
+        timeout=60,
+    )
     assert r.returncode == 0, r.stderr
     return r.stdout
 
@@ -115,8 +122,16 @@ def git(cwd: Path, *args: str) -> str:
 # A fixed build date (2026-11-28 00:00 UTC) so statuses do not drift with the calendar.
 FIXED_EPOCH = "1795824000"
 PROJECT_FILES = ("mkdocs.yml", "docs", "overrides", "hooks")
-GENERATED = ("docs/umkm", "docs/sektor", "docs/kecamatan", "docs/verifikasi", "docs/api",
-             "docs/index.md", "docs/index.html", "overrides/partials/registri")
+GENERATED = (
+    "docs/umkm",
+    "docs/sektor",
+    "docs/kecamatan",
+    "docs/verifikasi",
+    "docs/api",
+    "docs/index.md",
+    "docs/index.html",
+    "overrides/partials/registri",
+)
 
 
 def make_project(dest: Path, data_text: str | None = None, site_url: str | None = "keep") -> Path:
@@ -162,8 +177,14 @@ def run_generator(project: Path, *args: str, epoch: str | None = FIXED_EPOCH, en
     else:
         e["SOURCE_DATE_EPOCH"] = epoch
     e.update(env or {})
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=project,
-                          capture_output=True, text=True, env=e, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=e,
+        timeout=600,
+    )
 
 
 def as_real_registry(text: str) -> str:

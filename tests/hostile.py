@@ -16,6 +16,7 @@ def rahasia_yaml() -> str:
         f"  batik-baik:\n    catatan: {q(FILE_SECRETS[2])}\n"
     )
 
+
 HOSTILE = {
     "nama": "<script>alert('nama')</script> Kopi",
     "pemilik": '"><img src=x onerror=alert(1)> Siti',

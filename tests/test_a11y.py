@@ -36,8 +36,6 @@ def _known(name: str, rule: str) -> bool:
     return name in KNOWN.get(rule, ((), ""))[0]
 
 
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     """The sample registry, built by `python -m generator build` in a copy of the project."""
@@ -58,10 +56,17 @@ def base(site):
     server.close()
 
 
-PAGES = {"home": "", "directory": "umkm/",
-         "directory-filtered": "umkm/?sektor=batik&status=berlaku",
-         "profile": None, "404": "tidak-ada-di-registri/",
-         "lookup": "verifikasi/", "sector": "sektor/batik/", "about": "tentang/", "api": "api/"}
+PAGES = {
+    "home": "",
+    "directory": "umkm/",
+    "directory-filtered": "umkm/?sektor=batik&status=berlaku",
+    "profile": None,
+    "404": "tidak-ada-di-registri/",
+    "lookup": "verifikasi/",
+    "sector": "sektor/batik/",
+    "about": "tentang/",
+    "api": "api/",
+}
 STATUS_PAGES = ("berlaku", "kedaluwarsa", "dibekukan", "dicabut")
 
 
@@ -92,8 +97,9 @@ def _open(browser, url: str):
     if page.query_selector("[data-direktori]"):  # the filter shows once its index is read
         page.wait_for_function("() => !document.querySelector('.ru-filter').hidden")
         if "?" in url:  # a filtered list is drawn from its shards
-            page.wait_for_function("() => /cocok/.test(document.querySelector('.ru-jumlah')"
-                                   ".textContent)")
+            page.wait_for_function(
+                "() => /cocok/.test(document.querySelector('.ru-jumlah').textContent)"
+            )
     return ctx, page
 
 
@@ -109,8 +115,10 @@ def _describe(violations: list[dict]) -> str:
     for v in violations:
         lines.append(f"{v['id']} ({v['impact']}): {v['help']} — {v['helpUrl']}")
         for node in v["nodes"][:8]:
-            lines.append(f"    {' '.join(map(str, node['target']))}: "
-                         f"{node.get('failureSummary', '').splitlines()[-1:]}")
+            lines.append(
+                f"    {' '.join(map(str, node['target']))}: "
+                f"{node.get('failureSummary', '').splitlines()[-1:]}"
+            )
     return "\n".join(lines)
 
 
@@ -139,8 +147,11 @@ def test_axe_no_serious_violations(axe_violations, site, name):
 
 @pytest.mark.parametrize(
     ("name", "rule"),
-    [pytest.param(n, r, marks=pytest.mark.xfail(strict=True, reason=why))
-     for r, (names, why) in KNOWN.items() for n in names],
+    [
+        pytest.param(n, r, marks=pytest.mark.xfail(strict=True, reason=why))
+        for r, (names, why) in KNOWN.items()
+        for n in names
+    ],
 )
 def test_axe_known_violation(axe_violations, name, rule):
     found = [v for v in axe_violations(name) if v["id"] == rule]
@@ -152,8 +163,9 @@ STATUS_JS = """() => Array.from(document.querySelectorAll('[data-status]')).map(
   visible: !!(e.offsetWidth || e.offsetHeight || e.getClientRects().length)}))"""
 
 
-@pytest.mark.parametrize("name", ["directory", "profile", "404",
-                                  *(f"verifikasi-{s}" for s in STATUS_PAGES)])
+@pytest.mark.parametrize(
+    "name", ["directory", "profile", "404", *(f"verifikasi-{s}" for s in STATUS_PAGES)]
+)
 def test_status_is_a_word_not_a_colour(browser, site, base, name):
     ctx, page = _open(browser, base + _path(site, name))
     try:
@@ -179,7 +191,9 @@ def _tab_through(page, selector: str, limit: int = 120) -> tuple[set[str], dict[
         """(sel) => Object.fromEntries(Array.from(document.querySelectorAll(sel)).map((e, i) => {
              e.dataset.kbd = 'kbd-' + i;
              return [e.dataset.kbd, e.id || e.name || e.type || e.textContent.trim()];
-           }))""", selector)
+           }))""",
+        selector,
+    )
     # a page just loaded has nothing focused: the first Tab goes to its first control
     assert page.evaluate(FOCUS_JS) is None
     reached: set[str] = set()
@@ -196,8 +210,9 @@ def _tab_through(page, selector: str, limit: int = 120) -> tuple[set[str], dict[
 def test_directory_filter_reachable_by_keyboard(browser, base):
     ctx, page = _open(browser, base + "umkm/")
     try:
-        reached, controls = _tab_through(page, ".ru-filter input, .ru-filter select, "
-                                         ".ru-filter button")
+        reached, controls = _tab_through(
+            page, ".ru-filter input, .ru-filter select, .ru-filter button"
+        )
     finally:
         ctx.close()
     names = set(controls.values())

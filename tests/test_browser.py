@@ -24,8 +24,7 @@ def site(tmp_path_factory, serve_dir):
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory, serve_dir):
-    project = make_project(tmp_path_factory.mktemp("hostile-b"), hostile_yaml(),
-                           site_url=SITE_URL)
+    project = make_project(tmp_path_factory.mktemp("hostile-b"), hostile_yaml(), site_url=SITE_URL)
     r = run_generator(project, "build")
     assert r.returncode == 0, r.stdout + r.stderr
     return serve_dir(project / "site")
@@ -55,14 +54,16 @@ REGISTRY = load.load(SAMPLE)
 
 
 def expected(sektor=None, kecamatan=None):
-    return {u.id for u in REGISTRY.umkm
-            if (not sektor or u.sektor == sektor) and (not kecamatan or u.kecamatan == kecamatan)}
+    return {
+        u.id
+        for u in REGISTRY.umkm
+        if (not sektor or u.sektor == sektor) and (not kecamatan or u.kecamatan == kecamatan)
+    }
 
 
 def wait_items(page, n):
     """Until the list shows n items (a function predicate: allowed by the pages' CSP)."""
-    page.wait_for_function(
-        "n => document.querySelectorAll('.ru-list .ru-item').length == n", arg=n)
+    page.wait_for_function("n => document.querySelectorAll('.ru-list .ru-item').length == n", arg=n)
 
 
 def wait_count(page):
@@ -88,7 +89,7 @@ def test_directory_filters_by_sector_and_kecamatan_in_the_url(page, site):
     # back button: the previous filter state (sector only) comes back
     page.go_back()
     page.wait_for_function("() => !location.search.includes('kecamatan')")
-    wait_items(page, len(expected('batik')))
+    wait_items(page, len(expected("batik")))
     assert shown_ids(page) == expected("batik")
     assert page.input_value("#ru-kecamatan") == ""
     ok, hosts = only_localhost(page.requests)
@@ -100,8 +101,11 @@ def test_directory_filter_url_is_shareable(page, site):
     page.goto(site + "umkm/?sektor=makanan&status=dicabut")
     page.wait_for_selector(".ru-filter:not([hidden])")
     wait_count(page)  # the filtered list is drawn from its shard
-    want = {u.id for u in REGISTRY.umkm if u.sektor == "makanan"
-            and any(c.status == "dicabut" for c in u.sertifikat)}
+    want = {
+        u.id
+        for u in REGISTRY.umkm
+        if u.sektor == "makanan" and any(c.status == "dicabut" for c in u.sertifikat)
+    }
     assert shown_ids(page) == want
     assert page.input_value("#ru-sektor") == "makanan"
     assert page.input_value("#ru-status") == "dicabut"
@@ -169,7 +173,10 @@ def header_results(page, words):
     # the answer to these words, not to a part typed before (a slow machine searches mid-word)
     page.wait_for_function(
         "w => { const p = document.querySelector('.k-cari__hasil:not([hidden]) .k-cari__jumlah');"
-        " return p && p.textContent.includes('\u201c' + w + '\u201d'); }", arg=words, timeout=15000)
+        " return p && p.textContent.includes('\u201c' + w + '\u201d'); }",
+        arg=words,
+        timeout=15000,
+    )
     return [li.get_attribute("data-id") for li in page.query_selector_all(".k-cari__hasil li")]
 
 
@@ -184,10 +191,18 @@ def directory_results(page, site, words):
     return shown_ids(page)
 
 
-@pytest.mark.parametrize("word,stem", [
-    ("batiknya", "batik"), ("pembatik", "batik"), ("membatik", "batik"), ("perbatikan", "batik"),
-    ("kopinya", "kopi"), ("menganyam", "anyam"), ("rajin", "kerajinan"),
-])
+@pytest.mark.parametrize(
+    "word,stem",
+    [
+        ("batiknya", "batik"),
+        ("pembatik", "batik"),
+        ("membatik", "batik"),
+        ("perbatikan", "batik"),
+        ("kopinya", "kopi"),
+        ("menganyam", "anyam"),
+        ("rajin", "kerajinan"),
+    ],
+)
 def test_search_finds_umkm_by_a_stemmed_indonesian_word(page, site, word, stem):
     """Pagefind's Indonesian stemmer (Snowball) takes -nya, pem-/mem-/meng-, per-...-an, ke-...-an
     off, on the page's words and on the typed ones: "pembatik" finds exactly the UMKM with a
@@ -260,8 +275,16 @@ def test_hostile_pages_run_no_script(page, hostile):
 
 def test_no_request_leaves_localhost_on_any_main_page(page, site):
     u = REGISTRY.umkm[0]
-    for path in ("", "umkm/", f"umkm/{u.id}/", f"verifikasi/{u.sertifikat[0].id}/",
-                 "sektor/batik/", "kecamatan/kraksaan/", "api/", "tentang/"):
+    for path in (
+        "",
+        "umkm/",
+        f"umkm/{u.id}/",
+        f"verifikasi/{u.sertifikat[0].id}/",
+        "sektor/batik/",
+        "kecamatan/kraksaan/",
+        "api/",
+        "tentang/",
+    ):
         page.goto(site + path)
         page.wait_for_load_state("networkidle")
     ok, hosts = only_localhost(page.requests)
@@ -318,20 +341,31 @@ def test_directory_counts_are_exact_for_every_kind_of_filter(page, site):
     built = date(2026, 11, 28)  # conftest.FIXED_EPOCH
 
     def want(sektor="", kec="", status=""):
-        return {u.id for u in REGISTRY.umkm
-                if (not sektor or u.sektor == sektor)
-                and (not kec or u.kecamatan_slug == kec)
-                and (not status or any(c.displayed_status(built) == status
-                                       for c in u.sertifikat))}
+        return {
+            u.id
+            for u in REGISTRY.umkm
+            if (not sektor or u.sektor == sektor)
+            and (not kec or u.kecamatan_slug == kec)
+            and (not status or any(c.displayed_status(built) == status for c in u.sertifikat))
+        }
 
     kecs = [u.kecamatan_slug for u in REGISTRY.umkm]
     busiest = max(set(kecs), key=kecs.count)
-    combos = [("batik", "", ""), ("", busiest, ""), ("", "", "dicabut"), ("", "", "kedaluwarsa"),
-              ("makanan", busiest, ""), ("minuman", "", "berlaku"), ("", busiest, "berlaku"),
-              ("kerajinan", busiest, "dibekukan"), ("batik", "krucil", "dicabut")]
+    combos = [
+        ("batik", "", ""),
+        ("", busiest, ""),
+        ("", "", "dicabut"),
+        ("", "", "kedaluwarsa"),
+        ("makanan", busiest, ""),
+        ("minuman", "", "berlaku"),
+        ("", busiest, "berlaku"),
+        ("kerajinan", busiest, "dibekukan"),
+        ("batik", "krucil", "dicabut"),
+    ]
     for sektor, kec, status in combos:
-        query = "&".join(f"{k}={v}" for k, v in
-                         (("sektor", sektor), ("kecamatan", kec), ("status", status)) if v)
+        query = "&".join(
+            f"{k}={v}" for k, v in (("sektor", sektor), ("kecamatan", kec), ("status", status)) if v
+        )
         page.goto(site + "umkm/?" + query)
         wait_count(page)
         w = want(sektor, kec, status)

@@ -86,8 +86,14 @@ def test_plain_mkdocs_build_is_guarded_by_the_hook(project, tmp_path, site_dir):
     cfg.write_text(cfg.read_text("utf-8").replace("site_dir: site", f"site_dir: {site_dir}"))
     before = _outside(tmp_path)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", REGISTRI_CACHE_DIR=str(tmp_path / "qr"))
-    r = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=project, env=env,
-                       capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode != 0
     assert "tidak boleh dipakai sebagai folder situs" in r.stderr
     assert _outside(tmp_path) == before
@@ -95,8 +101,14 @@ def test_plain_mkdocs_build_is_guarded_by_the_hook(project, tmp_path, site_dir):
 
 def test_plain_mkdocs_build_marks_its_site(project, tmp_path):
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", REGISTRI_CACHE_DIR=str(tmp_path / "qr"))
-    r = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=project, env=env,
-                       capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr
     assert (project / "site" / site.SITE_MARKER).is_file()
 
@@ -183,13 +195,22 @@ def _complete(site_dir: Path) -> bool:
 def test_two_builds_at_once_both_give_complete_sites(tmp_path):
     """Before the lock, two builds sharing docs/ gave sites with missing profiles."""
     project = make_project(tmp_path / "proyek")  # the sample: 100 UMKM
-    env = dict(os.environ, SOURCE_DATE_EPOCH="1795824000", NO_MKDOCS_2_WARNING="1",
-               REGISTRI_CACHE_DIR=str(project / ".cache" / "qr"))
+    env = dict(
+        os.environ,
+        SOURCE_DATE_EPOCH="1795824000",
+        NO_MKDOCS_2_WARNING="1",
+        REGISTRI_CACHE_DIR=str(project / ".cache" / "qr"),
+    )
     env.pop("REGISTRI_DATA", None)
     procs = [
-        subprocess.Popen([sys.executable, "-m", "generator", "build", "--site-dir", name],
-                         cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True)
+        subprocess.Popen(
+            [sys.executable, "-m", "generator", "build", "--site-dir", name],
+            cwd=project,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for name in ("situs-a", "situs-b")
     ]
     outs = [p.communicate(timeout=600) for p in procs]
@@ -230,11 +251,22 @@ sys.exit(main(sys.argv[3:]))
 
 
 def _kill_at_swap(project: Path, mode: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, SOURCE_DATE_EPOCH="1795824000", NO_MKDOCS_2_WARNING="1",
-               REGISTRI_CACHE_DIR=str(project / ".cache" / "qr"), PYTHONPATH=str(ROOT))
+    env = dict(
+        os.environ,
+        SOURCE_DATE_EPOCH="1795824000",
+        NO_MKDOCS_2_WARNING="1",
+        REGISTRI_CACHE_DIR=str(project / ".cache" / "qr"),
+        PYTHONPATH=str(ROOT),
+    )
     env.pop("REGISTRI_DATA", None)
-    return subprocess.run([sys.executable, "-c", KILLER, str(project / "site"), mode, "build"],
-                          cwd=project, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-c", KILLER, str(project / "site"), mode, "build"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_sigkill_at_the_swap_leaves_a_whole_site(project):
@@ -269,8 +301,9 @@ def test_without_an_atomic_exchange_the_next_build_puts_the_site_back(project):
 
 def test_leftovers_of_killed_builds_are_cleaned(project):
     assert run_generator(project, "build").returncode == 0
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True).stdout.strip()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    ).stdout.strip()
     left = project / f".site.baru-{dead}"
     left.mkdir()
     site.mark_site(left)

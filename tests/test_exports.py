@@ -39,6 +39,14 @@ registri:
   wilayah: Kabupaten Contoh
   kontak: {{email: lapor@contoh.id, telepon: "+62 335 841234", alamat: "Jl. Panglima Sudirman 1"}}
   contoh: true
+  kunci:  # public keys only (this one is the W3C vc-di-eddsa test vector's)
+    - id: kunci-lama
+      publik: z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2
+      berlaku_mulai: 2023-01-01
+      berlaku_sampai: 2024-01-31
+    - id: kunci-baru
+      publik: z6MkehRgf7yJbgaGfYsdoAsKdBPE3dj2CYhowQdcjqSJgvVd
+      berlaku_mulai: 2024-02-01
 sektor:
   batik: Batik
   makanan: "Makanan & \\"Minuman\\" <i>"
@@ -203,6 +211,7 @@ def test_files(files, raw):
         "api/umkm.csv",
         "api/sertifikat.csv",
         "api/manifest.json",
+        "api/dibangun.json",
         "api/perubahan.json",
         "api/perubahan.xml",
         *(f"api/sertifikat/{i}.json" for i in cert_ids),
@@ -216,8 +225,8 @@ def test_files(files, raw):
 def test_registry_json_is_the_public_data(files, raw):
     data = _whole(files, raw)
     assert data["versi_format"] == exports.FORMAT_VERSION
-    assert data["dibangun"] == "2024-05-01T10:30:00+00:00"
     assert data["tanggal_data"] == "2024-05-01"
+    assert "dibangun" not in data  # the time is in api/dibangun.json only
     assert data["url_situs"] == SITE
     assert data["lisensi"]["nama"] == "CC BY 4.0"
     info = raw["registri"]
@@ -227,6 +236,20 @@ def test_registry_json_is_the_public_data(files, raw):
         "wilayah": info["wilayah"],
         "kontak": {k: info["kontak"].get(k) for k in ("email", "telepon", "alamat")},
         "contoh": True,
+        "kunci": [
+            {
+                "id": "kunci-lama",
+                "publik": "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",
+                "berlaku_mulai": "2023-01-01",
+                "berlaku_sampai": "2024-01-31",
+            },
+            {
+                "id": "kunci-baru",
+                "publik": "z6MkehRgf7yJbgaGfYsdoAsKdBPE3dj2CYhowQdcjqSJgvVd",
+                "berlaku_mulai": "2024-02-01",
+                "berlaku_sampai": None,
+            },
+        ],
     }
     assert data["sektor"] == [{"kode": k, "nama": v} for k, v in raw["sektor"].items()]
     assert data["kecamatan"] == [
@@ -255,8 +278,7 @@ def test_registry_json_is_the_public_data(files, raw):
             for f in model.CERTIFICATE:
                 if f.kind == model.RECORDS:  # riwayat: every declared key, null when absent
                     want_events = [
-                        {x.key: _plain(e.get(x.key)) for x in f.fields}
-                        for e in wc.get(f.key, [])
+                        {x.key: _plain(e.get(x.key)) for x in f.fields} for e in wc.get(f.key, [])
                     ]
                     assert gc[f.key] == want_events, f.key
                     continue
@@ -277,8 +299,7 @@ def test_certificate_json_status_at_the_build_date(files, raw, cert_id):
     assert data["status_tampil"] == status
     assert data["status_label"] == dict(zip(("id", "en"), model.STATUS_LABELS[status], strict=True))
     assert data["berlaku_sampai"] == _plain(want.get("berlaku_sampai"))
-    assert data["tanggal_data"] == "2024-05-01"
-    assert data["dibangun"] == "2024-05-01T10:30:00+00:00"
+    assert "tanggal_data" not in data and "dibangun" not in data  # see api/dibangun.json
     assert data["url_verifikasi"] == f"{SITE}verifikasi/{cert_id}/"
     assert data["nomor"] == want["nomor"] and data["pemegang"] == want["pemegang"]
     lsp = raw["lsp"][want["lsp"]]
@@ -301,15 +322,45 @@ def test_status_is_judged_at_the_given_date(registry):
     data = json.loads(later["api/sertifikat/mwpm-2020-0001.json"])
     assert data["status_tampil"] == "kedaluwarsa"
     assert data["status_label"] == {"id": "KEDALUWARSA", "en": "EXPIRED"}
-    assert data["tanggal_data"] == "2031-01-01"
+    assert json.loads(later["api/dibangun.json"])["tanggal_data"] == "2031-01-01"
+
+
+def test_only_the_build_stamp_carries_the_build_time(registry):
+    """A rebuild with the same data, later the same day, changes api/dibangun.json only; the
+    next day, only it and the files that state the date (whole registry, the /api/ page)."""
+    morning = exports.api_files(registry, BUILT, SITE)
+    evening = exports.api_files(registry, BUILT.replace(hour=23, minute=59), SITE)
+    assert {p for p in morning if morning[p] != evening[p]} == {"api/dibangun.json"}
+    assert json.loads(evening["api/dibangun.json"]) == {
+        "versi_format": exports.FORMAT_VERSION,
+        "dibangun": "2024-05-01T23:59:00+00:00",
+        "tanggal_data": "2024-05-01",
+    }
+    day2 = datetime(2024, 5, 2, 6, tzinfo=UTC)
+    next_day = exports.api_files(registry, day2, SITE)
+    changed = {p for p in morning if morning[p] != next_day[p]}
+    expired = {  # their status_tampil changed overnight: a change of content
+        f"api/sertifikat/{c.id}.json"
+        for _, c in registry.certificates()
+        if c.displayed_status(BUILT.date()) != c.displayed_status(day2.date())
+    }
+    assert expired  # the sample has one certificate valid until 2024-05-01
+    parts = {p for p in morning if p.startswith("api/registri/")}  # per kecamatan
+    dated = {
+        "api/dibangun.json",
+        "api/registri.json",
+        "api/index.md",
+        "api/perubahan.json",
+        "api/perubahan.xml",
+        *parts,
+    }  # the feed counts expiries
+    assert changed == dated | expired | {"api/sertifikat.csv"}
 
 
 def test_manifest(files, raw):
     data = _json(files, "api/manifest.json")
     assert data == {
         "versi_format": exports.FORMAT_VERSION,
-        "dibangun": "2024-05-01T10:30:00+00:00",
-        "tanggal_data": "2024-05-01",
         "contoh": raw["registri"].get("contoh", False),
         "sertifikat": sorted(EXPECTED_STATUS),
         "umkm": sorted(u["id"] for u in raw["umkm"]),
@@ -479,8 +530,11 @@ def test_hostile_strings_round_trip_exactly(files, raw):
     ]
     assert data["registri"]["judul"] == HOSTILE_TITLE
     # JSON keeps Unicode as text, not \u escapes
-    part = next(b["berkas"] for b in _json(files, "api/registri.json")["bagian"]
-                if b["kecamatan"] == got["kecamatan_slug"])
+    part = next(
+        b["berkas"]
+        for b in _json(files, "api/registri.json")["bagian"]
+        if b["kecamatan"] == got["kecamatan_slug"]
+    )
     assert "\U0001f642".encode() in files[part]
     records = _csv_records(files, "api/umkm.csv")
     assert records[0]["nama"] == CMD
@@ -545,7 +599,12 @@ def _present(files) -> dict[str, set[str]]:
         if path.startswith("api/sertifikat/"):
             certs |= _paths(_json(files, path))
     present["api/sertifikat/<id>.json"] = certs
-    for path in ("api/registri.json", "api/manifest.json", "api/perubahan.json"):
+    for path in (
+        "api/registri.json",
+        "api/manifest.json",
+        "api/dibangun.json",
+        "api/perubahan.json",
+    ):
         present[path] = _paths(_json(files, path))
     present["api/registri/<kecamatan>.json"] = set().union(
         *(_paths(_json(files, p)) for p in files if p.startswith("api/registri/"))
@@ -631,7 +690,11 @@ def test_documented_curl_examples_work(registry, tmp_path, serve_dir):
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / path).write_bytes(content)
     soup = BeautifulSoup(out["api/index.md"].decode(), "html.parser")
-    commands = [pre.get_text() for pre in soup.find_all("pre") if "curl" in pre.get_text()]
+    commands = [
+        pre.get_text()
+        for pre in soup.find_all("pre")
+        if "curl" in pre.get_text() and "openssl" not in pre.get_text()
+    ]
     assert len(commands) == 3
     simple, judge, feed = commands
     assert f"{base}api/sertifikat/mwpm-2020-0001.json" in simple
@@ -667,10 +730,22 @@ def test_registry_parts_one_per_kecamatan_in_data_order(files, raw):
         want = [u["id"] for u in raw["umkm"] if u["kecamatan"] == data["kecamatan"]["nama"]]
         assert [u["id"] for u in data["umkm"]] == want
     assert index["csv"] == {
-        "umkm": [{"berkas": "api/umkm.csv", "url": SITE + "api/umkm.csv", "kecamatan": None,
-                  "ukuran": len(files["api/umkm.csv"])}],
-        "sertifikat": [{"berkas": "api/sertifikat.csv", "url": SITE + "api/sertifikat.csv",
-                        "kecamatan": None, "ukuran": len(files["api/sertifikat.csv"])}],
+        "umkm": [
+            {
+                "berkas": "api/umkm.csv",
+                "url": SITE + "api/umkm.csv",
+                "kecamatan": None,
+                "ukuran": len(files["api/umkm.csv"]),
+            }
+        ],
+        "sertifikat": [
+            {
+                "berkas": "api/sertifikat.csv",
+                "url": SITE + "api/sertifikat.csv",
+                "kecamatan": None,
+                "ukuran": len(files["api/sertifikat.csv"]),
+            }
+        ],
     }
 
 
@@ -697,8 +772,9 @@ def test_large_registry_splits_parts_and_csv_under_the_limit():
         for ref in refs:
             assert len(out[ref["berkas"]]) <= 4000
             mine = _csv_records(out, ref["berkas"])
-            assert all(sample.umkm_by_id()[r[column]].kecamatan_slug == ref["kecamatan"]
-                       for r in mine)
+            assert all(
+                sample.umkm_by_id()[r[column]].kecamatan_slug == ref["kecamatan"] for r in mine
+            )
             rows += mine
         want = len(sample.umkm) if key == "umkm" else sum(1 for _ in sample.certificates())
         assert len(rows) == want

@@ -43,30 +43,162 @@ def base_text() -> str:
 
 def sample_secrets() -> list[str]:
     registry = load.parse(base_text())
-    return [v for s in registry.confidential_records().values()
-            for v in (s.nik, s.alamat, s.catatan) if v]
+    return [
+        v
+        for s in registry.confidential_records().values()
+        for v in (s.nik, s.alamat, s.catatan)
+        if v
+    ]
 
 
-HOSTILE_RAW = ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\x9f", "\u2028", "\u2029", "\u200b",
-               "\u202e", "\u2066", "\ufeff", "\ufffe", "\uffff", "\ud800", "\t", "\r", "\n",
-               "😀", "ꦧ", "بركة", "珈", "\u200d", "\xa0", "２", "<", ">", "&", "{{", "%}",
-               "`", "[x](javascript:alert(1))", "</script>", "::error::x"]
-HOSTILE_ESCAPES = ["\\x85", "\\u202e", "\\ud800", "\\0", "\\e", "\\N", "\\L", "\\P", "\\x7f",
-                   "\\uffff", "\\u200b", "\\U0001F600", "\\n", "\\t", "\\\\", '\\"', "\\q"]
-ALLOWED_TEXT = ["Batik ", "😀", "👨\u200d👩\u200d👧", "ꦧꦛꦶꦏ꧀", "بركة", "珈琲", "Crème", "'", '"',
-                "\\", "---", "...", "# x", ": y", "- z", "{{ config }}", "{% raw %}", "<b>b</b>",
-                "&amp;", "[x](javascript:alert(1))", "**tebal**", "`k`", "|", "\n", "\t", "  ",
-                "\xa0", "\u00ad", "::error::x", "%0A", "</title>", "<!--", "title: X"]
-STRUCTURAL = [":", "-", "[", "]", "{", "}", '"', "'", "#", "&", "*", "!", "|", ">", "%", "@",
-              ",", "?", " ", "\t", "\n"]
-VALUES = ["!!bool maybe", "~", "[]", "{}", "yes", "2020-13-45", '"true"', "２０２０-０８-２７",
-          "'3513000000000001'", "3513 0000 0000 0001", "[" * 25 + "x" + "]" * 25,
-          "https://dinas.go.id@evil.example/", "a@b.id?bcc=c%40d.id", "&anc x", "*anc",
-          "!python/object:os.system x", "|\n  blok\n  teks", '"C:\\data"', "@akun", "`x`"]
+HOSTILE_RAW = [
+    "\x00",
+    "\x07",
+    "\x1b",
+    "\x7f",
+    "\x85",
+    "\x9f",
+    "\u2028",
+    "\u2029",
+    "\u200b",
+    "\u202e",
+    "\u2066",
+    "\ufeff",
+    "\ufffe",
+    "\uffff",
+    "\ud800",
+    "\t",
+    "\r",
+    "\n",
+    "😀",
+    "ꦧ",
+    "بركة",
+    "珈",
+    "\u200d",
+    "\xa0",
+    "２",
+    "<",
+    ">",
+    "&",
+    "{{",
+    "%}",
+    "`",
+    "[x](javascript:alert(1))",
+    "</script>",
+    "::error::x",
+]
+HOSTILE_ESCAPES = [
+    "\\x85",
+    "\\u202e",
+    "\\ud800",
+    "\\0",
+    "\\e",
+    "\\N",
+    "\\L",
+    "\\P",
+    "\\x7f",
+    "\\uffff",
+    "\\u200b",
+    "\\U0001F600",
+    "\\n",
+    "\\t",
+    "\\\\",
+    '\\"',
+    "\\q",
+]
+ALLOWED_TEXT = [
+    "Batik ",
+    "😀",
+    "👨\u200d👩\u200d👧",
+    "ꦧꦛꦶꦏ꧀",
+    "بركة",
+    "珈琲",
+    "Crème",
+    "'",
+    '"',
+    "\\",
+    "---",
+    "...",
+    "# x",
+    ": y",
+    "- z",
+    "{{ config }}",
+    "{% raw %}",
+    "<b>b</b>",
+    "&amp;",
+    "[x](javascript:alert(1))",
+    "**tebal**",
+    "`k`",
+    "|",
+    "\n",
+    "\t",
+    "  ",
+    "\xa0",
+    "\u00ad",
+    "::error::x",
+    "%0A",
+    "</title>",
+    "<!--",
+    "title: X",
+]
+STRUCTURAL = [
+    ":",
+    "-",
+    "[",
+    "]",
+    "{",
+    "}",
+    '"',
+    "'",
+    "#",
+    "&",
+    "*",
+    "!",
+    "|",
+    ">",
+    "%",
+    "@",
+    ",",
+    "?",
+    " ",
+    "\t",
+    "\n",
+]
+VALUES = [
+    "!!bool maybe",
+    "~",
+    "[]",
+    "{}",
+    "yes",
+    "2020-13-45",
+    '"true"',
+    "２０２０-０８-２７",
+    "'3513000000000001'",
+    "3513 0000 0000 0001",
+    "[" * 25 + "x" + "]" * 25,
+    "https://dinas.go.id@evil.example/",
+    "a@b.id?bcc=c%40d.id",
+    "&anc x",
+    "*anc",
+    "!python/object:os.system x",
+    "|\n  blok\n  teks",
+    '"C:\\data"',
+    "@akun",
+    "`x`",
+]
 
 
-_ANYWHERE = ("flip", "insert", "escape", "delete", "duplicate", "swap", "indent", "truncate",
-             "long-name")
+_ANYWHERE = (
+    "flip",
+    "insert",
+    "escape",
+    "delete",
+    "duplicate",
+    "swap",
+    "indent",
+    "truncate",
+    "long-name",
+)
 
 
 def mutate(text: str, rng: random.Random) -> tuple[str, str]:
@@ -74,15 +206,42 @@ def mutate(text: str, rng: random.Random) -> tuple[str, str]:
     lines = text.split("\n")
     quoted = [k for k, ln in enumerate(lines) if re.search(r': "[^"]*"$', ln)]
     values = [k for k, ln in enumerate(lines) if re.match(r"\s+[a-z_]+: \S", ln)]
-    kind = rng.choice(["flip", "insert", "escape", "delete", "duplicate", "swap", "indent",
-                       "deep", "alias", "huge", "long-name", "value", "nik", "truncate",
-                       "no-space", "quote", "text", "text", "text"])
+    kind = rng.choice(
+        [
+            "flip",
+            "insert",
+            "escape",
+            "delete",
+            "duplicate",
+            "swap",
+            "indent",
+            "deep",
+            "alias",
+            "huge",
+            "long-name",
+            "value",
+            "nik",
+            "truncate",
+            "no-space",
+            "quote",
+            "text",
+            "text",
+            "text",
+        ]
+    )
     i = rng.randrange(len(lines))
     if not text or (kind == "escape" and not quoted) or (kind not in _ANYWHERE and not values):
         kind = "insert"
     if kind == "text":  # a hostile text that is allowed: it must stay text on every page
-        names = [k for k, ln in enumerate(lines) if re.match(r"  (  |- )(nama|desa|deskripsi|"
-                                                             r"pemilik|pemegang|skema): ", ln)]
+        names = [
+            k
+            for k, ln in enumerate(lines)
+            if re.match(
+                r"  (  |- )(nama|desa|deskripsi|"
+                r"pemilik|pemegang|skema): ",
+                ln,
+            )
+        ]
         if names:
             k = rng.choice(names)
             head = lines[k].split(": ", 1)[0]
@@ -93,7 +252,7 @@ def mutate(text: str, rng: random.Random) -> tuple[str, str]:
     if kind == "flip":
         pos = rng.randrange(len(text))
         ch = rng.choice(STRUCTURAL + [chr(rng.randrange(32, 127))])
-        return text[:pos] + ch + text[pos + 1:], f"flip {pos} {ch!r}"
+        return text[:pos] + ch + text[pos + 1 :], f"flip {pos} {ch!r}"
     if kind == "insert":
         pos = rng.randrange(len(text) + 1)
         ch = rng.choice(HOSTILE_RAW)
@@ -120,7 +279,7 @@ def mutate(text: str, rng: random.Random) -> tuple[str, str]:
         elif d > 0:
             lines[i] = " " * d + lines[i]
         else:
-            lines[i] = lines[i][min(-d, len(lines[i]) - len(lines[i].lstrip(" "))):]
+            lines[i] = lines[i][min(-d, len(lines[i]) - len(lines[i].lstrip(" "))) :]
         return "\n".join(lines), f"indent line {i + 1} {d}"
     k = rng.choice(values)
     key = lines[k].split(":")[0]
@@ -201,8 +360,11 @@ def _parse(text: str, chunked: bool):
 def test_fuzz_check_and_pages(tmp_path):
     secrets = sample_secrets()
     built = datetime(2026, 11, 28, tzinfo=UTC)
-    base = {rel: c for rel, c in pages.Site(load.parse(base_text()), built, None).files()
-            if rel.endswith(".html")}
+    base = {
+        rel: c
+        for rel, c in pages.Site(load.parse(base_text()), built, None).files()
+        if rel.endswith(".html")
+    }
     passed, refused, compared = [], 0, 0
     for n, (text, what) in enumerate(mutants()):
         path = tmp_path / "umkm.yaml"
@@ -217,7 +379,7 @@ def test_fuzz_check_and_pages(tmp_path):
             assert lines, where
             for line in lines:
                 assert line.startswith(f"{path}:"), (where, line)
-                assert re.match(r"[0-9]+:[0-9]+: \S", line[len(str(path)) + 1:]), (where, line)
+                assert re.match(r"[0-9]+:[0-9]+: \S", line[len(str(path)) + 1 :]), (where, line)
                 assert line.isprintable(), (where, line)
         output = "\n".join(lines)
         assert not re.search(r"[0-9](?:[ .-]?[0-9]){15}", output), (where, output)

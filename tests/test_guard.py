@@ -164,7 +164,8 @@ def test_removing_ids_from_data_and_ledger_together_is_caught_by_git_history(pro
     assert run_generator(project, "check").returncode == 0
     text = (project / LEDGER).read_text("utf-8")
     text = text.replace("sertifikat 0 uji-0001", "sertifikat 0 uji-0002", 1).replace(
-        "sertifikat 1 uji-0002", "sertifikat 1 uji-0001", 1)
+        "sertifikat 1 uji-0002", "sertifikat 1 uji-0001", 1
+    )
     (project / LEDGER).write_text(text, "utf-8")
     r = run_generator(project, "check")
     assert r.returncode == 1 and "'sertifikat 0 uji-0001' pernah tercatat" in r.stdout
@@ -225,7 +226,8 @@ def live(tmp_path_factory, serve_dir):
     root = tmp_path_factory.mktemp("live")
     (root / "terbit" / "api").mkdir(parents=True)
     (root / "terbit" / "api" / "manifest.json").write_text(
-        json.dumps({"contoh": False, "sertifikat": ["uji-0001"], "umkm": []}))
+        json.dumps({"contoh": False, "sertifikat": ["uji-0001"], "umkm": []})
+    )
     return serve_dir(root)
 
 
@@ -267,9 +269,14 @@ def _merge(new: Path, current: Path) -> subprocess.CompletedProcess:
     from conftest import ROOT
 
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    return subprocess.run([sys.executable, "-S", "-m", "generator.ledger", "gabung", str(new),
-                           str(current)], cwd=ROOT, capture_output=True, text=True, env=env,
-                          timeout=60)
+    return subprocess.run(
+        [sys.executable, "-S", "-m", "generator.ledger", "gabung", str(new), str(current)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
 
 
 def test_commit_back_writes_only_a_ledger_that_extends_main(tmp_path):

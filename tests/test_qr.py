@@ -14,6 +14,7 @@ import pytest
 import segno
 import zxingcpp
 from bs4 import BeautifulSoup
+from conftest import bench_module
 from PIL import Image
 
 from generator import config, load, qr
@@ -113,6 +114,9 @@ def printed(registry, tmp_path):
     out = tmp_path / "qr-cetak"
     qr.write_print_files(registry, SITE, out)
     return out
+
+
+QR_FORMATS = (zxingcpp.BarcodeFormat.QRCode, zxingcpp.BarcodeFormat.MicroQRCode)
 
 
 def decode(image: Image.Image) -> list:
@@ -254,7 +258,56 @@ def test_short_content_is_still_a_full_qr_code():
 
 
 # ---------------------------------------------------------------------------------------------
-# Cache
+# Making codes: a fixed mask, guarded
+
+
+def test_fixed_mask_codes_decode_and_stay_within_the_penalty_limit():
+    """Codes of URLs of every length the registry can have (ids of 2-63 characters, five
+    site_urls): made with the fixed mask, scored under the limit, and read back by zxing-cpp."""
+    import random
+
+    urls = bench_module("qr_masks").sample_urls(120, random.Random(13))
+    urls.append(qr.verification_url("https://a.id/", "ab"))  # the shortest
+    urls.append(qr.verification_url(SITE, "a" * 63))
+    fixed = 0
+    for url in urls:
+        code = qr._make(url)
+        fixed += code.mask == qr.MASK
+        if code.version in qr.PENALTY_LIMIT:
+            assert code.mask == qr.MASK
+            assert qr._penalty_of(code) <= qr.PENALTY_LIMIT[code.version]
+        image = Image.open(io.BytesIO(qr._png(code, scale=3)))
+        # QR and Micro QR only: with every format on, zxing-cpp now and then also reads a
+        # few modules of a row as a 1D barcode (ITF), whatever the mask (1 in ~200 codes)
+        assert_single_qr(zxingcpp.read_barcodes(image, formats=QR_FORMATS), url)
+    assert fixed >= len(urls) * 0.9
+
+
+def test_a_code_over_the_penalty_limit_gets_the_full_mask_selection(monkeypatch):
+    url = qr.verification_url(SITE, "uji-2020-0001")
+    monkeypatch.setattr(qr, "PENALTY_LIMIT", {v: 0 for v in range(1, 41)})
+    code = qr._make(url)
+    reference = segno.make(url, **qr.MAKE)  # segno's own choice among the 8 masks
+    assert code.mask == reference.mask
+    assert code.rows == qr._make_from(reference).rows
+    assert_single_qr(decode(Image.open(io.BytesIO(qr._png(code, scale=3)))), url)
+
+
+def test_drawings_match_segno_module_for_module():
+    """Our PNG and SVG draw the same modules as segno's own writers (pixel for pixel)."""
+    url = qr.verification_url(SITE, "uji-2020-0001")
+    ours = Image.open(io.BytesIO(qr.print_png(url))).convert("1")
+    reference = segno.make(url, mask=qr.MASK, **qr.MAKE)
+    buf = io.BytesIO()
+    reference.save(
+        buf, kind="png", border=qr.BORDER, scale=ours.size[0] // reference.symbol_size()[0]
+    )
+    theirs = Image.open(io.BytesIO(buf.getvalue())).convert("1")
+    assert ours.size == theirs.size and ours.tobytes() == theirs.tobytes()
+
+
+# ---------------------------------------------------------------------------------------------
+# Cache: one file of codes, shared by pages and print
 
 
 def forbid_segno(monkeypatch):
@@ -265,26 +318,155 @@ def forbid_segno(monkeypatch):
     monkeypatch.setattr(segno, "make_qr", boom)
 
 
-def test_second_call_comes_from_memory(monkeypatch, tmp_path):
+def cache_file(tmp_path: Path) -> Path:
+    return tmp_path / "cache" / qr.CACHE_FILE
+
+
+def test_one_code_serves_the_page_and_both_print_files(monkeypatch):
     url = qr.verification_url(SITE, "uji-2020-0001")
-    first = qr.inline_svg(url)
+    first = (qr.inline_img(url), qr.inline_svg(url), qr.print_svg(url), qr.print_png(url))
     assert qr.stats["made"] == 1
-    monkeypatch.setenv(qr.CACHE_ENV, str(tmp_path / "empty"))  # the disk cannot help
     forbid_segno(monkeypatch)
-    assert qr.inline_svg(url) == first
-    assert qr.stats == {"made": 1, "cached": 1}
+    assert (qr.inline_img(url), qr.inline_svg(url), qr.print_svg(url), qr.print_png(url)) == first
 
 
 def test_disk_cache_survives_a_new_process(monkeypatch, tmp_path):
-    url = qr.verification_url(SITE, "uji-2020-0001")
-    made = (qr.inline_svg(url), qr.print_svg(url), qr.print_png(url))
-    entries = list((tmp_path / "cache").rglob("*.bin"))
-    assert len(entries) == 3
-    assert not list((tmp_path / "cache").rglob(".tmp-*"))  # atomic writes leave no debris
+    urls = [qr.verification_url(SITE, f"uji-2020-{i:04d}") for i in (1, 2)]
+    qr.prepare(urls)
+    made = [(qr.inline_img(u), qr.print_svg(u), qr.print_png(u)) for u in urls]
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == [qr.CACHE_FILE]  # no debris
     qr.clear_memory_cache()
     forbid_segno(monkeypatch)
-    assert (qr.inline_svg(url), qr.print_svg(url), qr.print_png(url)) == made
-    assert qr.stats["cached"] == 3
+    assert [(qr.inline_img(u), qr.print_svg(u), qr.print_png(u)) for u in urls] == made
+    assert qr.stats["made"] == 2
+
+
+def test_codes_made_outside_prepare_are_kept_at_exit(tmp_path):
+    url = qr.verification_url(SITE, "uji-2020-0001")
+    qr.print_png(url)
+    qr._save_at_exit()
+    assert url in qr._read_file(cache_file(tmp_path))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda b: b"",
+        lambda b: b[: len(b) // 2],
+        lambda b: b[:-3] + bytes([b[-3] ^ 0x10]) + b[-2:],  # one flipped bit in a code
+        lambda b: b"\xff\xfe garbage",
+    ],
+)
+def test_damaged_cache_file_is_made_again(damage, tmp_path):
+    url = qr.verification_url(SITE, "uji-2020-0001")
+    qr.prepare([url])
+    good = qr.print_png(url)
+    path = cache_file(tmp_path)
+    path.write_bytes(damage(path.read_bytes()))
+    qr.clear_memory_cache()
+    qr.prepare([url])
+    assert qr.print_png(url) == good
+    assert qr.stats["made"] == 2
+    qr.clear_memory_cache()
+    qr.prepare([url])  # and the file was repaired
+    assert qr.stats["made"] == 2
+
+
+def test_unreadable_cache_file_is_made_again(tmp_path):
+    url = qr.verification_url(SITE, "uji-2020-0001")
+    good = qr.inline_img(url)
+    qr.clear_memory_cache()
+    path = cache_file(tmp_path)
+    path.unlink()
+    path.mkdir()  # a folder where the file should be: reading fails, writing too
+    assert qr.inline_img(url) == good
+    qr.prepare([url])
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda m: m.setattr(segno, "__version__", "99.0.0"),
+        lambda m: m.setattr(qr, "MASK", 3),
+        lambda m: m.setitem(qr.MAKE, "error", "h"),
+    ],
+)
+def test_cache_holds_only_codes_made_with_the_parameters_in_force(change, monkeypatch):
+    url = qr.verification_url(SITE, "uji-2020-0001")
+    qr.prepare([url, qr.verification_url(SITE, "uji-2020-0002")])
+    assert qr.stats == {"made": 2, "cached": 0}
+    qr.clear_memory_cache()
+    change(monkeypatch)
+    qr.inline_img(url)
+    assert qr.stats["made"] == 3
+
+
+def test_two_processes_writing_the_cache_keep_both_codes(tmp_path):
+    a, b = (qr.verification_url(SITE, f"uji-2020-{i:04d}") for i in (1, 2))
+    qr.inline_img(a)  # process 1 made a, not yet saved
+    other = qr._Cache(cache_file(tmp_path))  # process 2 makes b and saves first
+    other.add(b, qr._make(b).record())
+    other.save()
+    qr.prepare([a])  # process 1 saves: merged, not overwritten
+    assert set(qr._read_file(cache_file(tmp_path))) == {a, b}
+
+
+def test_a_complete_prepare_drops_codes_no_longer_needed(tmp_path):
+    old = qr.verification_url("https://lama.github.io/registri/", "uji-2020-0001")
+    new = qr.verification_url(SITE, "uji-2020-0001")
+    qr.prepare([old])
+    qr.prepare([new], complete=True)  # e.g. site_url changed
+    assert set(qr._read_file(cache_file(tmp_path))) == {new}
+
+
+def test_many_missing_codes_are_made_over_all_cores(monkeypatch, tmp_path):
+    urls = [qr.verification_url(SITE, f"uji-2020-{i:04d}") for i in range(1, 9)]
+    monkeypatch.setattr(qr, "PARALLEL_MIN", 4)
+    monkeypatch.setattr(qr, "_cores", lambda: 2)
+    qr.prepare(urls)
+    assert qr.stats["made"] == len(urls)
+    records = qr._read_file(cache_file(tmp_path))
+    assert all(records[u] == qr._make(u).record() for u in urls)  # as made in this process
+    qr.clear_memory_cache()
+
+    class NoPool:
+        def __init__(self, *args, **kwargs):
+            raise AssertionError("a process pool was started with a warm cache")
+
+    monkeypatch.setattr(qr, "ProcessPoolExecutor", NoPool)
+    qr.prepare(urls)
+    assert qr.stats["made"] == len(urls)
+
+
+def test_without_processes_the_codes_are_made_here(monkeypatch, tmp_path):
+    urls = [qr.verification_url(SITE, f"uji-2020-{i:04d}") for i in range(1, 6)]
+    monkeypatch.setattr(qr, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(qr, "_cores", lambda: 2)
+
+    def no_pool(*args, **kwargs):
+        raise OSError(38, "Function not implemented")  # e.g. no /dev/shm for semaphores
+
+    monkeypatch.setattr(qr, "ProcessPoolExecutor", no_pool)
+    qr.prepare(urls)
+    assert qr.stats["made"] == len(urls)
+    assert set(qr._read_file(cache_file(tmp_path))) == set(urls)
+
+
+def test_unwritable_cache_costs_only_speed(monkeypatch, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv(qr.CACHE_ENV, str(blocker / "qr"))
+    url = qr.verification_url(SITE, "uji-2020-0001")
+    qr.prepare([url])
+    assert qr.inline_svg(url).startswith("<svg")
+
+
+def test_default_cache_is_dot_cache_qr_of_the_project(monkeypatch, tmp_path):
+    monkeypatch.delenv(qr.CACHE_ENV)
+    monkeypatch.chdir(tmp_path)
+    assert qr.cache_dir() == tmp_path / ".cache" / "qr"
+    qr.prepare([qr.verification_url(SITE, "uji-2020-0001")])
+    assert (tmp_path / ".cache" / "qr" / qr.CACHE_FILE).is_file()
 
 
 def test_unchanged_rebuild_runs_no_segno(registry, tmp_path, monkeypatch):
@@ -295,59 +477,6 @@ def test_unchanged_rebuild_runs_no_segno(registry, tmp_path, monkeypatch):
     second = qr.write_print_files(registry, SITE, tmp_path / "b")
     for a, b in zip(first, second, strict=True):
         assert a.read_bytes() == b.read_bytes()
-
-
-@pytest.mark.parametrize(
-    "damage",
-    [
-        lambda b: b"",
-        lambda b: b[: len(b) // 2],
-        lambda b: b.replace(b"<path", b"<pith", 1) if b"<path" in b else b[:-1] + b"\x00",
-        lambda b: b"\xff\xfe garbage",
-    ],
-)
-def test_damaged_cache_entry_is_made_again(damage, tmp_path):
-    url = qr.verification_url(SITE, "uji-2020-0001")
-    good = qr.print_png(url)
-    (entry,) = (tmp_path / "cache").rglob("*.bin")
-    entry.write_bytes(damage(entry.read_bytes()))
-    qr.clear_memory_cache()
-    assert qr.print_png(url) == good
-    assert qr.stats["made"] == 2
-    qr.clear_memory_cache()
-    assert qr.print_png(url) == good  # and the entry was repaired
-    assert qr.stats["made"] == 2
-
-
-def test_unreadable_cache_entry_is_made_again(tmp_path):
-    url = qr.verification_url(SITE, "uji-2020-0001")
-    good = qr.inline_svg(url)
-    (entry,) = (tmp_path / "cache").rglob("*.bin")
-    entry.unlink()
-    entry.mkdir()  # a folder where the file should be: reading fails
-    qr.clear_memory_cache()
-    assert qr.inline_svg(url) == good
-
-
-def test_cache_key_covers_url_parameters_and_segno_version(monkeypatch, tmp_path):
-    url = qr.verification_url(SITE, "uji-2020-0001")
-    qr.inline_svg(url)
-    qr.print_svg(url)  # other parameters: another entry (from the same code)
-    qr.inline_svg(qr.verification_url(SITE, "uji-2020-0002"))
-    assert len(list((tmp_path / "cache").rglob("*.bin"))) == 3
-    assert qr.stats == {"made": 2, "cached": 0}
-    qr.clear_memory_cache()
-    monkeypatch.setattr(segno, "__version__", "99.0.0")
-    qr.inline_svg(url)
-    assert qr.stats["made"] == 3
-
-
-def test_unwritable_cache_costs_only_speed(monkeypatch, tmp_path):
-    blocker = tmp_path / "not-a-folder"
-    blocker.write_text("x")
-    monkeypatch.setenv(qr.CACHE_ENV, str(blocker / "qr"))
-    url = qr.verification_url(SITE, "uji-2020-0001")
-    assert qr.inline_svg(url).startswith("<svg")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -534,11 +663,3 @@ def test_cli_refuses_to_replace_a_foreign_folder(data_file, tmp_path, capsys):
     rc = main(["qr", "--data", str(data_file), "--out", str(out), "--config", str(cfg)])
     assert rc == 1 and "--out" in capsys.readouterr().err
     assert [p.name for p in out.iterdir()] == ["catatan.txt"]
-
-
-def test_default_cache_is_dot_cache_qr_of_the_project(monkeypatch, tmp_path):
-    monkeypatch.delenv(qr.CACHE_ENV)
-    monkeypatch.chdir(tmp_path)
-    assert qr.cache_dir() == tmp_path / ".cache" / "qr"
-    qr.inline_svg(qr.verification_url(SITE, "uji-2020-0001"))
-    assert len(list((tmp_path / ".cache" / "qr").rglob("*.bin"))) == 1

@@ -72,7 +72,7 @@ GOOD = """\
 def test_valid_history_passes_and_is_kept_in_order():
     assert problems(GOOD) == []
     registry = load.parse(HEAD + GOOD)
-    (_, c), = registry.certificates()
+    ((_, c),) = registry.certificates()
     assert c.riwayat == (
         model.StatusEvent(date(2024, 3, 1), "dibekukan", "Pemeriksaan"),
         model.StatusEvent(date(2024, 4, 1), "aktif", None),
@@ -172,25 +172,53 @@ def test_future_is_judged_on_the_build_date(monkeypatch):
 
 
 def cert(**kw) -> model.Certificate:
-    base = dict(id="uji-1", nomor="U/1", pemegang="Siti", skema="S", lsp="uji",
-                tanggal_terbit=date(2024, 1, 10), pembiayaan="mandiri",
-                berlaku_sampai=date(2027, 1, 9))
+    base = dict(
+        id="uji-1",
+        nomor="U/1",
+        pemegang="Siti",
+        skema="S",
+        lsp="uji",
+        tanggal_terbit=date(2024, 1, 10),
+        pembiayaan="mandiri",
+        berlaku_sampai=date(2027, 1, 9),
+    )
     return model.Certificate(**{**base, **kw})
 
 
 def test_status_on_a_date():
     c = cert(
-        status="dicabut", alasan_status="x", tanggal_status=date(2025, 6, 1),
-        riwayat=(model.StatusEvent(date(2024, 3, 1), "dibekukan", "a"),
-                 model.StatusEvent(date(2024, 4, 1), "aktif")),
+        status="dicabut",
+        alasan_status="x",
+        tanggal_status=date(2025, 6, 1),
+        riwayat=(
+            model.StatusEvent(date(2024, 3, 1), "dibekukan", "a"),
+            model.StatusEvent(date(2024, 4, 1), "aktif"),
+        ),
     )
-    on = {d: riwayat.status_on(c, date.fromisoformat(d)) for d in (
-        "2024-01-09", "2024-01-10", "2024-02-29", "2024-03-01", "2024-03-31", "2024-04-01",
-        "2025-05-31", "2025-06-01", "2027-01-10")}
+    on = {
+        d: riwayat.status_on(c, date.fromisoformat(d))
+        for d in (
+            "2024-01-09",
+            "2024-01-10",
+            "2024-02-29",
+            "2024-03-01",
+            "2024-03-31",
+            "2024-04-01",
+            "2025-05-31",
+            "2025-06-01",
+            "2027-01-10",
+        )
+    }
     assert on == {
-        "2024-01-09": "belum-terbit", "2024-01-10": "berlaku", "2024-02-29": "berlaku",
-        "2024-03-01": "dibekukan", "2024-03-31": "dibekukan", "2024-04-01": "berlaku",
-        "2025-05-31": "berlaku", "2025-06-01": "dicabut", "2027-01-10": "dicabut",
+        "2024-01-09": "belum-terbit",
+        "2024-01-10": "berlaku",
+        "2024-02-29": "berlaku",
+        "2024-03-01": "dibekukan",
+        "2024-03-31": "dibekukan",
+        "2024-04-01": "berlaku",
+        "2025-05-31": "berlaku",
+        "2025-06-01": "dicabut",
+        "2027-01-10": "dicabut",
     }
     plain = cert()
     assert riwayat.status_on(plain, date(2027, 1, 9)) == "berlaku"
@@ -198,11 +226,19 @@ def test_status_on_a_date():
 
 
 def test_events_oldest_first_with_expiry_only_when_it_happened_in_force():
-    c = cert(riwayat=(model.StatusEvent(date(2024, 3, 1), "dibekukan", "a"),
-                      model.StatusEvent(date(2024, 4, 1), "aktif")))
+    c = cert(
+        riwayat=(
+            model.StatusEvent(date(2024, 3, 1), "dibekukan", "a"),
+            model.StatusEvent(date(2024, 4, 1), "aktif"),
+        )
+    )
     kinds = [(e.tanggal.isoformat(), e.jenis) for e in riwayat.events(c, date(2027, 2, 1))]
-    assert kinds == [("2024-01-10", "terbit"), ("2024-03-01", "dibekukan"),
-                     ("2024-04-01", "aktif"), ("2027-01-10", "kedaluwarsa")]
+    assert kinds == [
+        ("2024-01-10", "terbit"),
+        ("2024-03-01", "dibekukan"),
+        ("2024-04-01", "aktif"),
+        ("2027-01-10", "kedaluwarsa"),
+    ]
     assert [e.jenis for e in riwayat.events(c, date(2027, 1, 9))][-1] == "aktif"
     revoked = cert(status="dicabut", alasan_status="x", tanggal_status=date(2025, 6, 1))
     assert [e.jenis for e in riwayat.events(revoked, date(2030, 1, 1))] == ["terbit", "dicabut"]
@@ -244,7 +280,8 @@ def test_atom_feed_has_the_required_elements(sample_registry):
     for e in entries:
         for tag in ("id", "title", "updated", "content", "category"):
             assert e.find(f"{ATOM}{tag}") is not None and (
-                e.find(f"{ATOM}{tag}").text or e.find(f"{ATOM}{tag}").get("term")), tag
+                e.find(f"{ATOM}{tag}").text or e.find(f"{ATOM}{tag}").get("term")
+            ), tag
         assert e.find(f"{ATOM}id").text.startswith("urn:uuid:")
         ids.add(e.find(f"{ATOM}id").text)
         link = e.find(f"{ATOM}link[@rel='alternate']")
@@ -268,7 +305,8 @@ def test_json_feed_lists_the_same_events(sample_registry):
     ]
     assert data["batas"] == riwayat.FEED_MAX and data["tanggal_data"] == "2026-11-28"
     revoked = next(
-        r for r in rows if r["sertifikat"] == "mwpm-2020-0016" and r["jenis"] == "dicabut")
+        r for r in rows if r["sertifikat"] == "mwpm-2020-0016" and r["jenis"] == "dicabut"
+    )
     assert revoked["tanggal"] == "2021-03-15" and revoked["status_tampil"] == "dicabut"
     assert revoked["url_verifikasi"] == f"{SITE}verifikasi/mwpm-2020-0016/"
     reinstated = [r for r in rows if r["jenis"] == "aktif"]
@@ -285,7 +323,8 @@ def test_feed_is_bounded_and_stable(sample_registry):
     # no build time in either file: the same data a day later (no new event) gives the same feed
     later = datetime(2026, 11, 28, 23, 0, tzinfo=UTC)
     assert perubahan.atom_bytes(sample_registry, later, SITE) == perubahan.atom_bytes(
-        sample_registry, BUILT, SITE)
+        sample_registry, BUILT, SITE
+    )
 
 
 def test_feed_without_site_url_is_still_valid_atom(sample_registry):
@@ -300,8 +339,11 @@ def test_feed_shows_hostile_text_as_text():
 
     registry = load.parse(HEAD + GOOD)
     u = registry.umkm[0]
-    c = replace(u.sertifikat[0], nomor="UJI/<b>1</b>&amp;",
-                alasan_status="<script>alert(1)</script> \u0007 \ud800")
+    c = replace(
+        u.sertifikat[0],
+        nomor="UJI/<b>1</b>&amp;",
+        alasan_status="<script>alert(1)</script> \u0007 \ud800",
+    )
     registry = replace(registry, umkm=(replace(u, sertifikat=(c,)),))
     raw = perubahan.atom_bytes(registry, BUILT, SITE)
     root = ET.fromstring(raw)  # well-formed XML: characters XML cannot carry are replaced

@@ -118,10 +118,15 @@ umkm:
     code, out, err, name = check(tmp_path, valid_text())
     assert code == 1
     secrets_file = str(tmp_path / "rahasia.yaml")
-    got = [(m["file"], int(m["line"]), int(m["col"]), m["message"])
-           for m in map(LINE.match, problem_lines(out))]
+    got = [
+        (m["file"], int(m["line"]), int(m["col"]), m["message"])
+        for m in map(LINE.match, problem_lines(out))
+    ]
     assert [g[:3] for g in got] == [
-        (secrets_file, 3, 10), (secrets_file, 4, 5), (secrets_file, 5, 3), (secrets_file, 8, 13)
+        (secrets_file, 3, 10),
+        (secrets_file, 4, 5),
+        (secrets_file, 5, 3),
+        (secrets_file, 8, 13),
     ], got
     assert "16 angka NIK" in got[0][3] and "kunci tidak dikenal" in got[1][3]
     assert "UMKM 'batik-tiga' tidak ada" in got[2][3] and "maksud Anda batik-satu" in got[2][3]
@@ -186,9 +191,11 @@ def test_check_never_echoes_a_rahasia_value(tmp_path, old, new):
 def test_nik_like_numbers_masked_anywhere(tmp_path):
     # a NIK typed into a public field that has an error: the value is shown, the number masked
     text = broken('nomor: "U/2020/0002"', f'nomor: "U/2020/0001 {SECRET_NIK}"')
-    text = broken("    produk: [Batik tulis, Batik cap]\n",
-                  f"    produk: 3513 0000 0000 0002\n    kontak: {{telepon: 'NIK {SECRET_NIK}'}}\n",
-                  text)
+    text = broken(
+        "    produk: [Batik tulis, Batik cap]\n",
+        f"    produk: 3513 0000 0000 0002\n    kontak: {{telepon: 'NIK {SECRET_NIK}'}}\n",
+        text,
+    )
     code, out, err, name = check(tmp_path, text)
     assert code == 1
     assert len(problem_lines(out)) == 2, out
@@ -199,10 +206,20 @@ def test_nik_like_numbers_masked_anywhere(tmp_path):
 
 def test_admin_guide_tells_what_is_public_and_how_to_remove_a_secret():
     guide = (ROOT / "docs" / "panduan" / "index.md").read_text(encoding="utf-8")
-    section = guide[guide.index("## Data rahasia"):]
+    section = guide[guide.index("## Data rahasia") :]
     section = section[: section.index("\n## ", 5)]
-    for words in ("data/rahasia.yaml", ".gitignore", "riwayat", "Actions", "git filter-repo",
-                  "BFG", "--force", "GitHub Support", "bocor", "sebelum push pertama"):
+    for words in (
+        "data/rahasia.yaml",
+        ".gitignore",
+        "riwayat",
+        "Actions",
+        "git filter-repo",
+        "BFG",
+        "--force",
+        "GitHub Support",
+        "bocor",
+        "sebelum push pertama",
+    ):
         assert words in section, words
     assert guide.index("## Data rahasia") < guide.index("## 6. Menerbitkan")
 
@@ -213,8 +230,23 @@ def test_admin_guide_tells_what_is_public_and_how_to_remove_a_secret():
 # parse fails the build.
 # ---------------------------------------------------------------------------------------------
 
-BREAKING = ["\x85", "\x7f", "\x80", "\x9f", "\ufffe", "\uffff", "\x0b", "\x1b", "\u2028",
-            "\u2029", "\u202e", "\u2066", "\u200b", "\ufeff", "\u200e"]
+BREAKING = [
+    "\x85",
+    "\x7f",
+    "\x80",
+    "\x9f",
+    "\ufffe",
+    "\uffff",
+    "\x0b",
+    "\x1b",
+    "\u2028",
+    "\u2029",
+    "\u202e",
+    "\u2066",
+    "\u200b",
+    "\ufeff",
+    "\u200e",
+]
 
 
 @pytest.mark.parametrize("ch", BREAKING, ids=[f"U+{ord(c):04X}" for c in BREAKING])
@@ -248,8 +280,11 @@ def test_front_matter_survives_every_character():
         text = "A" + "".join(chars[i : i + 4096]) + "Z"
         doc, meta = _parsed_title(text)
         assert doc == "<p>isi</p>\n", i
-        assert meta == {"title": escape(text), "hide": ["navigation", "toc"],
-                        "search": {"exclude": True}}, i
+        assert meta == {
+            "title": escape(text),
+            "hide": ["navigation", "toc"],
+            "search": {"exclude": True},
+        }, i
     for text in ('"', "'", "\\", "---", "...", "\n---\n", "#", ": x", "{{ x }}", "\ud800"):
         doc, meta = _parsed_title(text)
         assert doc == "<p>isi</p>\n" and "title" in meta, text
@@ -278,12 +313,17 @@ def test_build_fails_on_a_page_whose_front_matter_did_not_parse(tmp_path, strict
     project = make_project(tmp_path / "p", valid_text())
     script = tmp_path / "run.py"
     script.write_text(_BROKEN_FRONT_MATTER, encoding="utf-8")
-    env = dict(os.environ, SOURCE_DATE_EPOCH="1795824000",
-               REGISTRI_CACHE_DIR=str(tmp_path / "qr"))
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1795824000", REGISTRI_CACHE_DIR=str(tmp_path / "qr"))
     env.pop("REGISTRI_DATA", None)
     args = ["build", "--strict"] if strict else ["build"]
-    proc = subprocess.run([sys.executable, str(script), *args], cwd=project,
-                          capture_output=True, text=True, env=env, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, str(script), *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "verifikasi/index.md: front matter" in proc.stdout + proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
@@ -341,9 +381,7 @@ def test_long_kecamatan_name_refused_by_check_and_build(tmp_path):
 def test_every_command_prints_on_a_non_utf8_console(tmp_path):
     cp1252 = {"PYTHONIOENCODING": "cp1252"}
     # an error that quotes a value cp1252 cannot encode
-    code, out, err, name = check(
-        tmp_path, broken("sektor: makanan\n", "sektor: ꦧꦛꦶꦏ꧀\n"), env=cp1252
-    )
+    code, out, err, name = check(tmp_path, broken("sektor: makanan\n", "sektor: ꦧꦛꦶꦏ꧀\n"), env=cp1252)
     assert code == 1 and "sektor" in out
     project = make_project(tmp_path / "p", broken("sektor: makanan\n", "sektor: 珈琲\n"))
     for args in (["build"], ["qr"], ["check"]):
@@ -363,8 +401,10 @@ def alias_bomb(width: int) -> str:
     aliases of one broken certificate: width**2 certificate records from a few KB of text."""
     head = valid_text().split("umkm:\n")[0]
     cert = "&c {id: uji-x, nomor: X, pemegang: P, skema: S, lsp: uji, zzz: 1}"
-    umkm = ("&u {id: u-x, nama: N, pemilik: P, sektor: batik, kecamatan: Kraksaan, "
-            "sertifikat: [" + cert + ", " + ", ".join(["*c"] * (width - 1)) + "]}")
+    umkm = (
+        "&u {id: u-x, nama: N, pemilik: P, sektor: batik, kecamatan: Kraksaan, "
+        "sertifikat: [" + cert + ", " + ", ".join(["*c"] * (width - 1)) + "]}"
+    )
     return head + "umkm: [" + umkm + ", " + ", ".join(["*u"] * (width - 1)) + "]\n"
 
 
@@ -375,8 +415,10 @@ def test_alias_bomb_refused_at_once(tmp_path):
     assert code == 1
     lines = problem_lines(out)
     assert len(lines) == 2 + load.SHOWN_PER_CAUSE + 1, len(lines)  # 2 anchors, 598 aliases
-    assert lines[0] == f"{name}:18:8: anchor YAML '&u' tidak dipakai di berkas ini: hapus " \
-        "tanda & beserta namanya", lines[0]
+    assert (
+        lines[0] == f"{name}:18:8: anchor YAML '&u' tidak dipakai di berkas ini: hapus "
+        "tanda & beserta namanya"
+    ), lines[0]
     assert "anchor YAML '&c'" in lines[1] and "alias YAML '*c'" in lines[2], lines[:3]
     assert "... dan 578 kesalahan serupa lagi" in lines[-1], lines[-1]
     assert "Ditemukan 600 masalah" in err, err
@@ -418,8 +460,13 @@ sys.exit(code)
 
 def check_measured(path: Path) -> tuple[int, str, float]:
     """`check --data path` in a child that reports its own peak memory: (code, stdout, MB)."""
-    proc = subprocess.run([sys.executable, "-c", _MEASURED, "check", "--data", str(path)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", _MEASURED, "check", "--data", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert "Traceback" not in proc.stderr, proc.stderr
     peak = int(re.search(r"peak-rss-kb ([0-9]+)", proc.stderr).group(1)) / 1024
     return proc.returncode, proc.stdout, peak
@@ -504,14 +551,16 @@ REFUSED = [
 # fmt: on
 
 
-@pytest.mark.parametrize("old, new, line, col, words", [pytest.param(*c[1:], id=c[0])
-                                                          for c in REFUSED])
+@pytest.mark.parametrize(
+    "old, new, line, col, words", [pytest.param(*c[1:], id=c[0]) for c in REFUSED]
+)
 def test_smaller_faults_refused(tmp_path, old, new, line, col, words):
     assert_one_problem(tmp_path, broken(old, new), line, col, words)
 
 
-def assert_one_problem(tmp_path: Path, text: str, line: int, col: int, words: str,
-                       start: str = "") -> None:
+def assert_one_problem(
+    tmp_path: Path, text: str, line: int, col: int, words: str, start: str = ""
+) -> None:
     """`check` of `text` reports exactly one problem, at line:col, holding `words`."""
     code, out, err, name = check(tmp_path, text)
     assert code == 1, out
@@ -521,8 +570,11 @@ def assert_one_problem(tmp_path: Path, text: str, line: int, col: int, words: st
 
 
 def test_situs_and_email_still_accept_real_addresses():
-    text = broken("    produk:", "    kontak: {situs: 'https://batik-sekar.id:8443/produk?id=1#a',"
-                  " email: kopi.dua+toko@mail.kopi-dua.co.id}\n    produk:")
+    text = broken(
+        "    produk:",
+        "    kontak: {situs: 'https://batik-sekar.id:8443/produk?id=1#a',"
+        " email: kopi.dua+toko@mail.kopi-dua.co.id}\n    produk:",
+    )
     assert problems(text) == []
 
 
@@ -542,8 +594,11 @@ def parse_github(line: str) -> dict:
     m = re.fullmatch(r"::(\w+) ([^:]*)::(.*)", line)
     assert m, line
     props = dict(part.split("=", 1) for part in m.group(2).split(","))
-    return {"command": m.group(1), **{k: _unescape(v) for k, v in props.items()},
-            "message": _unescape(m.group(3))}
+    return {
+        "command": m.group(1),
+        **{k: _unescape(v) for k, v in props.items()},
+        "message": _unescape(m.group(3)),
+    }
 
 
 def test_github_annotations_parse_back_to_file_line_col(tmp_path):
@@ -560,7 +615,10 @@ def test_github_annotations_parse_back_to_file_line_col(tmp_path):
     for e, g in zip(expected, got, strict=True):
         assert g["command"] == "error"
         assert (g["file"], g["line"], g["col"], g["message"]) == (
-            name, e["line"], e["col"], e["message"]
+            name,
+            e["line"],
+            e["col"],
+            e["message"],
         )
     assert "%25" in problem_lines(gh)[0] + problem_lines(gh)[1]
     assert "Ditemukan 2 masalah" in err
@@ -570,7 +628,10 @@ def test_github_format_file_level_problem(tmp_path):
     missing = tmp_path / "tidak-ada.yaml"
     proc = subprocess.run(
         [sys.executable, "-m", "generator", "check", "--data", str(missing), "--format", "github"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 1
     assert proc.stdout.strip() == (
@@ -623,8 +684,9 @@ SYNTAX = [
 # fmt: on
 
 
-@pytest.mark.parametrize("old, new, line, col, words", [pytest.param(*c[1:], id=c[0])
-                                                          for c in SYNTAX])
+@pytest.mark.parametrize(
+    "old, new, line, col, words", [pytest.param(*c[1:], id=c[0]) for c in SYNTAX]
+)
 def test_yaml_syntax_errors_in_indonesian_at_the_line_to_fix(tmp_path, old, new, line, col, words):
     assert_one_problem(tmp_path, broken(old, new), line, col, words, "kesalahan susunan YAML: ")
 
@@ -638,17 +700,27 @@ def test_previous_manifest_ids_never_start_a_line(tmp_path):
     """A manifest (read from the live site: not ours to trust) with ids that hold line breaks
     and a workflow command: every printed line stays one of ours."""
     manifest = tmp_path / "manifest.json"
-    manifest.write_text(json.dumps({
-        "sertifikat": ["uji-2020-0001", "uji-2020-0002", "x\n::error::pwned\r\n::warning::y"],
-        "umkm": ["batik-satu", "kopi-dua", "z\u202e\u2028::error::q"],
-    }), encoding="utf-8")
+    manifest.write_text(
+        json.dumps(
+            {
+                "sertifikat": [
+                    "uji-2020-0001",
+                    "uji-2020-0002",
+                    "x\n::error::pwned\r\n::warning::y",
+                ],
+                "umkm": ["batik-satu", "kopi-dua", "z\u202e\u2028::error::q"],
+            }
+        ),
+        encoding="utf-8",
+    )
     code, out, err, name = check(tmp_path, valid_text(), "--previous", str(manifest))
     assert code == 1
     lines = [ln for ln in (out + err).splitlines() if ln.strip()]
     assert lines and all(ln.isprintable() for ln in lines), lines
     assert not any(ln.startswith("::") for ln in lines), lines
-    code, out, err, name = check(tmp_path, valid_text(), "--previous", str(manifest),
-                                 "--format", "github")
+    code, out, err, name = check(
+        tmp_path, valid_text(), "--previous", str(manifest), "--format", "github"
+    )
     assert code == 1
     got = [parse_github(ln) for ln in problem_lines(out)]
     assert got and all(g["command"] == "error" for g in got), out
@@ -669,14 +741,19 @@ def test_github_format_for_placeholders_in_two_files(tmp_path):
     assert {Path(g["file"]).name for g in got} == {"mkdocs.yml", "umkm.yaml"}
     for e, g in zip(expected, got, strict=True):
         assert (g["file"], g["line"], g["col"], g["message"]) == (
-            e["file"], e["line"], e["col"], e["message"])
+            e["file"],
+            e["line"],
+            e["col"],
+            e["message"],
+        )
 
 
 def test_engine_and_config_errors_are_one_line(tmp_path):
     project = make_project(tmp_path / "p", valid_text())
     cfg = project / "mkdocs.yml"
-    cfg.write_text(cfg.read_text(encoding="utf-8") + "\nsite_name: [tak\n  tertutup\n",
-                   encoding="utf-8")
+    cfg.write_text(
+        cfg.read_text(encoding="utf-8") + "\nsite_name: [tak\n  tertutup\n", encoding="utf-8"
+    )
     for args in (["build"], ["qr"], ["check"]):
         proc = run_generator(project, *args)
         assert proc.returncode == 1, (args, proc.stdout, proc.stderr)
@@ -685,4 +762,6 @@ def test_engine_and_config_errors_are_one_line(tmp_path):
         tails = ("Situs tidak diubah.", "Tidak ada kode QR yang dibuat")
         said = [ln for ln in lines if not ln.startswith(tails)]
         assert len(said) == 1 and said[0].startswith("mkdocs.yml: kesalahan susunan YAML"), (
-            args, lines)
+            args,
+            lines,
+        )

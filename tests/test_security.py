@@ -97,8 +97,10 @@ def page(browser):
     ctx.add_init_script(RECORD)
     pg = ctx.new_page()
     pg.console_csp = []
-    pg.on("console", lambda m: pg.console_csp.append(m.text)
-          if "Content Security Policy" in m.text else None)
+    pg.on(
+        "console",
+        lambda m: pg.console_csp.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     yield pg
     ctx.close()
 
@@ -109,15 +111,28 @@ def _violations(page) -> list[str]:
 
 @pytest.mark.parametrize(
     "path",
-    ["", "umkm/", "umkm/halaman-2/", "sektor/", "sektor/batik/", "kecamatan/",
-     "kecamatan/kraksaan/", "verifikasi/", "verifikasi/mwpm-2020-0001/", "api/", "panduan/",
-     "tentang/", "tidak-ada/sama-sekali/"],
+    [
+        "",
+        "umkm/",
+        "umkm/halaman-2/",
+        "sektor/",
+        "sektor/batik/",
+        "kecamatan/",
+        "kecamatan/kraksaan/",
+        "verifikasi/",
+        "verifikasi/mwpm-2020-0001/",
+        "api/",
+        "panduan/",
+        "tentang/",
+        "tidak-ada/sama-sekali/",
+    ],
 )
 def test_no_csp_violation_on_the_main_pages(page, served, path):
     page.goto(served + path)
     page.wait_for_load_state("networkidle")
     assert page.evaluate("document.querySelector('meta[http-equiv]').httpEquiv") == (
-        "Content-Security-Policy")
+        "Content-Security-Policy"
+    )
     assert _violations(page) == [], path
 
 

@@ -61,8 +61,12 @@ class Serve:
         self.log_file = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{self.port}"],
-            cwd=project, env=env, stdout=self.log_file, stderr=subprocess.STDOUT,
-            start_new_session=True)
+            cwd=project,
+            env=env,
+            stdout=self.log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def status(self) -> dict | None:
         got = _get(f"{self.base}/__registri__/status")

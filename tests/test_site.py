@@ -43,8 +43,11 @@ def hostile_site(tmp_path_factory) -> Path:
 
 
 def tree_digest(site: Path) -> dict[str, str]:
-    return {str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(site.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
 
 
 # -- the sample site -------------------------------------------------------------------------
@@ -82,7 +85,8 @@ def test_lists_show_exactly_their_umkm(sample_site):
         assert ids == {u.id for u in registry.umkm if u.kecamatan == name}
     directory = soup(sample_site / "umkm" / "index.html")
     assert {li["data-id"] for li in directory.select(".ru-list .ru-item")} == {
-        u.id for u in registry.umkm}
+        u.id for u in registry.umkm
+    }
 
 
 def test_batik_in_kraksaan_is_two_clicks_from_home(sample_site):
@@ -94,8 +98,7 @@ def test_batik_in_kraksaan_is_two_clicks_from_home(sample_site):
     assert home.select_one('a[href="sektor/batik/"]')
     assert home.select_one('a[href="kecamatan/"]')
     kraksaan = soup(sample_site / "kecamatan" / "kraksaan" / "index.html")
-    listed = {li["data-id"] for li in kraksaan.select(".ru-item")
-              if "Batik" in li.get_text()}
+    listed = {li["data-id"] for li in kraksaan.select(".ru-item") if "Batik" in li.get_text()}
     assert expected <= listed
 
 
@@ -107,7 +110,7 @@ def test_profile_shows_facts_contacts_and_certificates(sample_site):
     for value in (u.nama, u.pemilik, u.kecamatan, registry.sektor[u.sektor], *u.produk):
         assert value in text
     wa = page.select_one('a[href^="https://wa.me/62"]')
-    assert wa is not None and wa["href"][len("https://wa.me/"):].isdigit()
+    assert wa is not None and wa["href"][len("https://wa.me/") :].isdigit()
     for c in u.sertifikat:
         link = page.select_one(f'a[href="../../verifikasi/{c.id}/"]')
         assert link is not None
@@ -132,22 +135,27 @@ def test_home_has_figures_charts_and_identity(sample_site):
 
 
 def test_sample_banner_on_every_page(sample_site):
-    for p in [sample_site / "index.html", sample_site / "tentang" / "index.html",
-              sample_site / "404.html", sample_site / "api" / "index.html",
-              next((sample_site / "verifikasi").glob("*/index.html")),
-              next((sample_site / "umkm").glob("*/index.html"))]:
+    for p in [
+        sample_site / "index.html",
+        sample_site / "tentang" / "index.html",
+        sample_site / "404.html",
+        sample_site / "api" / "index.html",
+        next((sample_site / "verifikasi").glob("*/index.html")),
+        next((sample_site / "umkm").glob("*/index.html")),
+    ]:
         assert "DATA CONTOH" in p.read_text(encoding="utf-8"), p
 
 
 def test_no_banner_when_not_sample(tmp_path):
     # a real registry: its own address and contact (the sample's would be refused), and no
     # inline rahasia blocks (a real registry keeps them in data/rahasia.yaml)
-    text = (as_real_registry(SAMPLE.read_text(encoding="utf-8"))
-            .replace("registri-umkm@example.org", "dinkop@probolinggokab.go.id")
-            .replace('"(0335) 000-0000"', '"(0335) 841234"')
-            .replace("No. 1, Kraksaan, Kabupaten Probolinggo (alamat contoh)", "No. 7, Kraksaan"))
-    project = make_project(tmp_path, text,
-                           site_url="https://registri-umkm.probolinggokab.go.id/")
+    text = (
+        as_real_registry(SAMPLE.read_text(encoding="utf-8"))
+        .replace("registri-umkm@example.org", "dinkop@probolinggokab.go.id")
+        .replace('"(0335) 000-0000"', '"(0335) 841234"')
+        .replace("No. 1, Kraksaan, Kabupaten Probolinggo (alamat contoh)", "No. 7, Kraksaan")
+    )
+    project = make_project(tmp_path, text, site_url="https://registri-umkm.probolinggokab.go.id/")
     r = run_generator(project, "build")
     assert r.returncode == 0, r.stdout + r.stderr
     assert "DATA CONTOH" not in (project / "site" / "index.html").read_text(encoding="utf-8")
@@ -155,8 +163,11 @@ def test_no_banner_when_not_sample(tmp_path):
 
 def test_no_third_party_urls_in_pages(sample_site):
     """No Google Fonts, no CDN: every src/href of scripts, styles and fonts is local."""
-    for p in [sample_site / "index.html", sample_site / "umkm" / "index.html",
-              next((sample_site / "verifikasi").glob("*/index.html"))]:
+    for p in [
+        sample_site / "index.html",
+        sample_site / "umkm" / "index.html",
+        next((sample_site / "verifikasi").glob("*/index.html")),
+    ]:
         page = soup(p)
         for tag in page.select("script[src], link[href], img[src]"):
             url = tag.get("src") or tag.get("href")
@@ -173,7 +184,7 @@ def pagefind_fragments(site: Path) -> list[dict]:
     for f in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
         raw = gzip.decompress(f.read_bytes())
         assert raw.startswith(b"pagefind_dcd")
-        out.append(json.loads(raw[len(b"pagefind_dcd"):]))
+        out.append(json.loads(raw[len(b"pagefind_dcd") :]))
     return out
 
 
@@ -216,10 +227,20 @@ def test_search_index_covers_names_owners_products(sample_site):
 
 def test_mkdocs_build_strict_has_no_warnings(tmp_path):
     project = make_project(tmp_path)
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1795824000",
-               REGISTRI_CACHE_DIR=str(tmp_path / "qr"))
-    r = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project,
-                       capture_output=True, text=True, env=env, timeout=600)
+    env = dict(
+        os.environ,
+        NO_MKDOCS_2_WARNING="1",
+        SOURCE_DATE_EPOCH="1795824000",
+        REGISTRI_CACHE_DIR=str(tmp_path / "qr"),
+    )
+    r = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
     assert r.returncode == 0, r.stderr
     assert "WARNING" not in r.stderr, r.stderr
     assert (project / "site" / "verifikasi").is_dir()
@@ -269,8 +290,12 @@ def test_hostile_title_in_front_matter_and_header(hostile_site):
 
 def test_no_secret_in_any_output_byte(hostile_site, sample_site):
     registry = load.load(SAMPLE)
-    sample_secrets = [v for s in registry.confidential_records().values()
-                      for v in (s.nik, s.alamat, s.catatan) if v]
+    sample_secrets = [
+        v
+        for s in registry.confidential_records().values()
+        for v in (s.nik, s.alamat, s.catatan)
+        if v
+    ]
     assert len(sample_secrets) >= 10
     for site, secrets in ((hostile_site, SECRETS + FILE_SECRETS), (sample_site, sample_secrets)):
         for p in site.rglob("*"):
@@ -351,15 +376,22 @@ def test_unchanged_data_rewrites_no_generated_file(tmp_path):
     assert run_generator(project, "build").returncode == 0
     mtimes = {p: p.stat().st_mtime_ns for p in (project / "docs").rglob("*") if p.is_file()}
     assert run_generator(project, "build").returncode == 0
-    assert {p: p.stat().st_mtime_ns for p in (project / "docs").rglob("*")
-            if p.is_file()} == mtimes
+    assert {p: p.stat().st_mtime_ns for p in (project / "docs").rglob("*") if p.is_file()} == mtimes
 
 
 def test_generated_folders_are_git_ignored():
     ignored = (ROOT / ".gitignore").read_text()
-    for name in ("site/", "docs/umkm/", "docs/verifikasi/", "docs/api/", "docs/index.md",
-                 "docs/index.html",
-                 "docs/sektor/", "docs/kecamatan/", "overrides/partials/registri/"):
+    for name in (
+        "site/",
+        "docs/umkm/",
+        "docs/verifikasi/",
+        "docs/api/",
+        "docs/index.md",
+        "docs/index.html",
+        "docs/sektor/",
+        "docs/kecamatan/",
+        "overrides/partials/registri/",
+    ):
         assert name in ignored
 
 
@@ -367,8 +399,14 @@ def test_plain_mkdocs_build_with_bad_data_fails_clearly(tmp_path):
     broken = hostile_yaml().replace("sektor: batik\n", "sektor: batk\n")
     project = make_project(tmp_path, broken)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", REGISTRI_CACHE_DIR=str(tmp_path / "qr"))
-    r = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=project,
-                       capture_output=True, text=True, env=env, timeout=600)
+    r = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
     assert r.returncode != 0
     assert "batk" in r.stderr and "mungkin maksud Anda batik" in r.stderr
     assert "Traceback" not in r.stderr + r.stdout
@@ -379,8 +417,9 @@ def test_compact_html_keeps_preformatted_text():
     from generator.site import compact_html
 
     html = "<div>\n    <p>a</p>\n\n   <pre>x\n    y</pre>\n  <textarea>1\n  2</textarea>\n</div>"
-    assert compact_html(html) == ("<div>\n<p>a</p>\n<pre>x\n    y</pre>\n"
-                                  "<textarea>1\n  2</textarea>\n</div>")
+    assert compact_html(html) == (
+        "<div>\n<p>a</p>\n<pre>x\n    y</pre>\n<textarea>1\n  2</textarea>\n</div>"
+    )
 
 
 def test_without_site_url_pages_show_no_guessed_qr(tmp_path):

@@ -227,7 +227,8 @@ def test_status_colours_read_right(page, base):
         page.goto(base + f"verifikasi/{cid}/")
         colours[status] = page.eval_on_selector(
             ".v-status__baris",
-            "e => [getComputedStyle(e).color, getComputedStyle(e).textDecorationLine]")
+            "e => [getComputedStyle(e).color, getComputedStyle(e).textDecorationLine]",
+        )
     r, g, b = map(int, re.findall(r"\d+", colours["dibekukan"][0])[:3])
     assert not (b > r and b > g), f"DIBEKUKAN looks informational (blue): {colours['dibekukan']}"
     assert r > b, "DIBEKUKAN is a warning colour"
@@ -246,9 +247,14 @@ def test_history_timeline_reads_without_javascript(browser, base):
     section = page.locator(".v-riwayat")
     assert "Riwayat status" in section.inner_text() and "Status history" in section.inner_text()
     items = page.eval_on_selector_all(
-        ".v-linimasa [data-tanggal]", "els => els.map(e => [e.dataset.tanggal, e.dataset.jenis])")
-    assert items == [["2024-01-10", "terbit"], ["2024-05-01", "dibekukan"],
-                     ["2024-06-01", "aktif"], ["2025-03-01", "dibekukan"]]
+        ".v-linimasa [data-tanggal]", "els => els.map(e => [e.dataset.tanggal, e.dataset.jenis])"
+    )
+    assert items == [
+        ["2024-01-10", "terbit"],
+        ["2024-05-01", "dibekukan"],
+        ["2024-06-01", "aktif"],
+        ["2025-03-01", "dibekukan"],
+    ]
     texts = page.eval_on_selector_all(".v-linimasa li", "els => els.map(e => e.innerText)")
     assert "10 Januari 2024" in texts[0] and "Terbit" in texts[0] and "Issued" in texts[0]
     assert "Label kemasan" in texts[1] and "Suspended" in texts[1]
@@ -296,12 +302,14 @@ def test_date_picker_answers_was_it_valid_on_that_day(browser, base, day, answer
 def test_date_picker_on_revoked_and_suspended_pages(browser, base):
     ctx = browser.new_context(**ARGS)
     page = ctx.new_page()
-    for cid, day, want in (("uji-cabut", "2025-04-15", "dibekukan"),
-                           ("uji-cabut", "2025-05-02", "dicabut"),
-                           ("uji-cabut", "2024-12-31", "berlaku"),
-                           ("uji-beku", "2024-05-20", "dibekukan"),
-                           ("uji-beku", "2024-07-01", "berlaku"),
-                           ("uji-lama", "2023-09-07", "kedaluwarsa")):
+    for cid, day, want in (
+        ("uji-cabut", "2025-04-15", "dibekukan"),
+        ("uji-cabut", "2025-05-02", "dicabut"),
+        ("uji-cabut", "2024-12-31", "berlaku"),
+        ("uji-beku", "2024-05-20", "dibekukan"),
+        ("uji-beku", "2024-07-01", "berlaku"),
+        ("uji-lama", "2023-09-07", "kedaluwarsa"),
+    ):
         page.goto(base + f"verifikasi/{cid}/")
         page.fill("#v-tanya-tanggal", day)
         assert page.locator(".v-tanya__jawab").get_attribute("data-jawab") == want, (cid, day)
@@ -329,15 +337,23 @@ def test_404_leads_to_the_real_page(page, base, typed, target):
     assert response.status == 404
     page.wait_for_url(f"**/sertifikat/verifikasi/{target}/")
     assert page.locator("[data-status]").get_attribute("data-status") == STATUSES.get(
-        target, "berlaku")
+        target, "berlaku"
+    )
     assert not page.errors
     # location.replace: going back does not return to the wrong address (only to about:blank)
     page.go_back()
     assert page.url == "about:blank"
 
 
-@pytest.mark.parametrize("typed", ["verifikasi/uji-palsu-2099/", "verifikasi/uji-baru2/",
-                                   "verifikasi/MWPM-UMKM-2024-0001X/", "bukan/apa-apa/"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "verifikasi/uji-palsu-2099/",
+        "verifikasi/uji-baru2/",
+        "verifikasi/MWPM-UMKM-2024-0001X/",
+        "bukan/apa-apa/",
+    ],
+)
 def test_404_says_maybe_forged_only_when_truly_unknown(page, base, typed):
     response = page.goto(base + typed)
     assert response.status == 404
@@ -405,8 +421,13 @@ def test_english_on_the_verification_path(project, page, base):
     assert verify.count("MSME") == 1
     lookup = html(project, "verifikasi/index.html")
     en = " ".join(s.get_text() for s in lookup.select('[lang="en"]'))
-    for words in ("Verify a certificate", "How to tell a genuine certificate", "VALID",
-                  "may be forged", "MSME"):
+    for words in (
+        "Verify a certificate",
+        "How to tell a genuine certificate",
+        "VALID",
+        "may be forged",
+        "MSME",
+    ):
         assert words in en, words
     notfound = html(project, "404.html")
     en = " ".join(s.get_text() for s in notfound.select('[lang="en"]'))
@@ -467,6 +488,8 @@ def test_home_title_is_not_doubled(project, sample_site):
     title = BeautifulSoup((sample_site / "index.html").read_text("utf-8"), "html.parser").title
     assert title.get_text() == "Registri UMKM Bersertifikat Kompetensi"  # judul == site_name
     assert html(project, "index.html").title.get_text() == (
-        "Registri UMKM Kabupaten Uji - Registri UMKM Bersertifikat Kompetensi")
+        "Registri UMKM Kabupaten Uji - Registri UMKM Bersertifikat Kompetensi"
+    )
     assert html(project, "umkm/batik-uji/index.html").title.get_text() == (
-        "Batik Tulis Uji - Registri UMKM Bersertifikat Kompetensi")
+        "Batik Tulis Uji - Registri UMKM Bersertifikat Kompetensi"
+    )

@@ -116,8 +116,9 @@ def served(built, serve_dir) -> str:
 
 
 def verify_page(site: Path, cid: str) -> BeautifulSoup:
-    return BeautifulSoup((site / "verifikasi" / cid / "index.html").read_text("utf-8"),
-                         "html.parser")
+    return BeautifulSoup(
+        (site / "verifikasi" / cid / "index.html").read_text("utf-8"), "html.parser"
+    )
 
 
 @pytest.mark.parametrize("cid", sorted(EXPECTED))
@@ -138,25 +139,50 @@ def test_each_status_rendered_at_the_build_date(built, cid):
 def test_page_shows_what_to_compare_with_the_paper(built):
     page = verify_page(built, "uji-berlaku")
     text = " ".join(page.get_text(" ").split())
-    for expected in ("MWPM/UMKM/2024/0001", "Siti Uji", "Batik Tulis Uji", "Batik", "Kraksaan",
-                     "Pengelolaan Usaha Mikro", "Menyusun rencana usaha",
-                     "LSP Manajemen Wirausaha", "Universitas Merdeka Malang", "BNSP-LSP-9",
-                     "Asesor Satu, Asesor Dua", "Aula Rumah UMKM", "1 Oktober 2024",
-                     "10 Oktober 2024", "9 Oktober 2027", "Fasilitasi",
-                     # English labels beside the Indonesian ones
-                     "Certificate no.", "Holder", "Valid until", "Issued", "Funding",
-                     # trust
-                     "Data per 28 November 2026", SITE_URL, "bilah alamat", "address bar",
-                     "bukan jaminan mutu produk", "not product quality", "lapor@example.org"):
+    for expected in (
+        "MWPM/UMKM/2024/0001",
+        "Siti Uji",
+        "Batik Tulis Uji",
+        "Batik",
+        "Kraksaan",
+        "Pengelolaan Usaha Mikro",
+        "Menyusun rencana usaha",
+        "LSP Manajemen Wirausaha",
+        "Universitas Merdeka Malang",
+        "BNSP-LSP-9",
+        "Asesor Satu, Asesor Dua",
+        "Aula Rumah UMKM",
+        "1 Oktober 2024",
+        "10 Oktober 2024",
+        "9 Oktober 2027",
+        "Fasilitasi",
+        # English labels beside the Indonesian ones
+        "Certificate no.",
+        "Holder",
+        "Valid until",
+        "Issued",
+        "Funding",
+        # trust
+        "Data per 28 November 2026",
+        SITE_URL,
+        "bilah alamat",
+        "address bar",
+        "bukan jaminan mutu produk",
+        "not product quality",
+        "lapor@example.org",
+    ):
         assert expected in text, expected
     profile = page.select_one('a[href="../../umkm/batik-uji/"]')
     assert profile is not None and profile.get_text() == "Batik Tulis Uji"
 
 
-@pytest.mark.parametrize("cid,reason,when", [
-    ("uji-dibekukan", "Sedang diperiksa karena pengaduan", "1 Maret 2025"),
-    ("uji-dicabut", "Dokumen uji terbukti dipalsukan", "2 Mei 2025"),
-])
+@pytest.mark.parametrize(
+    "cid,reason,when",
+    [
+        ("uji-dibekukan", "Sedang diperiksa karena pengaduan", "1 Maret 2025"),
+        ("uji-dicabut", "Dokumen uji terbukti dipalsukan", "2 Mei 2025"),
+    ],
+)
 def test_suspended_and_revoked_show_reason_and_date(built, cid, reason, when):
     text = " ".join(verify_page(built, cid).get_text(" ").split())
     assert reason in text and when in text
@@ -181,9 +207,10 @@ def test_verification_pages_are_light_and_outside_search(built):
     index = b"".join(gzip.decompress(f.read_bytes()) for f in bundle)
     assert b"MWPM/UMKM/2024/0001" not in index
     soup = verify_page(built, "uji-berlaku")
-    # no third-party asset; the QR is inline SVG, no extra file
-    assert soup.select_one(".v-qr svg") is not None
-    assert not soup.select(".v-qr img")
+    # no third-party asset and no extra file: the QR is a ~0.5 KB PNG inside the page
+    img = soup.select_one(".v-qr img.ru-qr")
+    assert img["src"].startswith("data:image/png;base64,") and len(img["src"]) < 1200
+    assert img["alt"].startswith("Kode QR sertifikat")
 
 
 def test_status_visible_without_scrolling_on_a_small_phone(browser, served):
@@ -206,8 +233,12 @@ def _status_in_browser(browser, url, when: datetime | None, js=True):
     page.goto(url)
     page.wait_for_load_state("load")
     el = page.locator("[data-status]")
-    out = (el.get_attribute("data-status"), page.locator(".ru-status__kata").text_content(),
-           page.locator(".ru-status__en").text_content(), page.title())
+    out = (
+        el.get_attribute("data-status"),
+        page.locator(".ru-status__kata").text_content(),
+        page.locator(".ru-status__en").text_content(),
+        page.title(),
+    )
     ctx.close()
     return out
 
@@ -228,10 +259,14 @@ def test_browser_rejudges_expiry_with_todays_date(browser, served):
 
 def test_browser_never_revives_an_expired_or_revoked_certificate(browser, served):
     """A phone whose clock is years behind must not turn KEDALUWARSA back into BERLAKU."""
-    for cid, want in (("uji-kedaluwarsa", "kedaluwarsa"), ("uji-dicabut", "dicabut"),
-                      ("uji-dibekukan", "dibekukan")):
-        status, *_ = _status_in_browser(browser, served + f"verifikasi/{cid}/",
-                                        datetime(2021, 1, 1, 9))
+    for cid, want in (
+        ("uji-kedaluwarsa", "kedaluwarsa"),
+        ("uji-dicabut", "dicabut"),
+        ("uji-dibekukan", "dibekukan"),
+    ):
+        status, *_ = _status_in_browser(
+            browser, served + f"verifikasi/{cid}/", datetime(2021, 1, 1, 9)
+        )
         assert status == want, cid
 
 
@@ -240,8 +275,9 @@ def test_profile_badges_are_rejudged_too(browser, served):
     page = ctx.new_page()
     page.clock.set_fixed_time(datetime(2027, 1, 5, 9))
     page.goto(served + "umkm/batik-uji/")
-    statuses = page.eval_on_selector_all(".ru-sertifikat [data-status]",
-                                         "els => els.map(e => e.dataset.status)")
+    statuses = page.eval_on_selector_all(
+        ".ru-sertifikat [data-status]", "els => els.map(e => e.dataset.status)"
+    )
     assert statuses.count("berlaku") == 1 and statuses.count("kedaluwarsa") == 2
     ctx.close()
 
@@ -250,17 +286,18 @@ def test_on_page_qr_decodes_to_this_page(browser, served, built):
     import zxingcpp
     from PIL import Image
 
-    ctx = browser.new_context(viewport={"width": 360, "height": 640}, device_scale_factor=2)
-    page = ctx.new_page()
-    for cid in ("uji-berlaku", "uji-dicabut"):
+    # a phone (2 device pixels a CSS pixel) and a plain desktop screen (1)
+    for scale, cid in ((2, "uji-berlaku"), (1, "uji-dicabut")):
+        ctx = browser.new_context(viewport={"width": 360, "height": 640}, device_scale_factor=scale)
+        page = ctx.new_page()
         page.goto(served + f"verifikasi/{cid}/")
-        png = page.locator(".v-qr svg").screenshot()
+        png = page.locator(".v-qr img").screenshot()
         results = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
         assert [r.text for r in results] == [SITE_URL + f"verifikasi/{cid}/"]
         assert results[0].format == zxingcpp.BarcodeFormat.QRCode
         path = results[0].text.removeprefix(SITE_URL)
         assert (built / path / "index.html").exists()
-    ctx.close()
+        ctx.close()
 
 
 def _lookup(page, url, typed):
@@ -274,8 +311,12 @@ def test_lookup_by_printed_number_in_any_form(browser, served):
     page = ctx.new_page()
     requests = []
     page.on("request", lambda r: requests.append(r.url))
-    for typed in ("MWPM/UMKM/2024/0005", "mwpm / umkm / 2024 / 0005", "uji-dicabut",
-                  " UJI DICABUT "):
+    for typed in (
+        "MWPM/UMKM/2024/0005",
+        "mwpm / umkm / 2024 / 0005",
+        "uji-dicabut",
+        " UJI DICABUT ",
+    ):
         _lookup(page, served, typed)
         page.wait_for_url("**/verifikasi/uji-dicabut/")
         assert page.locator("[data-status]").get_attribute("data-status") == "dicabut"

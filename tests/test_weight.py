@@ -21,8 +21,6 @@ SAMPLE = ROOT / "data" / "umkm.yaml"
 VERIFY_BUDGET = 80 * 1024  # bytes transferred, gzip, first visit
 
 
-
-
 @pytest.fixture(scope="module")
 def weight():
     return bench_module("weight")
@@ -50,11 +48,13 @@ def test_verification_page_is_light_and_self_contained(browser, server, weight):
     assert all(h.status == 200 for h in visit.hits), [(h.path, h.status) for h in visit.hits]
     assert visit.wire_bytes <= VERIFY_BUDGET, (
         f"first visit transfers {visit.wire_bytes} bytes (> {VERIFY_BUDGET}): "
-        f"{[(h.path, h.wire_bytes) for h in visit.hits]}")
+        f"{[(h.path, h.wire_bytes) for h in visit.hits]}"
+    )
 
 
-@pytest.mark.parametrize("path", ["", "umkm/", "tidak-ada-di-registri/"],
-                         ids=["home", "directory", "404"])
+@pytest.mark.parametrize(
+    "path", ["", "umkm/", "tidak-ada-di-registri/"], ids=["home", "directory", "404"]
+)
 def test_no_request_leaves_the_site(browser, server, weight, path):
     visit = weight.measure(browser, server, path)
     assert visit.requests > 0
@@ -82,8 +82,7 @@ CHUNK_CAP = 70 * 1024
 
 @pytest.fixture(scope="module")
 def visits(browser, server, weight):
-    return weight.first_visits(browser, server, word="batik", sektor="batik",
-                               kecamatan="kraksaan")
+    return weight.first_visits(browser, server, word="batik", sektor="batik", kecamatan="kraksaan")
 
 
 def _n_umkm():

@@ -71,8 +71,13 @@ def test_every_action_is_pinned_by_commit_sha_with_its_tag():
         assert PIN.match(line), f"not pinned by a full SHA with '# vX.Y.Z': {line.strip()}"
     actions = {PIN.match(line)[1] for line in lines}
     assert actions == {
-        "actions/checkout", "actions/setup-python", "actions/cache", "actions/upload-artifact",
-        "actions/download-artifact", "actions/configure-pages", "actions/upload-pages-artifact",
+        "actions/checkout",
+        "actions/setup-python",
+        "actions/cache",
+        "actions/upload-artifact",
+        "actions/download-artifact",
+        "actions/configure-pages",
+        "actions/upload-pages-artifact",
         "actions/deploy-pages",
     }
     # one SHA per action: no two versions of the same action in one workflow
@@ -93,15 +98,20 @@ def test_actions(workflow):
     assert checkout["ref"] == "${{ github.ref }}"  # the newest main, not the pushed commit
     assert checkout["persist-credentials"] is False
     assert str(_action(workflow, "build", "actions/setup-python")["with"]["python-version"]) == (
-        "3.11")
+        "3.11"
+    )
     assert _action(workflow, "build", "actions/configure-pages")
     assert _action(workflow, "build", "actions/upload-pages-artifact")["with"]["path"] == "site"
     deploy = workflow["jobs"]["deploy"]
     assert deploy["needs"] == ["build", "catat"]
     assert deploy["environment"]["name"] == "github-pages"
     assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
-    for words in ("!cancelled()", "refs/heads/main", "needs.build.result == 'success'",
-                  "needs.catat.result == 'success' || needs.catat.result == 'skipped'"):
+    for words in (
+        "!cancelled()",
+        "refs/heads/main",
+        "needs.build.result == 'success'",
+        "needs.catat.result == 'success' || needs.catat.result == 'skipped'",
+    ):
         assert words in deploy["if"]
 
 
@@ -224,20 +234,21 @@ def site_behind_proxy(tmp_path):
     srv.server_close()
 
 
-def _run_guard(script: str, cwd: Path, site_url: str | None,
-               proxy: str = "") -> subprocess.CompletedProcess:
+def _run_guard(
+    script: str, cwd: Path, site_url: str | None, proxy: str = ""
+) -> subprocess.CompletedProcess:
     (cwd / "data").mkdir(exist_ok=True)
     (cwd / "data" / "umkm.yaml").write_text(DATA, encoding="utf-8")
     lines = ["site_name: Uji"] + ([f"site_url: {site_url}"] if site_url else [])
     (cwd / "mkdocs.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    env = {
-        k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "no_proxy")
-    }
-    env.update({
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-        "PYTHONPATH": str(ROOT),
-        "http_proxy": proxy,
-    })
+    env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "no_proxy")}
+    env.update(
+        {
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+            "PYTHONPATH": str(ROOT),
+            "http_proxy": proxy,
+        }
+    )
     return subprocess.run(
         ["bash", "-e", "-c", script], cwd=cwd, env=env, capture_output=True, text=True, timeout=60
     )
@@ -265,8 +276,7 @@ def test_guard_step_passes_on_first_deploy_and_fails_on_a_lost_id(
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
-def test_guard_step_fails_on_a_404_once_ids_are_recorded(guard_script, tmp_path,
-                                                         site_behind_proxy):
+def test_guard_step_fails_on_a_404_once_ids_are_recorded(guard_script, tmp_path, site_behind_proxy):
     """A wrong or dead site_url cannot switch the guard off once the ledger has ids."""
     from generator import ledger
 
@@ -308,23 +318,29 @@ def test_test_step_requires_the_browser(workflow, tmp_path):
     step = _test_step(workflow)
     assert step["env"]["REGISTRI_REQUIRE_BROWSER"] == "1"
     bin_dir = tmp_path / "bin"
-    _shim(bin_dir, "python", 'echo "python $* CHROMIUM_PATH=$CHROMIUM_PATH '
-                             'REQUIRE=$REGISTRI_REQUIRE_BROWSER"')
+    _shim(
+        bin_dir,
+        "python",
+        'echo "python $* CHROMIUM_PATH=$CHROMIUM_PATH REQUIRE=$REGISTRI_REQUIRE_BROWSER"',
+    )
     env = {"PATH": f"{bin_dir}:/usr/bin:/bin", **step["env"]}
     if shutil.which("google-chrome", path=env["PATH"]):
         pytest.skip("this machine has google-chrome on the system PATH")
-    missing = subprocess.run(["bash", "-e", "-c", step["run"]], env=env, capture_output=True,
-                             text=True, timeout=60)
+    missing = subprocess.run(
+        ["bash", "-e", "-c", step["run"]], env=env, capture_output=True, text=True, timeout=60
+    )
     assert missing.returncode != 0
     assert "::error::" in missing.stdout and "python -m pytest" not in missing.stdout
     _shim(bin_dir, "google-chrome", "exit 0")
-    found = subprocess.run(["bash", "-e", "-c", step["run"]], env=env, capture_output=True,
-                           text=True, timeout=60)
+    found = subprocess.run(
+        ["bash", "-e", "-c", step["run"]], env=env, capture_output=True, text=True, timeout=60
+    )
     assert found.returncode == 0, found.stderr
     assert f"python -m pytest CHROMIUM_PATH={bin_dir}/google-chrome REQUIRE=1" in found.stdout
 
 
 # -- the commit-back step, run as the runner runs it, against a local 'origin' -------------
+
 
 @pytest.fixture
 def origin(tmp_path) -> tuple[Path, Path]:
@@ -359,16 +375,28 @@ def _run_commit_back(workflow: dict, work: Path, tmp_path: Path, new_ledger) -> 
     bin_dir.mkdir(exist_ok=True)
     if not (bin_dir / "python3").exists():
         (bin_dir / "python3").symlink_to(sys.executable)
-    env = {**os.environ, **GIT_ENV, "RUNNER_TEMP": str(temp), "GITHUB_RUN_ID": "42",
-           "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    env = {
+        **os.environ,
+        **GIT_ENV,
+        "RUNNER_TEMP": str(temp),
+        "GITHUB_RUN_ID": "42",
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+    }
     env.pop("PYTHONPATH", None)
-    r = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=work, env=env,
-                       capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        ["bash", "-e", "-c", step["run"]],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     return r, r.stdout + r.stderr
 
 
-@pytest.mark.skipif(shutil.which("git") is None or shutil.which("bash") is None,
-                    reason="needs git and bash")
+@pytest.mark.skipif(
+    shutil.which("git") is None or shutil.which("bash") is None, reason="needs git and bash"
+)
 def test_commit_back_lands_an_extension_and_retries_a_lost_race(workflow, origin, tmp_path):
     from generator import ledger
 
@@ -387,8 +415,9 @@ def test_commit_back_lands_an_extension_and_retries_a_lost_race(workflow, origin
     assert "run 42" in git(bare, "log", "-1", "--format=%s", "main")
 
 
-@pytest.mark.skipif(shutil.which("git") is None or shutil.which("bash") is None,
-                    reason="needs git and bash")
+@pytest.mark.skipif(
+    shutil.which("git") is None or shutil.which("bash") is None, reason="needs git and bash"
+)
 def test_commit_back_refuses_when_main_gave_the_index_to_another_id(workflow, origin, tmp_path):
     from generator import ledger
 
@@ -396,13 +425,15 @@ def test_commit_back_refuses_when_main_gave_the_index_to_another_id(workflow, or
     # meanwhile, main recorded uji-0003 as index 1
     other = tmp_path / "other"
     git(tmp_path, "clone", "-q", str(bare), str(other))
-    ledger.write(other / "data" / "id-terbit.txt",
-                 ledger.Ledger(["uji-0001", "uji-0003"], ["batik-satu"]))
+    ledger.write(
+        other / "data" / "id-terbit.txt", ledger.Ledger(["uji-0001", "uji-0003"], ["batik-satu"])
+    )
     git(other, "commit", "-q", "-am", "lain")
     git(other, "push", "-q", "origin", "main")
     before = git(bare, "rev-parse", "main")
-    r, out = _run_commit_back(workflow, work, tmp_path,
-                              ledger.Ledger(["uji-0001", "uji-0002"], ["batik-satu"]))
+    r, out = _run_commit_back(
+        workflow, work, tmp_path, ledger.Ledger(["uji-0001", "uji-0002"], ["batik-satu"])
+    )
     assert r.returncode != 0
     assert "TIDAK diterbitkan" in out
     assert git(bare, "rev-parse", "main") == before

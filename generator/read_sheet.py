@@ -1,0 +1,432 @@
+"""Reading a workbook (.xlsx) or a CSV file into raw cells, without trusting it.
+
+A workbook is a zip of XML files that anyone can write by hand: sizes are checked before
+anything is unpacked (a zip bomb is refused by its declared sizes, which Python's zipfile
+enforces), XML with DTD or entity declarations is refused, cells are streamed row by row
+(never laid out in a grid, so a cell claimed at XFD1048576 costs one cell, not seventeen
+billion; a sheet's declared dimension is never read), and every limit gives a plain message.
+Types are kept as the file has them (text, number, date, formula, error, true/false), so that
+the importer can name each spreadsheet fault.
+
+openpyxl, not python-calamine: calamine reads ~15x faster, but it returns a formula's cached value
+(or an empty string) and an error cell as an empty string, and it lays every sheet out as a
+dense grid sized by its farthest cell. Figures: benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MAX_FILE_BYTES = 50 * 1024 * 1024  # a 10,000-UMKM workbook is ~2.4 MB, its CSV ~5 MB
+MAX_UNPACKED_BYTES = 400 * 1024 * 1024  # all parts of the workbook, unpacked
+MAX_ZIP_PARTS = 2_000
+MAX_ROWS = 300_000  # rows read per sheet (Excel allows 1,048,576)
+MAX_COLUMNS = 80  # columns read per row; the widest sheet has ~17
+
+
+class ReadError(Exception):
+    """The file cannot be read at all: one plain message."""
+
+
+@dataclass
+class RawCell:
+    value: object  # str | int | float | bool | datetime | None
+    type: str  # "s" text, "n" number, "d" date, "b" true/false, "f" formula, "e" error
+
+
+@dataclass
+class RawSheet:
+    title: str
+    rows: list[tuple[int, dict[int, RawCell]]] = field(default_factory=list)  # (row, {col: cell})
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2
+    too_wide: tuple[int, int] | None = None  # (row, col) of the first cell beyond MAX_COLUMNS
+    too_long: int | None = None  # first row beyond MAX_ROWS
+    csv: bool = False
+    widths: dict[int, int] = field(default_factory=dict)  # CSV: fields in each record
+    note: str = ""  # how a CSV was read (delimiter, encoding)
+
+
+def read(path: Path) -> list[RawSheet]:
+    """The sheets of an .xlsx file, or the one table of a .csv file."""
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".csv", ".xlsm"):
+        if suffix in (".xls", ".ods", ".numbers"):
+            raise ReadError(
+                f"format {suffix} tidak didukung: buka di Excel atau LibreOffice lalu "
+                "Simpan Sebagai (Save As) Buku Kerja Excel .xlsx"
+            )
+        raise ReadError("berkas harus .xlsx (buku kerja Excel) atau .csv")
+    try:
+        if path.is_dir():
+            raise ReadError("ini folder, bukan berkas")
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ReadError("berkas tidak ditemukan") from None
+    except OSError as e:
+        raise ReadError(f"berkas tidak bisa dibaca ({e.strerror or e})") from None
+    if size > MAX_FILE_BYTES:
+        raise ReadError(
+            f"berkas terlalu besar ({size / 1e6:.0f} MB; paling besar "
+            f"{MAX_FILE_BYTES // 1024 // 1024} MB)"
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise ReadError(f"berkas tidak bisa dibaca ({e.strerror or e})") from None
+    if suffix == ".csv":
+        return [read_csv_bytes(data)]
+    return read_xlsx_bytes(data)
+
+
+# -- xlsx ------------------------------------------------------------------------------------
+
+
+def _check_zip(data: bytes) -> None:
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ReadError(
+            "berkas ini format Excel lama (.xls) atau dilindungi kata sandi: buka di Excel, "
+            "hapus kata sandinya, lalu Simpan Sebagai Buku Kerja Excel (.xlsx)"
+        )
+    if data[:4] != b"PK\x03\x04":
+        raise ReadError("berkas ini bukan buku kerja Excel .xlsx (isinya bukan format xlsx)")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise ReadError(
+            "buku kerja rusak (arsip zip tidak utuh): simpan ulang dari Excel"
+        ) from None
+    if len(infos) > MAX_ZIP_PARTS:
+        raise ReadError(f"buku kerja tidak wajar: {len(infos)} bagian di dalamnya")
+    unpacked = sum(i.file_size for i in infos)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ReadError(
+            f"buku kerja terlalu besar setelah dibuka ({unpacked / 1e6:,.0f} MB; paling "
+            f"besar {MAX_UNPACKED_BYTES // 1024 // 1024} MB): mungkin berkas jebakan (zip bomb)"
+        )
+
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_ROW, _C, _V, _F, _IS, _T, _R = (f"{_NS}{t}" for t in ("row", "c", "v", "f", "is", "t", "r"))
+_SI, _MERGE, _DATA = f"{_NS}si", f"{_NS}mergeCell", f"{_NS}sheetData"
+
+
+def read_xlsx_bytes(data: bytes) -> list[RawSheet]:
+    """Workbook parts (sheet list, styles) through openpyxl's reader; shared strings and cells
+    through a lean streaming loop of our own (openpyxl's per-cell objects made reading 10,000
+    rows take most of an import's time)."""
+    _check_zip(data)
+    from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = ExcelReader(io.BytesIO(data), read_only=True, keep_links=False)
+            reader.read_manifest()
+            reader.read_workbook()
+            apply_stylesheet(reader.archive, reader.wb)
+            wb = reader.wb
+            strings_part = reader.package.find(SHARED_STRINGS)
+            strings: list[str] = []
+            if strings_part is not None:
+                strings = _shared_strings(_xml_part(reader.archive, strings_part.PartName[1:]))
+            parts = [
+                (sheet.name, rel.target)
+                for sheet, rel in reader.parser.find_sheets()
+                if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+            ]
+    except ReadError:
+        raise
+    except Exception as e:  # openpyxl raises anything from KeyError to XML errors
+        raise ReadError(
+            f"buku kerja tidak bisa dibuka ({type(e).__name__}): simpan ulang dari Excel "
+            "sebagai .xlsx"
+        ) from None
+    dates = set(wb._date_formats) - set(wb._timedelta_formats)
+    sheets = []
+    try:
+        for title, target in parts:
+            sheet = RawSheet(title=title)
+            try:
+                _collect(_xml_part(reader.archive, target), sheet, strings, dates, wb.epoch)
+            except ReadError:
+                raise
+            except Exception as e:
+                raise ReadError(
+                    f"lembar '{title}' rusak ({type(e).__name__}): simpan ulang dari Excel"
+                ) from None
+            sheets.append(sheet)
+    finally:
+        reader.archive.close()
+    return sheets
+
+
+def _xml_part(archive, name: str) -> io.BytesIO:
+    """A part of the workbook, refused when it declares a DTD or entities (Excel never does;
+    an entity is how an XML bomb multiplies a few bytes into gigabytes)."""
+    data = archive.read(name)
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise ReadError(
+            "buku kerja berisi deklarasi XML yang tidak dipakai Excel (DTD/ENTITY): berkas ini "
+            "bukan buatan Excel dan tidak dibaca"
+        )
+    return io.BytesIO(data)
+
+
+def _text_of(el) -> str:
+    """The text of a shared or inline string: its <t>, or the <t> of each rich-text run
+    (phonetic <rPh> runs are not part of the text)."""
+    parts = []
+    for child in el:
+        if child.tag == _T:
+            parts.append(child.text or "")
+        elif child.tag == _R:
+            t = child.find(_T)
+            if t is not None:
+                parts.append(t.text or "")
+    return _unescape("".join(parts))
+
+
+def _shared_strings(src) -> list[str]:
+    from xml.etree.ElementTree import iterparse
+
+    strings = []
+    for _, el in iterparse(src):
+        if el.tag == _SI:
+            strings.append(_text_of(el))
+            el.clear()
+    return strings
+
+
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescape(value: str) -> str:
+    """Excel stores characters it cannot put in XML as _xHHHH_ (and a literal _x as _x005F_x);
+    undo it, so the importer sees the real characters."""
+    if "_x" not in value:
+        return value
+    return _OOXML_ESCAPE.sub(lambda m: chr(int(m[1], 16)), value)
+
+
+def _cell(el, strings: list[str], dates: set, epoch) -> RawCell | None:
+    t = el.get("t", "n")
+    if el.find(_F) is not None:
+        f = el.find(_F)
+        return RawCell("=" + (f.text or ""), "f")
+    if t == "inlineStr":
+        is_ = el.find(_IS)
+        text = _text_of(is_) if is_ is not None else ""
+        return RawCell(text, "s") if text else None
+    v = el.find(_V)
+    if v is None or v.text is None:
+        return None
+    raw = v.text
+    if t == "s":
+        try:
+            return RawCell(strings[int(raw)], "s")
+        except (ValueError, IndexError):
+            return RawCell("#REF!", "e")
+    if t == "str":
+        return RawCell(_unescape(raw), "s")
+    if t == "b":
+        return RawCell(raw.strip() in ("1", "true"), "b")
+    if t == "e":
+        return RawCell(raw, "e")
+    if t == "d":
+        from openpyxl.utils.datetime import from_ISO8601
+
+        try:
+            return RawCell(from_ISO8601(raw), "d")
+        except (ValueError, TypeError):
+            return RawCell(raw, "s")
+    try:
+        number = float(raw)
+    except ValueError:
+        return RawCell(raw, "s")
+    if number.is_integer() and abs(number) < 2**53:
+        number = int(number)
+    style = el.get("s")
+    if style is not None and style.isdigit() and int(style) in dates:
+        from openpyxl.utils.datetime import from_excel
+
+        try:
+            return RawCell(from_excel(number, epoch), "d")
+        except (OverflowError, ValueError, TypeError):
+            return RawCell("#VALUE!", "e")
+    return RawCell(number, "n")
+
+
+_COLUMNS: dict[str, int] = {}
+
+
+def _column(ref: str) -> int:
+    from openpyxl.utils.cell import column_index_from_string
+
+    letters = ref.rstrip("0123456789")
+    known = _COLUMNS.get(letters)
+    if known is not None:
+        return known
+    try:
+        col = column_index_from_string(letters) if letters else 0
+    except ValueError:  # beyond XFD: not a real column
+        return MAX_COLUMNS + 1
+    if len(_COLUMNS) < 1000:
+        _COLUMNS[letters] = col
+    return col
+
+
+def _collect(src, sheet: RawSheet, strings: list[str], dates: set, epoch) -> None:
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils.cell import range_boundaries
+
+    row_idx = 0
+    col = 0
+    cells: dict[int, RawCell] = {}
+    data_el = None
+    for event, el in iterparse(src, events=("start", "end")):
+        tag = el.tag
+        if event == "start":
+            if tag == _ROW:
+                r = el.get("r")
+                row_idx = int(r) if r and r.isdigit() else row_idx + 1
+                col = 0
+                cells = {}
+            elif tag == _DATA:
+                data_el = el
+            continue
+        if tag == _C:
+            ref = el.get("r")
+            col = (_column(ref) or col + 1) if ref else col + 1
+            cell = _cell(el, strings, dates, epoch)
+            el.clear()
+            if cell is None or cell.value == "":
+                continue
+            if col > MAX_COLUMNS:
+                if sheet.too_wide is None:
+                    sheet.too_wide = (row_idx, col)
+                continue
+            cells[col] = cell
+        elif tag == _ROW:
+            if data_el is not None:
+                data_el.clear()
+            if row_idx > MAX_ROWS:
+                if cells:
+                    sheet.too_long = row_idx
+                    return
+                continue
+            if cells:
+                sheet.rows.append((row_idx, cells))
+        elif tag == _MERGE:
+            try:
+                c1, r1, c2, r2 = range_boundaries(el.get("ref", ""))
+            except (TypeError, ValueError):
+                continue
+            sheet.merged.append((r1, c1, r2, c2))
+
+
+# -- csv -------------------------------------------------------------------------------------
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """(text, encoding name in words). UTF-8 (with or without BOM), UTF-16 with BOM, or
+    Windows-1252 (what Excel on Windows writes as "CSV (Comma delimited)")."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", errors="strict"), "UTF-8"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            raise ReadError("berkas UTF-16 rusak: simpan ulang sebagai CSV UTF-8") from None
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise ReadError(
+            f"baris {line}: berkas tidak bisa dibaca sebagai UTF-8 maupun Windows-1252: "
+            "simpan ulang sebagai CSV UTF-8"
+        ) from None
+
+
+def sniff_delimiter(first_line: str, known: set[str]) -> str:
+    """The delimiter that splits the header into the most known column names (then the most
+    columns): Excel writes ';' where the list separator is ',' as a decimal mark (Indonesian
+    settings), ',' elsewhere; 'Unicode text' uses a tab."""
+    best, best_score = ",", (-1, -1)
+    for d in (";", ",", "\t"):
+        try:
+            names = next(csv.reader([first_line], delimiter=d))
+        except (csv.Error, StopIteration):
+            continue
+        score = (sum(1 for n in names if n.strip().lower() in known), len(names))
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+DELIMITER_WORDS = {";": "titik koma (;)", ",": "koma (,)", "\t": "tab"}
+
+
+def read_csv_bytes(data: bytes, known: set[str] | None = None) -> RawSheet:
+    from . import sheets as layout
+
+    if known is None:
+        known = {
+            c.name
+            for s in (layout.UMKM_SHEET, layout.CERT_SHEET, layout.SECRET_SHEET)
+            for c in layout.columns_of(s)
+        }
+    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ReadError("berkas ini bukan teks CSV (ada byte NUL): simpan ulang sebagai CSV")
+    text, encoding = decode(data)
+    first = text.split("\n", 1)[0].rstrip("\r")
+    delimiter = sniff_delimiter(first, known)
+    sheet = RawSheet(
+        title="CSV",
+        csv=True,
+        note=f"dibaca sebagai {encoding}, pemisah {DELIMITER_WORDS[delimiter]}",
+    )
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    line = 1  # physical line where the next record starts
+    try:
+        for record in reader:
+            start, line = line, reader.line_num + 1
+            if record:
+                sheet.widths[start] = len(record)
+            if start > MAX_ROWS:
+                sheet.too_long = start
+                break
+            row = {}
+            for i, v in enumerate(record, start=1):
+                if v == "":
+                    continue
+                if i > MAX_COLUMNS:
+                    if sheet.too_wide is None:
+                        sheet.too_wide = (start, i)
+                    continue
+                row[i] = RawCell(v, "s")
+            if row:
+                sheet.rows.append((start, row))
+    except csv.Error as e:
+        if "field larger" in str(e):
+            raise ReadError(
+                f"baris {line}: ada sel yang sangat panjang (lebih dari "
+                f"{csv.field_size_limit():,} karakter): berkas ini bukan daftar biasa".replace(
+                    ",", "."
+                )
+            ) from None
+        raise ReadError(f"baris {line}: CSV tidak sah ({e})") from None
+    return sheet

@@ -1,0 +1,430 @@
+"""`python -m generator verify SITE_DIR_OR_URL [--kunci FILE_OR_DID_JSON]`.
+
+Checks a published site the way an integrator would: api/SHA256SUMS against every file, its JWS
+against the pinned keys, every credential's proof (eddsa-rdfc-2022) and issuer, and its two
+status bits in the signed status lists. Offline for a folder. Every problem is one line that
+names the file; exit 1 when there is any.
+
+Keys are pinned with --kunci: a did.json, or any text file whose `z6Mk...` words are the
+trusted keys (data/umkm.yaml itself, or the lines `kunci baru` printed). Without it the site's
+own did.json is believed, which proves integrity but not who signed: the report says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import unquote
+
+from . import credentials, keys, proof, sums
+
+_MULTIKEY = re.compile(r"\bz6Mk[1-9A-HJ-NP-Za-km-z]{44}\b")
+
+
+class VerifyError(Exception):
+    """The site cannot be checked at all (not found, not a site); for the user."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Where the files come from
+# ---------------------------------------------------------------------------------------------
+
+
+class FolderSource:
+    def __init__(self, root: Path):
+        if not root.is_dir():
+            raise VerifyError(f"{root}: folder situs tidak ditemukan")
+        self.root = root.resolve()
+        self.name = str(root)
+
+    def read(self, rel: str) -> bytes | None:
+        target = (self.root / rel).resolve()
+        if not target.is_relative_to(self.root) or not target.is_file():
+            return None
+        try:
+            return target.read_bytes()
+        except OSError:
+            return None
+
+    def all_files(self) -> list[str] | None:
+        return sums.site_files(self.root)
+
+    def sha256(self, rel: str) -> str | None:
+        target = self.root / rel
+        return sums.file_sha256(target) if target.is_file() else None
+
+    def sha256_many(self, rels: list[str]) -> dict[str, str | None]:
+        return {rel: self.sha256(rel) for rel in rels}
+
+
+class UrlSource:
+    """A published site, read over HTTP with the project's one bounded client (fetch.py).
+    Every file listed in SHA256SUMS is downloaded and hashed (a web server lists nothing, so
+    files the list does not name cannot be seen)."""
+
+    MAX_BYTES = 512 * 1024 * 1024  # SHA256SUMS of a national registry is tens of MB
+    WORKERS = 8
+
+    def __init__(self, base: str):
+        self.base = base if base.endswith("/") else base + "/"
+        self.name = self.base
+
+    def read(self, rel: str) -> bytes | None:
+        from .. import fetch
+
+        try:
+            return fetch.get(self.base + rel, max_bytes=self.MAX_BYTES).body
+        except fetch.FetchError as e:
+            if e.status == 404:
+                return None
+            raise VerifyError(f"{self.base}{rel}: {e}") from None
+
+    def all_files(self) -> list[str] | None:
+        return None
+
+    def sha256(self, rel: str) -> str | None:
+        data = self.read(rel)
+        return None if data is None else hashlib.sha256(data).hexdigest()
+
+    def sha256_many(self, rels: list[str]) -> dict[str, str | None]:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(self.WORKERS) as pool:
+            return dict(zip(rels, pool.map(self.sha256, rels), strict=True))
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def did_to_site_url(did: str) -> str:
+    """https URL of the folder a did:web lives in (the site root)."""
+    parts = did.split(":")
+    if len(parts) < 3 or parts[:2] != ["did", "web"]:
+        raise ValueError(f"'{did}' bukan did:web")
+    host = unquote(parts[2])
+    path = "/".join(parts[3:])
+    return f"https://{host}/" + (f"{path}/" if path else "")
+
+
+def pinned_keys(path: str) -> set[str]:
+    """The trusted public keys in a did.json or in any text holding z6Mk... keys."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        raise VerifyError(f"{path}: berkas kunci tidak bisa dibaca ({e})") from None
+    found = set(_MULTIKEY.findall(text))
+    for k in found:
+        try:
+            keys.decode_public(k)
+        except ValueError:
+            raise VerifyError(f"{path}: '{k}' bukan kunci publik Ed25519") from None
+    if not found:
+        raise VerifyError(f"{path}: tidak memuat kunci publik (z6Mk...)")
+    return found
+
+
+@dataclass
+class Report:
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    statuses: Counter = field(default_factory=Counter)
+    n_files: int = 0
+    n_credentials: int = 0
+
+    def bad(self, where: str, message: str) -> None:
+        self.problems.append(f"{where}: {message}")
+
+
+class _Keys:
+    """Verification methods of the site's DID document that may be believed."""
+
+    def __init__(self, did_doc: dict, pinned: set[str] | None):
+        self.did = did_doc.get("id")
+        self.methods: dict[str, str] = {}
+        assertion = set(did_doc.get("assertionMethod") or [])
+        for vm in did_doc.get("verificationMethod") or []:
+            if (
+                isinstance(vm, dict)
+                and vm.get("type") == "Multikey"
+                and vm.get("controller") == self.did
+                and vm.get("id") in assertion
+                and isinstance(vm.get("publicKeyMultibase"), str)
+            ):
+                self.methods[vm["id"]] = vm["publicKeyMultibase"]
+        self.pinned = pinned
+
+    def public(self, vm_id: str):
+        publik = self.methods.get(vm_id)
+        if publik is None:
+            raise ValueError(f"kunci {vm_id} tidak ada di did.json (assertionMethod)")
+        if self.pinned is not None and publik not in self.pinned:
+            raise ValueError(f"kunci {vm_id} ({publik}) bukan kunci yang disematkan (--kunci)")
+        return keys.decode_public(publik)
+
+
+def _json(raw: bytes | None, where: str, report: Report) -> dict | None:
+    if raw is None:
+        report.bad(where, "tidak ada")
+        return None
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        report.bad(where, "bukan JSON yang sah")
+        return None
+    if not isinstance(data, dict):
+        report.bad(where, "bukan objek JSON")
+        return None
+    return data
+
+
+def check(source, pinned: set[str] | None, now: datetime | None = None) -> Report:
+    report = Report()
+    now = now or datetime.now(tz=UTC)
+    sums_raw = source.read(sums.SUMS_PATH)
+    jws = source.read(sums.JWS_PATH)
+    if sums_raw is None:
+        report.bad(sums.SUMS_PATH, "tidak ada: situs ini tidak menerbitkan daftar hash")
+        return report
+    if jws is None:
+        report.bad(sums.JWS_PATH, "tidak ada: situs ini tidak ditandatangani")
+    did_doc = _json(source.read(credentials.DID_PATH), credentials.DID_PATH, report)
+    if did_doc is None:
+        return report
+    try:
+        trust = _Keys(did_doc, pinned)
+        site_url = did_to_site_url(str(trust.did))
+    except (ValueError, TypeError, AttributeError) as e:
+        report.bad(credentials.DID_PATH, f"dokumen DID tidak sah ({e})")
+        return report
+    if pinned is None:
+        report.notes.append(
+            "Kunci tidak disematkan (--kunci): kunci diambil dari did.json situs ini sendiri. "
+            "Ini membuktikan isi utuh, bukan siapa penandatangannya."
+        )
+    if not trust.methods:
+        report.bad(credentials.DID_PATH, "tidak memuat kunci Multikey di assertionMethod")
+
+    # 1. the signature over SHA256SUMS
+    if jws is not None:
+        try:
+            kid = sums.check_jws(jws.decode("ascii", "replace"), sums_raw, trust.public)
+            report.notes.append(f"Tanda tangan SHA256SUMS sah (kunci {kid}).")
+        except ValueError as e:
+            report.bad(sums.JWS_PATH, str(e))
+
+    # 2. every file against SHA256SUMS
+    try:
+        listed = sums.parse(sums_raw)
+    except (ValueError, UnicodeDecodeError) as e:
+        report.bad(sums.SUMS_PATH, str(e))
+        return report
+    present = source.all_files()
+    if present is not None:
+        for rel in sorted(set(present) - set(listed)):
+            report.bad(rel, "berkas tidak tercantum di api/SHA256SUMS (ditambahkan?)")
+    actuals = source.sha256_many(list(listed))
+    for rel, digest in listed.items():
+        actual = actuals[rel]
+        if actual is None:
+            report.bad(rel, "tercantum di api/SHA256SUMS tetapi tidak ada")
+        elif actual != digest:
+            report.bad(rel, "isi berubah: sha256 tidak cocok dengan api/SHA256SUMS")
+    report.n_files = len(listed)
+
+    # 3. every credential: proof, issuer, status
+    lists: dict[str, tuple[str, bytes] | None] = {}
+
+    def status_bits(url: str, purpose: str, where: str) -> bytes | None:
+        if url not in lists:
+            lists[url] = _status_list(source, url, site_url, trust, report)
+        entry = lists[url]
+        if entry is None:
+            return None
+        if entry[0] != purpose:
+            report.bad(where, f"daftar status {url} bukan untuk {purpose}")
+            return None
+        return entry[1]
+
+    creds = sorted(
+        rel
+        for rel in listed
+        if rel.startswith(credentials.CREDENTIAL_DIR + "/") and rel.endswith(".json")
+    )
+    docs: list[tuple[str, dict]] = []
+    for rel in creds:
+        doc = _json(source.read(rel), rel, report)
+        if doc is not None:
+            docs.append((rel, doc))
+    for (rel, doc), error in zip(docs, _verify_proofs(docs, trust), strict=True):
+        report.n_credentials += 1
+        if error:
+            report.bad(rel, error)
+            continue
+        try:
+            state = _credential(rel, doc, trust, site_url, status_bits, report, now)
+        except (TypeError, AttributeError, ValueError, KeyError) as e:
+            report.bad(rel, f"sertifikat digital tidak bisa dibaca ({type(e).__name__})")
+            continue
+        if state:
+            report.statuses[state] += 1
+    return report
+
+
+def _credential(rel, doc, trust, site_url, status_bits, report, now) -> str | None:
+    cert_id = rel.removeprefix(credentials.CREDENTIAL_DIR + "/").removesuffix(".json")
+    issuer = doc.get("issuer")
+    issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+    if issuer_id != trust.did:
+        report.bad(rel, f"penerbit {issuer_id} bukan {trust.did}")
+        return None
+    if doc.get("id") != f"{site_url}verifikasi/{cert_id}/":
+        report.bad(rel, "id kredensial bukan halaman verifikasi sertifikat ini")
+        return None
+    return _credential_status(doc, rel, status_bits, report, now)
+
+
+def _verify_proofs(docs: list[tuple[str, dict]], trust: _Keys) -> list[str | None]:
+    """An error text (or None) per document; canonicalization runs on every core."""
+    jobs = []
+    errors: list[str | None] = []
+    for _, doc in docs:
+        p = doc.get("proof")
+        try:
+            if not isinstance(p, dict) or not isinstance(p.get("verificationMethod"), str):
+                raise ValueError("tidak ada proof")
+            public = trust.public(p["verificationMethod"])
+            jobs.append((doc, public))
+            errors.append(None)
+        except ValueError as e:
+            jobs.append(None)
+            errors.append(str(e))
+    todo = [(i, j) for i, j in enumerate(jobs) if j is not None]
+    payload = [(j[0], keys.raw_public(j[1])) for _, j in todo]
+    if len(payload) >= 64 and (os.cpu_count() or 1) > 1:
+        with ProcessPoolExecutor() as pool:
+            results = list(pool.map(_verify_one, payload, chunksize=16))
+    else:
+        results = [_verify_one(x) for x in payload]
+    for (i, _), result in zip(todo, results, strict=True):
+        errors[i] = result
+    return errors
+
+
+def _verify_one(job: tuple[dict, bytes]) -> str | None:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    doc, raw = job
+    try:
+        proof.verify(doc, Ed25519PublicKey.from_public_bytes(raw))
+    except proof.ProofError as e:
+        return f"proof tidak sah: {e}"
+    except Exception as e:  # hostile JSON-LD may break the processor in any way
+        return f"proof tidak bisa diperiksa: dokumen JSON-LD rusak ({type(e).__name__})"
+    return None
+
+
+def _status_list(source, url: str, site_url: str, trust: _Keys, report: Report):
+    if not url.startswith(site_url):
+        report.bad(url, "daftar status di luar situs ini")
+        return None
+    rel = url[len(site_url) :]
+    doc = _json(source.read(rel), rel, report)
+    if doc is None:
+        return None
+    try:
+        p = doc.get("proof")
+        if not isinstance(p, dict):
+            raise ValueError("tidak ada proof")
+        proof.verify(doc, trust.public(str(p.get("verificationMethod"))))
+    except (proof.ProofError, ValueError) as e:
+        report.bad(rel, f"daftar status tidak sah: {e}")
+        return None
+    except Exception as e:  # hostile JSON-LD
+        report.bad(rel, f"daftar status tidak bisa diperiksa ({type(e).__name__})")
+        return None
+    subject = doc.get("credentialSubject")
+    if not isinstance(subject, dict):
+        report.bad(rel, "daftar status tanpa credentialSubject")
+        return None
+    if doc.get("issuer") != trust.did or "BitstringStatusListCredential" not in doc.get("type", []):
+        report.bad(rel, "bukan BitstringStatusListCredential dari penerbit ini")
+        return None
+    try:
+        bits = credentials.decode_bits(str(subject.get("encodedList", "")))
+    except (ValueError, OSError, EOFError):
+        report.bad(rel, "encodedList rusak")
+        return None
+    return str(subject.get("statusPurpose")), bits
+
+
+def _credential_status(doc: dict, rel: str, status_bits, report: Report, now: datetime):
+    entries = doc.get("credentialStatus")
+    if not isinstance(entries, list):
+        report.bad(rel, "credentialStatus tidak ada")
+        return None
+    flags = {}
+    for e in entries:
+        if not isinstance(e, dict) or e.get("type") != "BitstringStatusListEntry":
+            continue
+        purpose = e.get("statusPurpose")
+        bits = status_bits(str(e.get("statusListCredential")), purpose, rel)
+        if bits is None:
+            return None
+        try:
+            index = int(e.get("statusListIndex"))
+        except (TypeError, ValueError):
+            report.bad(rel, "statusListIndex bukan angka")
+            return None
+        if not 0 <= index < len(bits) * 8:
+            report.bad(rel, "statusListIndex di luar daftar status")
+            return None
+        flags[purpose] = credentials.bit(bits, index)
+    if set(flags) != set(credentials.STATUS_LISTS):
+        report.bad(rel, "credentialStatus tidak memuat pencabutan dan pembekuan")
+        return None
+    if flags["revocation"]:
+        return "dicabut"
+    if flags["suspension"]:
+        return "dibekukan"
+    until = doc.get("validUntil")
+    if isinstance(until, str) and until < now.strftime("%Y-%m-%dT%H:%M:%SZ"):
+        return "kedaluwarsa"
+    return "berlaku"
+
+
+def source_for(target: str):
+    if target.startswith(("http://", "https://")):
+        return UrlSource(target)
+    return FolderSource(Path(target))
+
+
+def main(target: str, kunci: str | None) -> int:
+    try:
+        source = source_for(target)
+        pinned = pinned_keys(kunci) if kunci else None
+        report = check(source, pinned)
+    except VerifyError as e:
+        print(e)
+        return 1
+    for line in report.problems:
+        print(line)
+    for note in report.notes:
+        print(note)
+    s = report.statuses
+    print(
+        f"{source.name}: {report.n_files} berkas diperiksa terhadap api/SHA256SUMS, "
+        f"{report.n_credentials} sertifikat digital (berlaku {s['berlaku']}, kedaluwarsa "
+        f"{s['kedaluwarsa']}, dibekukan {s['dibekukan']}, dicabut {s['dicabut']})."
+    )
+    if report.problems:
+        print(f"GAGAL: {len(report.problems)} masalah.")
+        return 1
+    print("SAH: semua hash, tanda tangan dan status cocok.")
+    return 0

