@@ -926,14 +926,9 @@ def _secret_changes(plan: Plan, registry, data: Path, report: Report):
 
 
 def _compose(text: str, name: str) -> yaml.MappingNode:
-    try:
-        root = yaml_edit.compose(text)
-    except yaml.YAMLError:
-        root = None
-    if not isinstance(root, yaml.MappingNode):
-        load.compose(text, name)  # raises DataError, worded for the admin
-        raise load.DataError(name, [load.Problem(1, 1, "isi berkas bukan pemetaan YAML")])
-    return root
+    # the checker's guards (aliases, deep nesting, characters, syntax worded for the admin) come
+    # before the editor's loader composes the whole file
+    return load.compose_whole(text, name, yaml_edit.PositionLoader)
 
 
 def _summary(plan: Plan, data_name: str) -> list[str]:

@@ -220,7 +220,8 @@ class _Rec(dict):
     """A mapping read from YAML, remembering where it and each of its values stand (marks of
     the piece it was composed from: add `offset` for the line in the file)."""
 
-    __slots__ = ("mark", "marks", "key_marks", "offset")  # a national registry: ~10^6 of these
+    # a national registry holds ~10^6 of these at once
+    __slots__ = ("mark", "marks", "key_marks", "secret_mark", "offset")
     mark: yaml.Mark
     marks: dict[str, yaml.Mark]
     key_marks: dict[str, yaml.Mark]  # LABELS / NAMED / secret records: where each key stands
@@ -1032,6 +1033,34 @@ def _scan_characters(text: str, r: _Reader) -> None:
         last = m.start()
         col = m.start() - (text.rfind("\n", 0, m.start()) + 1)
         r.problem(_Pos(line, col), "", _char_problem(m.group()))
+
+
+def compose_whole(text: str, name: str, loader=None) -> yaml.Node:
+    """The node tree of the whole `text` for an editor that needs every node's position (the
+    importer), with the checker's guards first: forbidden characters, anchors and aliases, too
+    deep a nesting, an oversized file, and syntax errors worded for the admin. Raises DataError."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n")
+    r = _Reader(lines)
+    _scan_characters(lines, r)
+    if not r.problems and _risky(lines):
+        try:
+            r.structure(lines, 0)
+        except _Syntax:
+            pass  # worded below
+    if r.problems:
+        raise r.problems.error(name)
+    if len(text) > MAX_WHOLE_BYTES * 8:
+        raise DataError(name, [_too_big(text, "berkas ini", MAX_WHOLE_BYTES * 8)])
+    try:
+        node = yaml.compose(text, Loader=loader or _FAST_LOADER)
+    except yaml.YAMLError:
+        node = None
+    if not isinstance(node, yaml.MappingNode):
+        first = _first_syntax_problem(lines) or Problem(
+            1, 1, "isi berkas harus berupa pemetaan YAML (kunci: nilai)"
+        )
+        raise DataError(name, [first])
+    return node
 
 
 def read_tree(

@@ -12,10 +12,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-import yaml
 from conftest import FIXED_EPOCH, ROOT, make_project, run_generator
 
-from generator import load, model, pages, qr
+from generator import load, pages, qr
 from generator.__main__ import main
 
 DAY = 86_400
@@ -189,65 +188,6 @@ def test_qr_after_build_makes_no_code_anew(project, tmp_path, monkeypatch, capsy
     assert len(list(out.glob("*.png"))) == n
     assert qr.stats["made"] == 0 and qr.stats["cached"] >= n
     qr.clear_memory_cache()
-
-
-# ---------------------------------------------------------------------------------------------
-# The streamed YAML composer gives yaml.compose's nodes, one item at a time
-
-
-def _tree(node):
-    """A node and everything under it, as plain values (tag, value, line, column)."""
-    mark = (node.start_mark.line, node.start_mark.column)
-    if isinstance(node, yaml.ScalarNode):
-        return ("S", node.tag, node.value, node.style, mark)
-    # each item is read before the next is composed, as the reader does
-    if isinstance(node, yaml.SequenceNode):
-        return ("Q", node.tag, [_tree(i) for i in node.value], mark)
-    return ("M", node.tag, [(_tree(k), _tree(v)) for k, v in node.value], mark)
-
-
-DOCUMENTS = [
-    (ROOT / "data" / "umkm.yaml").read_text(encoding="utf-8"),
-    "a: 1\nb: [x, 'y', \"z\"]\nc: {d: null, e: ~, f: yes, g: 2020-01-01}\n",
-    "umkm:\n  - &u {id: a}\n  - *u\nlain: !!str 12\n",
-    "umkm: &x\n  - a\nb: *x\n",  # an anchored list under the root: composed whole
-    "? [kunci, kompleks]\n: nilai\nteks: |\n  baris\n  dua\n",
-    "umkm: []\nsektor: {}\n",
-]
-
-
-@pytest.mark.parametrize("text", DOCUMENTS, ids=range(len(DOCUMENTS)))
-def test_streamed_nodes_are_yaml_compose_nodes(text):
-    assert _tree(load._streamed_root(text)) == _tree(yaml.compose(text, Loader=load._FAST_LOADER))
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "a: 1\n---\nb: 2\n",  # two documents
-        "a: *nowhere\n",
-        "a: &x 1\nb: &x 2\n",
-        "umkm:\n  - id: a\n   nama: b\n",
-        "umkm:\n  - id: a\n  - [\n",
-    ],
-)
-def test_what_yaml_compose_refuses_is_refused_with_its_words(text):
-    with pytest.raises(load.DataError) as streamed:
-        load.parse(text)
-    with pytest.raises(load.DataError) as whole:
-        load.compose(text, "data/umkm.yaml")
-    assert streamed.value.lines() == whole.value.lines()
-
-
-def test_problems_of_the_sample_are_the_same_as_from_the_whole_tree():
-    """The reader gets the same nodes either way: same problems, same registry."""
-    text = (ROOT / "data" / "umkm.yaml").read_text(encoding="utf-8")
-    broken = text.replace("pembiayaan: mandiri", "pembiayaan: gratis", 3)
-    reader = load._Reader()
-    reader.mapping(load.compose(broken, "x"), model.ROOT, "")
-    with pytest.raises(load.DataError) as e:
-        load.parse(broken)
-    assert sorted(e.value.problems) == sorted(reader.problems)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -221,7 +221,7 @@ def test_admin_guide_tells_what_is_public_and_how_to_remove_a_secret():
         "sebelum push pertama",
     ):
         assert words in section, words
-    assert guide.index("## Data rahasia") < guide.index("## 6. Menerbitkan")
+    assert guide.index("## Data rahasia") < guide.index(". Menerbitkan di GitHub Pages")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -422,6 +422,45 @@ def test_alias_bomb_refused_at_once(tmp_path):
     assert "anchor YAML '&c'" in lines[1] and "alias YAML '*c'" in lines[2], lines[:3]
     assert "... dan 578 kesalahan serupa lagi" in lines[-1], lines[-1]
     assert "Ditemukan 600 masalah" in err, err
+
+
+def test_import_refuses_an_alias_bomb_in_the_data_before_composing_it(tmp_path, capsys):
+    """The importer composes the data file whole (to edit it in place): the checker's guards
+    run first, so an alias bomb there is refused at once, in the checker's words."""
+    from generator.__main__ import main
+
+    data = tmp_path / "umkm.yaml"
+    data.write_text(alias_bomb(300), encoding="utf-8")
+    sheet = tmp_path / "baru.csv"
+    sheet.write_text("id,nama\n", encoding="utf-8")
+    code = main(["import", str(sheet), "--data", str(data)])
+    said = capsys.readouterr()
+    assert code == 1
+    assert "anchor YAML '&u' tidak dipakai" in said.out, said.out[:500]
+    assert "belum sah" in said.err
+    assert len(said.out.splitlines()) < 30
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\n---\nb: 2\n",  # two documents
+        "a: *nowhere\n",
+        "a: &x 1\nb: &x 2\n",
+        "umkm:\n  - id: a\n   nama: b\n",
+        "umkm:\n  - id: a\n  - [\n",
+        "a: " + "[" * 100 + "\n",
+        "registri:\n\tjudul: x\n",
+        "nama: a\x85b\n",  # written as it is (an escape is the reader's to refuse)
+    ],
+    ids=range(8),
+)
+def test_whole_file_composer_refuses_in_the_checkers_words(text):
+    with pytest.raises(load.DataError) as checked:
+        load.parse(text)
+    with pytest.raises(load.DataError) as whole:
+        load.compose_whole(text, "data/umkm.yaml")
+    assert whole.value.lines()[0] == checked.value.lines()[0]
 
 
 def test_lines_printed_per_cause_are_capped(tmp_path):
