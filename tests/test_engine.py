@@ -98,12 +98,14 @@ def test_the_hook_sets_the_block_aside_and_puts_it_back(project):
     spec = importlib.util.spec_from_file_location("_hook", project / "hooks" / "registri.py")
     hook = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(hook)
-    page = SimpleNamespace(file=SimpleNamespace(src_uri="umkm/batik-uji/index.md"))
+    page = SimpleNamespace(
+        file=SimpleNamespace(src_uri="umkm/batik-uji/index.md"), meta={"title": "Batik Uji"}
+    )
     block = '<div class="ru-profil">\n<h1>Batik *Uji*</h1>\n<p>a</p>\n</div>\n'
     assert hook.on_page_markdown(block, page, None, None) == ""
     assert hook.on_page_content("", page, None, None) == block.rstrip("\n")
     # a hand-written page, or one with Markdown in it, goes through Markdown as before
-    other = SimpleNamespace(file=SimpleNamespace(src_uri="tentang.md"))
+    other = SimpleNamespace(file=SimpleNamespace(src_uri="tentang.md"), meta={})
     assert hook.on_page_markdown(block, other, None, None) == block
     assert hook.on_page_content("<p>x</p>", other, None, None) == "<p>x</p>"
     two = block + "\n## Judul\n"

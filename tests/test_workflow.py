@@ -122,7 +122,7 @@ def test_build_order(workflow):
         text = step.get("run", step.get("uses", ""))
         for key, marker in (
             ("install", INSTALL),
-            ("guard", "python -m generator check --previous"),
+            ("guard", "python -m generator check --format github --previous"),
             ("test", TEST),
             ("build", "python -m generator build --strict --catat"),
             ("ledger", "actions/upload-artifact"),
@@ -148,7 +148,10 @@ def test_commit_back_job_installs_and_tests_nothing(workflow):
 
 def test_guard_reads_the_live_manifest(workflow):
     runs = "\n".join(_run_lines(workflow))
-    assert 'python -m generator check --previous "${site_url}api/manifest.json"' in runs
+    assert (
+        'python -m generator check --format github --previous "${site_url}api/manifest.json"'
+        in runs
+    )
     assert "config.require_site_url(config.read_mkdocs_yml()" in runs
 
 
@@ -178,7 +181,9 @@ def test_install_and_test_commands_are_the_readme_ones(workflow):
 @pytest.fixture
 def guard_script(workflow) -> str:
     step = next(
-        s for s in _steps(workflow, "build") if "generator check --previous" in s.get("run", "")
+        s
+        for s in _steps(workflow, "build")
+        if "generator check --format github --previous" in s.get("run", "")
     )
     return step["run"]
 
