@@ -669,6 +669,29 @@ def test_every_problem_at_once(book, data, tmp_path, capsys):
     assert "5 masalah ditemukan" in err
 
 
+@pytest.mark.parametrize("fmt", ["teks", "github"])
+def test_hostile_cell_text_stays_on_its_line(book, data, tmp_path, capsys, fmt):
+    """A header or id quoted in a message cannot start a new line (a `::error::` workflow
+    command in a CI log) nor print a NIK-like number: each problem is one line."""
+
+    def change(wb):
+        u = wb["UMKM"]
+        u.cell(row=1, column=u.max_column + 2, value="zz\n::error::disuntik 3513084806631013")
+        u["A2"] = "3513084806631013"  # a NIK typed into the id column
+
+    path = edit(book, tmp_path, change)
+    before = data.read_bytes()
+    code, out, err = run(capsys, "import", str(path), "--data", str(data), "--format", fmt)
+    assert code == 1
+    lines = out.splitlines()
+    assert len(lines) == 2, lines
+    prefix = "::error " if fmt == "github" else f"{path}:UMKM!"
+    assert all(line.startswith(prefix) for line in lines)
+    assert "3513084806631013" not in out + err
+    assert not any(line.startswith("::error::") for line in lines)
+    assert data.read_bytes() == before
+
+
 def test_retyped_id_is_caught(book, data, tmp_path, capsys):
     target = load.load(data).umkm[2]
     path, _ = _faulty(
