@@ -792,6 +792,26 @@ def test_csv_as_excel_saves_it(book, data, tmp_path, capsys, delimiter, encoding
     assert target.id == after.umkm[0].id
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"\xef\xbb\xbfid;nama\r\nbatik-kembang-kopi;Batik \xff\r\n",  # BOM, then not UTF-8
+        b"\xff\xfei\x00d\x00;\x00n\x00\x00\xd8",  # UTF-16 with a lone surrogate at its end
+    ],
+)
+def test_csv_with_a_broken_encoding_is_one_line(data, tmp_path, capsys, raw):
+    path = tmp_path / "rusak.csv"
+    path.write_bytes(raw)
+    before = data.read_bytes()
+    code, out, err = run(capsys, "import", str(path), "--data", str(data))
+    assert code == 1
+    assert out.splitlines() == [
+        f"{path}: baris 2: berkas tidak bisa dibaca sebagai UTF-8: simpan ulang sebagai CSV UTF-8"
+    ] or out.splitlines() == [f"{path}: berkas UTF-16 rusak: simpan ulang sebagai CSV UTF-8"]
+    assert "Traceback" not in err
+    assert data.read_bytes() == before
+
+
 def test_csv_unchanged_is_byte_identical_and_errors_use_line_col(book, data, tmp_path, capsys):
     before = data.read_bytes()
     path = tmp_path / "sertifikat.csv"
