@@ -977,6 +977,30 @@ def test_verify_reports_hostile_files_without_a_traceback(signed, tmp_path, name
     assert name in r.stdout
 
 
+def test_verify_never_reads_outside_the_site_folder(tmp_path):
+    """A hostile SHA256SUMS names files outside the site (absolute, ../) and the site holds a
+    symlink to a file outside it: none is read and believed; a file name with a line break
+    stays on its line."""
+    outside = tmp_path / "rahasia.txt"
+    outside.write_text("di luar situs\n")
+    digest = hashlib.sha256(outside.read_bytes()).hexdigest()
+    site = tmp_path / "a" / "b" / "site"
+    (site / "api").mkdir(parents=True)
+    (site / "did.json").write_text('{"id": "did:web:example.org"}')
+    (site / "tautan.html").symlink_to(outside)
+    (site / "x\n::error::disuntik").write_text("")
+    up = os.path.relpath(outside, site)
+    (site / "api" / "SHA256SUMS").write_text(
+        f"{digest}  {outside}\n{digest}  {up}\n{digest}  tautan.html\n"
+    )
+    r = our_verify(site)
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    lines = r.stdout.splitlines()
+    assert not any(line.startswith("::") for line in lines), lines
+    for name in (str(outside), up, "tautan.html"):
+        assert any(line.startswith(f"{name}: ") for line in lines), (name, lines)
+
+
 def test_verify_of_a_missing_folder_or_key_file_says_so(tmp_path, signed):
     r = our_verify(tmp_path / "tidak-ada")
     assert r.returncode == 1 and "tidak ditemukan" in r.stdout and "Traceback" not in r.stderr
