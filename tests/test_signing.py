@@ -396,6 +396,24 @@ def test_kunci_baru_never_overwrites(tmp_path):
     assert target.read_text(encoding="utf-8") == "kunci lama"
 
 
+def test_kunci_baru_out_at_a_folder_is_named_a_folder(tmp_path):
+    """--out pointing at a folder (the project itself, data/) says so, and writes nothing."""
+    (tmp_path / "data").mkdir()
+    r = subprocess.run(
+        [sys.executable, "-m", "generator", "kunci", "baru", "--out", "data"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 1 and r.stdout == "" and "Traceback" not in r.stderr
+    assert r.stderr.splitlines() == [
+        "data: ini folder, bukan berkas: tulis nama berkas kunci di dalamnya, "
+        "mis. data/kunci-registri.pem"
+    ]
+    assert list((tmp_path / "data").iterdir()) == []
+
+
 def test_kunci_baru_refuses_the_repository_unless_git_ignores_the_path(tmp_path):
     repo = tmp_path / "repo"
     repo.mkdir()
