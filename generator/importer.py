@@ -333,7 +333,7 @@ def _table(raw: read_sheet.RawSheet, sheet: str, order: int, report: Report) -> 
             if merged_cells and (number, col) in merged_cells:
                 row.bad.add(column.name)
                 continue
-            out = sheet_values.convert(cells.get(col), column)
+            out = sheet_values.convert(cells.get(col), column, hide=sheet == SECRET_SHEET)
             if out.error:
                 report.error(where(number, col), out.error)
                 row.bad.add(column.name)
@@ -737,6 +737,10 @@ def _gh_escape(s: str, prop: bool = False) -> str:
 
 
 def format_issue(issue: Issue, source: str, data_name: str, fmt: str) -> str:
+    # a message may quote a cell (a header, an id): one line whatever it holds, NIKs masked
+    issue = Issue(issue.where, load.one_line(load.mask_numbers(issue.message)), issue.warning,
+                  issue.data_line)  # fmt: skip
+    source, data_name = load.one_line(source), load.one_line(data_name)
     level = "warning" if issue.warning else "error"
     if fmt == "github":
         if issue.data_line:

@@ -340,8 +340,15 @@ def _collect(src, sheet: RawSheet, strings: list[str], dates: set, epoch) -> Non
 def decode(data: bytes) -> tuple[str, str]:
     """(text, encoding name in words). UTF-8 (with or without BOM), UTF-16 with BOM, or
     Windows-1252 (what Excel on Windows writes as "CSV (Comma delimited)")."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="strict"), "UTF-8"
+    if data.startswith(codecs.BOM_UTF8):  # a BOM says UTF-8: no guessing Windows-1252 then
+        try:
+            return data[3:].decode("utf-8", errors="strict"), "UTF-8"
+        except UnicodeDecodeError as e:
+            line = data[: e.start + 3].count(b"\n") + 1
+            raise ReadError(
+                f"baris {line}: berkas tidak bisa dibaca sebagai UTF-8: simpan ulang sebagai "
+                "CSV UTF-8"
+            ) from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), "UTF-16"

@@ -56,10 +56,16 @@ def excel_shows(n: float | int) -> str:
     return f"{mantissa.rstrip('0').rstrip('.')}E{exp[0]}{int(exp[1:])}"
 
 
-def _number_problem(n: float | int, col: Column) -> str:
+def _quoted(value: object, hide: bool) -> str:
+    """A cell's value in a message; a confidential cell (RAHASIA sheet) is never quoted."""
+    return "isi sel" if hide else f"'{value}'"
+
+
+def _number_problem(n: float | int, col: Column, hide: bool = False) -> str:
     digits = _number_text(n)
     shown = excel_shows(n)
     seen = f"{digits}; Excel menampilkannya {shown}" if shown != digits else digits
+    seen = "" if hide else f" ({seen})"
     if col.key == "nik":
         why = "NIK 16 digit tidak muat sebagai angka (digit terakhirnya hilang)"
     elif col.key in ("telepon", "whatsapp"):
@@ -68,18 +74,19 @@ def _number_problem(n: float | int, col: Column) -> str:
     else:
         why = "angka 0 di depannya bisa hilang"
     return (
-        f"{col.name} tersimpan sebagai angka ({seen}), bukan teks: {why}. "
+        f"{col.name} tersimpan sebagai angka{seen}, bukan teks: {why}. "
         "Format kolom sebagai Teks, lalu ketik ulang isinya"
     )
 
 
-def _raw_text(raw: RawCell) -> tuple[str | None, str | None]:
+def _raw_text(raw: RawCell, hide: bool = False) -> tuple[str | None, str | None]:
     """The cell as text, or an error for what can never be text (formula, error, TRUE)."""
     if raw.type == "f":
         formula = str(raw.value)
         shown = formula if len(formula) <= 40 else formula[:37] + "..."
+        shown = "" if hide else f" ({shown})"
         return None, (
-            f"sel berisi rumus ({shown}): ganti dengan nilainya "
+            f"sel berisi rumus{shown}: ganti dengan nilainya "
             "(salin, lalu Tempel Spesial > Nilai / Paste Values)"
         )
     if raw.type == "e":
@@ -109,7 +116,7 @@ def _control_chars(s: str, multiline: bool) -> str | None:
     return None
 
 
-def _clean_text(s: str, col: Column) -> Converted:
+def _clean_text(s: str, col: Column, hide: bool = False) -> Converted:
     s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     if len(s) > MAX_CELL_CHARS:
         return Converted(
@@ -129,15 +136,16 @@ def _clean_text(s: str, col: Column) -> Converted:
             if s[-1].isspace()
             else "di awal"
         )
-        warning = f"spasi {where} isi sel dibuang ('{stripped}')"
+        warning = f"spasi {where} isi sel dibuang" + ("" if hide else f" ('{stripped}')")
     return Converted(stripped or None, warning=warning)
 
 
-def _phone_digits_problem(s: str, col: Column) -> str | None:
+def _phone_digits_problem(s: str, col: Column, hide: bool = False) -> str | None:
     """A number-like text that shows what Excel did to it."""
     if _SCIENTIFIC.match(s):
         return (
-            f"'{s}' adalah angka dalam bentuk ilmiah: Excel sudah membuang digit-digitnya. "
+            f"{_quoted(s, hide)} adalah angka dalam bentuk ilmiah: Excel sudah membuang "
+            "digit-digitnya. "
             "Format kolom sebagai Teks, lalu ketik ulang nomor lengkapnya"
         )
     if col.key in ("telepon", "whatsapp") and s.isdigit() and not s.startswith(("0", "62")):
@@ -151,37 +159,39 @@ def _phone_digits_problem(s: str, col: Column) -> str | None:
 _EMPTY = Converted()
 
 
-def convert(raw: RawCell | None, col: Column) -> Converted:
-    """The value of one cell for `col` (None: empty)."""
+def convert(raw: RawCell | None, col: Column, hide: bool = False) -> Converted:
+    """The value of one cell for `col` (None: empty). hide: a confidential cell (the RAHASIA
+    sheet), whose messages never quote its value."""
     if raw is None:
         return _EMPTY
     if col.kind == DATE:
         return _date(raw)
-    text, error = _raw_text(raw)
+    text, error = _raw_text(raw, hide)
     if error:
         return Converted(error=error)
     if raw.type == "d" or isinstance(raw.value, datetime | date | time | timedelta):
         shown = raw.value.date() if isinstance(raw.value, datetime) else raw.value
+        shown = "" if hide else f" ({shown})"
         return Converted(
-            error=f"Excel mengubah isi sel ini menjadi tanggal ({shown}): format kolom sebagai "
+            error=f"Excel mengubah isi sel ini menjadi tanggal{shown}: format kolom sebagai "
             "Teks, lalu ketik ulang isinya"
         )
     if text is None:  # a number
         if col.key in NUMBER_LIKE or col.is_id:
-            return Converted(error=_number_problem(raw.value, col))
+            return Converted(error=_number_problem(raw.value, col, hide))
         text = _number_text(raw.value)
     if col.kind == TEXTS:
         return _texts(text, col)
-    out = _clean_text(text, col)
+    out = _clean_text(text, col, hide)
     if out.error or out.value is None:
         return out
     if col.key in NUMBER_LIKE:
-        problem = _phone_digits_problem(out.value, col)
+        problem = _phone_digits_problem(out.value, col, hide)
         if problem:
             return Converted(error=problem)
     f = col.field
     if f.pattern and not re.match(f.pattern, out.value):
-        return Converted(error=f"'{out.value}' tidak sah: harus {f.pattern_hint}")
+        return Converted(error=f"{_quoted(out.value, hide)} tidak sah: harus {f.pattern_hint}")
     if f.choices and out.value not in f.choices:
         close = difflib.get_close_matches(out.value, f.choices, n=1)
         hint = f"; mungkin maksud Anda {close[0]}?" if close else ""

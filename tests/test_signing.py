@@ -396,6 +396,24 @@ def test_kunci_baru_never_overwrites(tmp_path):
     assert target.read_text(encoding="utf-8") == "kunci lama"
 
 
+def test_kunci_baru_out_at_a_folder_is_named_a_folder(tmp_path):
+    """--out pointing at a folder (the project itself, data/) says so, and writes nothing."""
+    (tmp_path / "data").mkdir()
+    r = subprocess.run(
+        [sys.executable, "-m", "generator", "kunci", "baru", "--out", "data"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 1 and r.stdout == "" and "Traceback" not in r.stderr
+    assert r.stderr.splitlines() == [
+        "data: ini folder, bukan berkas: tulis nama berkas kunci di dalamnya, "
+        "mis. data/kunci-registri.pem"
+    ]
+    assert list((tmp_path / "data").iterdir()) == []
+
+
 def test_kunci_baru_refuses_the_repository_unless_git_ignores_the_path(tmp_path):
     repo = tmp_path / "repo"
     repo.mkdir()
@@ -975,6 +993,30 @@ def test_verify_reports_hostile_files_without_a_traceback(signed, tmp_path, name
     assert r.returncode == 1, r.stdout
     assert "Traceback" not in r.stdout + r.stderr
     assert name in r.stdout
+
+
+def test_verify_never_reads_outside_the_site_folder(tmp_path):
+    """A hostile SHA256SUMS names files outside the site (absolute, ../) and the site holds a
+    symlink to a file outside it: none is read and believed; a file name with a line break
+    stays on its line."""
+    outside = tmp_path / "rahasia.txt"
+    outside.write_text("di luar situs\n")
+    digest = hashlib.sha256(outside.read_bytes()).hexdigest()
+    site = tmp_path / "a" / "b" / "site"
+    (site / "api").mkdir(parents=True)
+    (site / "did.json").write_text('{"id": "did:web:example.org"}')
+    (site / "tautan.html").symlink_to(outside)
+    (site / "x\n::error::disuntik").write_text("")
+    up = os.path.relpath(outside, site)
+    (site / "api" / "SHA256SUMS").write_text(
+        f"{digest}  {outside}\n{digest}  {up}\n{digest}  tautan.html\n"
+    )
+    r = our_verify(site)
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    lines = r.stdout.splitlines()
+    assert not any(line.startswith("::") for line in lines), lines
+    for name in (str(outside), up, "tautan.html"):
+        assert any(line.startswith(f"{name}: ") for line in lines), (name, lines)
 
 
 def test_verify_of_a_missing_folder_or_key_file_says_so(tmp_path, signed):

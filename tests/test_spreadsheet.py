@@ -669,6 +669,29 @@ def test_every_problem_at_once(book, data, tmp_path, capsys):
     assert "5 masalah ditemukan" in err
 
 
+@pytest.mark.parametrize("fmt", ["teks", "github"])
+def test_hostile_cell_text_stays_on_its_line(book, data, tmp_path, capsys, fmt):
+    """A header or id quoted in a message cannot start a new line (a `::error::` workflow
+    command in a CI log) nor print a NIK-like number: each problem is one line."""
+
+    def change(wb):
+        u = wb["UMKM"]
+        u.cell(row=1, column=u.max_column + 2, value="zz\n::error::disuntik 3513084806631013")
+        u["A2"] = "3513084806631013"  # a NIK typed into the id column
+
+    path = edit(book, tmp_path, change)
+    before = data.read_bytes()
+    code, out, err = run(capsys, "import", str(path), "--data", str(data), "--format", fmt)
+    assert code == 1
+    lines = out.splitlines()
+    assert len(lines) == 2, lines
+    prefix = "::error " if fmt == "github" else f"{path}:UMKM!"
+    assert all(line.startswith(prefix) for line in lines)
+    assert "3513084806631013" not in out + err
+    assert not any(line.startswith("::error::") for line in lines)
+    assert data.read_bytes() == before
+
+
 def test_retyped_id_is_caught(book, data, tmp_path, capsys):
     target = load.load(data).umkm[2]
     path, _ = _faulty(
@@ -767,6 +790,26 @@ def test_csv_as_excel_saves_it(book, data, tmp_path, capsys, delimiter, encoding
     assert after.umkm[0].nama == "Batik Kembang Kopi Café"
     assert after.umkm[1:] == load.load(SAMPLE).umkm[1:]
     assert target.id == after.umkm[0].id
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"\xef\xbb\xbfid;nama\r\nbatik-kembang-kopi;Batik \xff\r\n",  # BOM, then not UTF-8
+        b"\xff\xfei\x00d\x00;\x00n\x00\x00\xd8",  # UTF-16 with a lone surrogate at its end
+    ],
+)
+def test_csv_with_a_broken_encoding_is_one_line(data, tmp_path, capsys, raw):
+    path = tmp_path / "rusak.csv"
+    path.write_bytes(raw)
+    before = data.read_bytes()
+    code, out, err = run(capsys, "import", str(path), "--data", str(data))
+    assert code == 1
+    assert out.splitlines() == [
+        f"{path}: baris 2: berkas tidak bisa dibaca sebagai UTF-8: simpan ulang sebagai CSV UTF-8"
+    ] or out.splitlines() == [f"{path}: berkas UTF-16 rusak: simpan ulang sebagai CSV UTF-8"]
+    assert "Traceback" not in err
+    assert data.read_bytes() == before
 
 
 def test_csv_unchanged_is_byte_identical_and_errors_use_line_col(book, data, tmp_path, capsys):

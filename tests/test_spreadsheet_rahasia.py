@@ -76,8 +76,36 @@ def test_nik_typed_as_a_number_is_refused(data, tmp_path, capsys):
     capsys.readouterr()
     assert main(["import", str(out), "--data", str(data)]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        f"{out}:RAHASIA!B2: nik tersimpan sebagai angka (3513084806631013; Excel menampilkannya "
-        "3.51E+15), bukan teks: NIK 16 digit tidak muat sebagai angka (digit terakhirnya "
-        "hilang). Format kolom sebagai Teks, lalu ketik ulang isinya"
+        f"{out}:RAHASIA!B2: nik tersimpan sebagai angka, bukan teks: NIK 16 digit tidak muat "
+        "sebagai angka (digit terakhirnya hilang). Format kolom sebagai Teks, lalu ketik ulang "
+        "isinya"  # the value itself is never printed
     ]
+    assert not (data.parent / "rahasia.yaml").exists()
+
+
+@pytest.mark.parametrize("fmt", ["teks", "github"])
+def test_rahasia_sheet_values_are_never_printed(data, tmp_path, capsys, fmt):
+    """A careless admin swaps columns, pastes a formula, leaves a space: every problem of the
+    RAHASIA sheet names its cell, never the confidential value in it."""
+    out = tmp_path / "rahasia.xlsx"
+    assert main(["export", "--data", str(data), "--out", str(out), "--rahasia"]) == 0
+    wb = openpyxl.load_workbook(out)
+    ws = wb["RAHASIA"]
+    secrets = [c.value for row in ws.iter_rows(min_row=2) for c in row[1:] if c.value]
+    ws["A1"], ws["B1"] = "nik", "umkm_id"  # the NIK column is read as the UMKM id
+    ws["C3"] = "Jl. Rahasia Sekali No. 7 "  # a trailing space: a warning
+    ws["D4"] = '=CONCAT("Catatan rahasia", " panjang sekali", " sampai terpotong di pesan")'
+    ws["C5"] = "3.513E+15"
+    secrets += ["Jl. Rahasia Sekali No. 7", "Catatan rahasia", "3.513E+15"]
+    wb.save(out)
+    capsys.readouterr()
+    before = data.read_bytes()
+    assert main(["import", str(out), "--data", str(data), "--format", fmt]) == 1
+    said = capsys.readouterr()
+    lines = said.out.splitlines()
+    assert lines and all("RAHASIA!" in line for line in lines)
+    for value in secrets:
+        assert value not in said.out + said.err
+        assert value[:20] not in said.out + said.err
+    assert data.read_bytes() == before
     assert not (data.parent / "rahasia.yaml").exists()

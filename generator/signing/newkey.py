@@ -49,6 +49,11 @@ def _git_ignores(repo: Path, path: Path) -> bool:
 def check_target(out: Path) -> Path:
     """The absolute path to write to; NewKeyError when it must not be written."""
     target = Path(os.path.abspath(out))
+    if target.is_dir():
+        raise NewKeyError(
+            f"{out}: ini folder, bukan berkas: tulis nama berkas kunci di dalamnya, "
+            f"mis. {(Path(out) / 'kunci-registri.pem').as_posix()}"
+        )
     if target.exists() or target.is_symlink():
         raise NewKeyError(
             f"{out}: berkas sudah ada; kunci lama tidak ditimpa. Pilih nama berkas lain."

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote
 
+from .. import load
 from . import credentials, keys, proof, sums
 
 _MULTIKEY = re.compile(r"\bz6Mk[1-9A-HJ-NP-Za-km-z]{44}\b")
@@ -44,12 +45,18 @@ class FolderSource:
         self.root = root.resolve()
         self.name = str(root)
 
-    def read(self, rel: str) -> bytes | None:
+    def _inside(self, rel: str) -> Path | None:
+        """The file `rel` names, if it is a file inside the site (no absolute path, no '..',
+        no symlink leading out): a hostile SHA256SUMS or site never makes us read elsewhere."""
         target = (self.root / rel).resolve()
         if not target.is_relative_to(self.root) or not target.is_file():
             return None
+        return target
+
+    def read(self, rel: str) -> bytes | None:
+        target = self._inside(rel)
         try:
-            return target.read_bytes()
+            return None if target is None else target.read_bytes()
         except OSError:
             return None
 
@@ -57,8 +64,11 @@ class FolderSource:
         return sums.site_files(self.root)
 
     def sha256(self, rel: str) -> str | None:
-        target = self.root / rel
-        return sums.file_sha256(target) if target.is_file() else None
+        target = self._inside(rel)
+        try:
+            return None if target is None else sums.file_sha256(target)
+        except OSError:
+            return None
 
     def sha256_many(self, rels: list[str]) -> dict[str, str | None]:
         return {rel: self.sha256(rel) for rel in rels}
@@ -414,7 +424,7 @@ def main(target: str, kunci: str | None) -> int:
         print(e)
         return 1
     for line in report.problems:
-        print(line)
+        print(load.one_line(line))  # a file name may hold a line break
     for note in report.notes:
         print(note)
     s = report.statuses
