@@ -104,6 +104,11 @@ def _char_problem(ch: str) -> str:
 _NIK_LIKE = re.compile(r"(?<![0-9])[0-9](?:[ .-]?[0-9]){15,}(?![0-9])")
 
 
+# a NIK is exactly 16 digits (maybe grouped): never in public data
+_NIK_IN_PUBLIC = re.compile(r"(?<![0-9])[0-9](?:[ .-]?[0-9]){15}(?![0-9]|[ .-][0-9])")
+_PLAIN_KEY = re.compile(r"[a-z0-9_-]{1,60}")
+
+
 def mask_numbers(text: str) -> str:
     """Mask every NIK-like number (16 or more digits, maybe grouped): CI logs are public."""
     return _NIK_LIKE.sub("[nomor 16 angka disamarkan]", text)
@@ -447,6 +452,15 @@ class _Reader:
                 self.problem(here, path, f"tanggal {self.show(text)} tidak ada di kalender")
                 return None
         text = self.texts.setdefault(text, text)
+        if not self.secret and _NIK_IN_PUBLIC.search(text):
+            self.problem(
+                here,
+                path,
+                "nilai ini memuat 16 angka seperti NIK: data pribadi tidak boleh masuk data "
+                "publik (situs, data terbuka, riwayat git). Hapus nomor itu; NIK pemilik "
+                "ditulis di data/rahasia.yaml (kunci nik)",
+            )
+            return None
         if f.pattern and not re.fullmatch(f.pattern, text):
             self.problem(here, path, f"{self.show(text)} tidak sah: harus {f.pattern_hint}")
             return None
@@ -472,7 +486,14 @@ class _Reader:
                 self.problem(key_node.start_mark, path, "kunci harus berupa teks")
                 continue
             key = key_node.value
-            key_path = f"{path}.{_key_in_path(key)}" if path else _key_in_path(key)
+            # in confidential data a key may be pasted text: only a key of the format's own
+            # shape (a field name, a UMKM id) is shown
+            shown = (
+                _key_in_path(key)
+                if not self.secret or _PLAIN_KEY.fullmatch(key)
+                else "(kunci tidak ditampilkan)"
+            )
+            key_path = f"{path}.{shown}" if path else shown
             key_pos = key_node.start_mark
             if self.bad_characters(key_node, key_path):
                 continue

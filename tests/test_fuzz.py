@@ -374,6 +374,7 @@ def test_fuzz_check_and_pages(tmp_path):
         assert code in (0, 1), where
         if code == 0:
             assert len(lines) == 1 and "data sah" in lines[0], (where, lines)
+            assert "nik line" not in what, (where, "a NIK in public data must be refused")
         else:
             refused += 1
             assert lines, where
@@ -407,8 +408,9 @@ def test_fuzz_check_and_pages(tmp_path):
                         assert n == (same.count(marker) if same else n) and (
                             marker not in FORBIDDEN_MARKUP or n == 0
                         ), (where, rel, marker)
-    # the mutations must exercise both outcomes, and the comparison most mutants
-    assert len(passed) >= N_MUTANTS // 5 and refused >= N_MUTANTS // 2, (len(passed), refused)
+    # the mutations must exercise both outcomes, and the comparison most mutants (NIK mutants
+    # are refused since public data may not hold a 16-digit number)
+    assert len(passed) >= N_MUTANTS // 6 and refused >= N_MUTANTS // 2, (len(passed), refused)
     assert compared >= N_MUTANTS // 2, compared
     _PASSED[:] = passed  # for the real builds below
 

@@ -198,10 +198,46 @@ def test_nik_like_numbers_masked_anywhere(tmp_path):
     )
     code, out, err, name = check(tmp_path, text)
     assert code == 1
-    assert len(problem_lines(out)) == 2, out
+    assert len(problem_lines(out)) == 3, out
     assert "[nomor 16 angka disamarkan]" in out
     assert SECRET_NIK not in out + err and "3513 0000 0000 0002" not in out + err
     assert not re.search(r"[0-9](?:[ .-]?[0-9]){15}", out + err), out
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ("    produk: [Batik tulis, Batik cap]\n", f"    deskripsi: NIK {SECRET_NIK}\n"),
+        ("    produk: [Batik tulis, Batik cap]\n", "    deskripsi: 3513.0000.0000.0001\n"),
+        ("  - id: batik-satu\n", f"  - id: '{SECRET_NIK}'\n"),
+    ],
+    ids=["deskripsi", "grouped", "id"],
+)
+def test_a_nik_in_public_data_is_refused_without_showing_it(tmp_path, old, new):
+    """A value holding 16 digits like a NIK would be published (pages, open data, git
+    history): refused in any public field, the number never printed."""
+    code, out, err, name = check(tmp_path, broken(old, new))
+    assert code == 1
+    assert "16 angka seperti NIK" in out and "data/rahasia.yaml" in out, out
+    assert SECRET_NIK not in out + err and "3513.0000" not in out + err
+
+
+def test_a_phone_number_is_not_a_nik(tmp_path):
+    text = broken(
+        "    produk: [Batik tulis, Batik cap]\n", "    deskripsi: Telepon +62 812 3456 7890 (WA)\n"
+    )
+    code, out, err, name = check(tmp_path, text)
+    assert code == 0, out
+
+
+def test_a_pasted_key_in_rahasia_is_not_shown(tmp_path):
+    (tmp_path / "rahasia.yaml").write_text(
+        "umkm:\n  batik-satu:\n    Fotokopi KTP di map arsip Bu Sri: ada\n", encoding="utf-8"
+    )
+    code, out, err, name = check(tmp_path, valid_text())
+    assert code == 1
+    assert "kunci tidak dikenal" in out and "(kunci tidak ditampilkan)" in out, out
+    assert "Fotokopi" not in out + err and "Bu Sri" not in out + err
 
 
 def test_admin_guide_tells_what_is_public_and_how_to_remove_a_secret():
