@@ -1019,6 +1019,27 @@ def test_verify_never_reads_outside_the_site_folder(tmp_path):
         assert any(line.startswith(f"{name}: ") for line in lines), (name, lines)
 
 
+def test_verify_by_url_never_fetches_a_name_outside_the_site(tmp_path, serve_dir):
+    """A hostile SHA256SUMS served at a URL lists `../` and absolute names: they would be
+    joined to the site's URL and fetched from elsewhere on the host. Refused by name, unread."""
+    root = tmp_path / "host"
+    site = root / "registri"
+    (site / "api").mkdir(parents=True)
+    (root / "lain.txt").write_text("di luar situs\n")
+    digest = hashlib.sha256(b"di luar situs\n").hexdigest()
+    (site / "did.json").write_text('{"id": "did:web:example.org"}')
+    (site / "api" / "SHA256SUMS").write_text(
+        f"{digest}  ../lain.txt\n{digest}  /lain.txt\n{digest}  http://127.0.0.1:9/x\n"
+    )
+    r = our_verify(serve_dir(root) + "registri/")
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    for name in ("../lain.txt", "/lain.txt", "http://127.0.0.1:9/x"):
+        assert f"{name}: nama berkas di api/SHA256SUMS menunjuk ke luar situs" in r.stdout, (
+            name,
+            r.stdout,
+        )
+
+
 def test_verify_of_a_missing_folder_or_key_file_says_so(tmp_path, signed):
     r = our_verify(tmp_path / "tidak-ada")
     assert r.returncode == 1 and "tidak ditemukan" in r.stdout and "Traceback" not in r.stderr

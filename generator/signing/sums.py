@@ -61,6 +61,18 @@ def parse(text: bytes) -> dict[str, str]:
     return out
 
 
+def safe_name(rel: str) -> bool:
+    """Whether a name listed in SHA256SUMS is a plain relative path inside the site (what
+    `write` lists): never absolute, `..`, a URL, a backslash, or a query. A verifier reads no
+    other name, from a folder or from a URL."""
+    parts = rel.split("/")
+    return (
+        rel.isprintable()
+        and not any(c in rel for c in "\\?#:")
+        and all(p not in ("", ".", "..") for p in parts)
+    )
+
+
 def jws_header(signer: keys.Signer) -> dict:
     return {"alg": "EdDSA", "kid": signer.verification_method}
 

@@ -239,6 +239,9 @@ def check(source, pinned: set[str] | None, now: datetime | None = None) -> Repor
     if present is not None:
         for rel in sorted(set(present) - set(listed)):
             report.bad(rel, "berkas tidak tercantum di api/SHA256SUMS (ditambahkan?)")
+    for rel in [r for r in listed if not sums.safe_name(r)]:
+        report.bad(rel, "nama berkas di api/SHA256SUMS menunjuk ke luar situs: tidak dibaca")
+        del listed[rel]
     actuals = source.sha256_many(list(listed))
     for rel, digest in listed.items():
         actual = actuals[rel]
