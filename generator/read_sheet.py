@@ -435,5 +435,10 @@ def read_csv_bytes(data: bytes, known: set[str] | None = None) -> RawSheet:
                     ",", "."
                 )
             ) from None
-        raise ReadError(f"baris {line}: CSV tidak sah ({e})") from None
+        why = "ada karakter NUL" if "NUL" in str(e) else "susunan CSV rusak"
+        raise ReadError(
+            f'baris {line}: CSV tidak sah: {why} (mis. tanda kutip " yang tidak ditutup, atau '
+            "baris baru di tengah sel tanpa tanda kutip): buka di Excel lalu simpan ulang sebagai "
+            "CSV UTF-8"
+        ) from None
     return sheet

@@ -424,15 +424,17 @@ def main(target: str, kunci: str | None) -> int:
         pinned = pinned_keys(kunci) if kunci else None
         report = check(source, pinned)
     except VerifyError as e:
-        print(e)
+        print(load.one_line(str(e)))
         return 1
+    # file names, key ids and the site's name come from the site checked: one line each
     for line in report.problems:
-        print(load.one_line(line))  # a file name may hold a line break
+        print(load.one_line(line))
     for note in report.notes:
-        print(note)
+        print(load.one_line(note))
     s = report.statuses
+    name = load.one_line(str(source.name))
     print(
-        f"{source.name}: {report.n_files} berkas diperiksa terhadap api/SHA256SUMS, "
+        f"{name}: {report.n_files} berkas diperiksa terhadap api/SHA256SUMS, "
         f"{report.n_credentials} sertifikat digital (berlaku {s['berlaku']}, kedaluwarsa "
         f"{s['kedaluwarsa']}, dibekukan {s['dibekukan']}, dicabut {s['dicabut']})."
     )
