@@ -43,6 +43,7 @@ preview = False
 _last_generated: tuple | None = None
 # The signer of the last generation (None: unsigned site), for finishing the built site.
 _last_signer: signing.Signer | None = None
+_last_docs_dir: Path | None = None  # where the last generation wrote (finish links from it)
 # True while `build` runs the engine: the hook then leaves finishing the site to `build`.
 _building = False
 
@@ -77,7 +78,7 @@ def generate(
     signing.SigningError (nothing written) when keys are listed and the build cannot sign;
     a preview (`for_preview`, or `preview` set by generator serve) without the private key
     is built unsigned instead."""
-    global _last_generated, _last_signer
+    global _last_generated, _last_signer, _last_docs_dir
     built = config.build_datetime()
     site_url = config.normalise_site_url(site_url)
     st = data.stat() if data.exists() else None
@@ -131,6 +132,7 @@ def generate(
     TIMINGS.add("write", total - render.seconds)
     _last_generated = (key, registry)
     _last_signer = signer
+    _last_docs_dir = docs_dir
     return registry
 
 
@@ -141,10 +143,20 @@ def _site_name(config_file: Path) -> str | None:
         return None
 
 
+def placed_after_engine(src_uri: str) -> bool:
+    """Whether a file of docs/ is left out of the engine and linked into the built site by
+    `finish` instead: the signed credentials, 13,069 files at 10,000 UMKM that the engine
+    would copy one by one (about 2.5 s of a warm build, measured with MkDocs)."""
+    return src_uri.startswith(signing.CREDENTIAL_DIR + "/")
+
+
 def finish(site_dir: Path) -> None:
     """The hook point after the engine, before the site is published: signing completes the
-    built folder (SHA256SUMS over the final files, its JWS, .well-known/did.json)."""
+    built folder (the credentials linked in from docs/, SHA256SUMS over the final files, its
+    JWS, .well-known/did.json)."""
     t0 = time.perf_counter()
+    if _last_signer is not None and _last_docs_dir is not None:
+        signing.place_credentials(_last_docs_dir, site_dir)
     signing.finish_site(site_dir, _last_signer)
     TIMINGS.add("sums", time.perf_counter() - t0)
 

@@ -68,6 +68,16 @@ def on_pre_build(config, **kwargs) -> None:
         log.error(message + "\nHalaman terakhir yang sah tetap ditampilkan.")
 
 
+def on_files(files, config):
+    # The credentials (one per certificate) are placed into the built site by site.finish,
+    # linked rather than copied by the engine (issue 11: what signing adds to a build). A
+    # preview is never finished: the engine copies them there.
+    if _command != "serve" and not site.preview:
+        for f in [f for f in files if site.placed_after_engine(f.src_uri)]:
+            files.remove(f)
+    return files
+
+
 _raw_html: dict[str, str] = {}  # the set-aside HTML of the page being built
 
 

@@ -182,6 +182,18 @@ def signed(tmp_path_factory, keys, offline_env) -> Path:
     return project
 
 
+def test_credentials_are_linked_into_the_site_not_copied_by_the_engine(signed):
+    """The engine leaves the credentials out (hooks/registri.py on_files) and site.finish links
+    them in: each published credential is the generated file itself (one inode), and the
+    engine's file list never held them."""
+    docs = signed / "docs" / "api" / "kredensial"
+    site = signed / "site" / "api" / "kredensial"
+    names = sorted(p.name for p in docs.glob("*.json"))
+    assert len(names) == 4 and sorted(p.name for p in site.glob("*.json")) == names
+    for name in names:
+        assert (site / name).stat().st_ino == (docs / name).stat().st_ino, name
+
+
 # -- the independent verifier ---------------------------------------------------------------
 
 
