@@ -763,6 +763,48 @@ def test_a_credential_signed_by_an_unlisted_key_fails_both(signed, tmp_path, key
     assert report["credentials"]["api/kredensial/cabut-2024-0002.json"]["verified"] is True
 
 
+def test_a_large_sums_list_is_cut_into_parts_both_verifiers_follow(
+    signed, tmp_path, keys, js_verify
+):
+    """Over sums.PART_LINES files (a national site: 376,506) SHA256SUMS lists parts
+    api/SHA256SUMS-N with their hashes; each part lists its share of the files. Forced here
+    with parts of 25 lines. Both verifiers follow the parts; one changed byte in a listed
+    file, or in a part, fails both; `sha256sum -c` works at both levels."""
+    from generator.signing import sums
+
+    site = copy_site(signed, tmp_path / "site")
+    sums.write(site, signer_of(signed, keys["a"][0]), part_lines=25)
+    top = (site / "api" / "SHA256SUMS").read_text().splitlines()
+    files = [p for p in site.rglob("*") if p.is_file()]
+    assert len(top) == -(-(len(files) - 2 - len(top)) // 25) >= 2, (len(top), len(files))
+    assert all(line.endswith(f"api/SHA256SUMS-{i}") for i, line in enumerate(top, 1))
+    assert all(len((site / f"api/SHA256SUMS-{i}").read_text().splitlines()) <= 25 for i in
+               range(1, len(top) + 1))  # fmt: skip
+    r = subprocess.run(["sha256sum", "--quiet", "-c", "api/SHA256SUMS"], cwd=site)
+    assert r.returncode == 0
+    r = subprocess.run(
+        ["sh", "-c", "for f in api/SHA256SUMS-*; do sha256sum --quiet -c $f || exit 1; done"],
+        cwd=site,
+    )
+    assert r.returncode == 0
+    r = our_verify(site, "--kunci", str(signed / "data" / "umkm.yaml"))
+    assert r.returncode == 0, r.stdout
+    assert f"{len(files) - 2} berkas diperiksa" in r.stdout, r.stdout
+    report = js_verify(site, "--now", BUILD_DAY)
+    assert report["sums"]["jws"]["verified"] is True and report["sums"]["files"] == {}
+
+    _change_one_byte(site / "api/registri.json", b'"versi_format":2', b'"versi_format":3')
+    r = our_verify(site)
+    assert r.returncode == 1 and "api/registri.json: isi berubah" in r.stdout, r.stdout
+    assert js_verify(site, "--now", BUILD_DAY)["sums"]["files"] == {"api/registri.json": "changed"}
+    # a part changed (a line dropped): the part fails, and the file it no longer lists too
+    part = site / "api" / "SHA256SUMS-1"
+    part.write_text("".join(part.read_text().splitlines(keepends=True)[1:]))
+    r = our_verify(site)
+    assert "api/SHA256SUMS-1: isi berubah" in r.stdout, r.stdout
+    assert js_verify(site, "--now", BUILD_DAY)["sums"]["files"]["api/SHA256SUMS-1"] == "changed"
+
+
 def test_pinned_keys_refuse_a_site_signed_with_another_key(signed, tmp_path, keys):
     pinned = tmp_path / "kunci.txt"
     pinned.write_text(keys["b"][1], encoding="utf-8")  # the YAML item of key b

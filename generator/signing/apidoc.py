@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from .. import model
-from . import keys
+from . import keys, sums
 
 # sha256sum for one file, then the detached JWS over SHA256SUMS with OpenSSL 3 and coreutils.
 # tests/test_signing.py runs these exact lines against a built site.
@@ -51,6 +51,7 @@ def section(registry: model.Registry, site_url: str | None, today, esc) -> str:
         well_known=keys.did_document_path(base) != "did.json",
         site_url=base,
         openssl=OPENSSL_RECIPE.format(site_url=base),
+        part_lines=f"{sums.PART_LINES:,}".replace(",", "."),
         esc=lambda v: Markup(esc(str(v))),
     )
     return html_block(html)

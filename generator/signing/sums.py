@@ -2,7 +2,11 @@
 7515, alg EdDSA) with detached payload, as Debian signs its Release file.
 
 SHA256SUMS is in `sha256sum` format (`<hex>  <path>`, paths relative to the site root, sorted),
-so `sha256sum -c SHA256SUMS` run in the site folder checks a downloaded copy. The JWS is
+so `sha256sum -c SHA256SUMS` run in the site folder checks a downloaded copy. A site of more than
+PART_LINES files (a national registry: 376,506 files, 38 MB of sums at 100,000 UMKM) gets its
+list cut into parts `api/SHA256SUMS-1`, `-2`, ... of PART_LINES lines (~5 MB) each, and
+SHA256SUMS then lists the parts with their hashes: no file a verifier must fetch whole is over
+10 MB, the JWS still signs one small file, and `sha256sum -c` works at both levels. The JWS is
 `<header>..<signature>` (RFC 7515 appendix F): put base64url(SHA256SUMS) between the dots to get
 a compact JWS any JOSE library verifies; its header names the key (`kid`, a did:web URL).
 """
@@ -12,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 
 from . import keys
@@ -19,6 +24,17 @@ from . import keys
 SUMS_PATH = "api/SHA256SUMS"
 JWS_PATH = "api/SHA256SUMS.jws"
 _CHUNK = 1 << 20
+PART_LINES = 50_000  # lines of one part of the list (~5 MB)
+_PART = re.compile(r"api/SHA256SUMS-[1-9][0-9]{0,5}")
+
+
+def part_path(n: int) -> str:
+    return f"api/SHA256SUMS-{n}"
+
+
+def is_part(rel: str) -> bool:
+    """Whether `rel` names a part of the list (listed, with its hash, in SHA256SUMS)."""
+    return bool(_PART.fullmatch(rel))
 
 
 def file_sha256(path: Path) -> str:
@@ -41,13 +57,24 @@ def site_files(site_dir: Path) -> list[str]:
     return sorted(out)
 
 
-def render(site_dir: Path) -> bytes:
+def render(site_dir: Path, part_lines: int = PART_LINES) -> tuple[bytes, dict[str, bytes]]:
+    """(SHA256SUMS, {part path: part}): the list whole while it has at most `part_lines`
+    lines; otherwise parts of that many lines, and SHA256SUMS listing the parts."""
     lines = []
     for rel in site_files(site_dir):
         if "\n" in rel or "\\" in rel:
             raise keys.SigningError(f"{rel!r}: nama berkas memuat baris baru atau '\\'")
+        if is_part(rel):
+            continue  # a stale part (write removes them first)
         lines.append(f"{file_sha256(site_dir / rel)}  {rel}\n")
-    return "".join(lines).encode("utf-8")
+    if len(lines) <= part_lines:
+        return "".join(lines).encode("utf-8"), {}
+    parts = {
+        part_path(i // part_lines + 1): "".join(lines[i : i + part_lines]).encode("utf-8")
+        for i in range(0, len(lines), part_lines)
+    }
+    top = "".join(f"{hashlib.sha256(b).hexdigest()}  {rel}\n" for rel, b in parts.items())
+    return top.encode("utf-8"), parts
 
 
 def parse(text: bytes) -> dict[str, str]:
@@ -108,10 +135,16 @@ def check_jws(jws: str, payload: bytes, public_for_kid) -> str:
     return kid
 
 
-def write(site_dir: Path, signer: keys.Signer | None) -> None:
-    payload = render(site_dir)
-    (site_dir / SUMS_PATH).parent.mkdir(parents=True, exist_ok=True)
-    (site_dir / SUMS_PATH).write_bytes(payload)
+def write(site_dir: Path, signer: keys.Signer | None, part_lines: int = PART_LINES) -> None:
+    api = site_dir / SUMS_PATH
+    api.parent.mkdir(parents=True, exist_ok=True)
+    for old in api.parent.glob("SHA256SUMS-*"):
+        if is_part(old.relative_to(site_dir).as_posix()):
+            old.unlink()
+    payload, parts = render(site_dir, part_lines)
+    for rel, content in parts.items():
+        (site_dir / rel).write_bytes(content)
+    api.write_bytes(payload)
     jws = site_dir / JWS_PATH
     if signer is not None:
         jws.write_text(detached_jws(payload, signer), encoding="ascii")

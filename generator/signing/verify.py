@@ -235,6 +235,19 @@ def check(source, pinned: set[str] | None, now: datetime | None = None) -> Repor
     except (ValueError, UnicodeDecodeError) as e:
         report.bad(sums.SUMS_PATH, str(e))
         return report
+    # a large site's list is cut into parts, each listed with its hash in SHA256SUMS
+    for rel in [r for r in listed if sums.is_part(r)]:
+        raw = source.read(rel)
+        if raw is None or hashlib.sha256(raw).hexdigest() != listed[rel]:
+            continue  # reported below, with every listed file
+        try:
+            more = sums.parse(raw)
+        except (ValueError, UnicodeDecodeError) as e:
+            report.bad(rel, str(e))
+            continue
+        for name, digest in more.items():
+            if not sums.is_part(name):
+                listed.setdefault(name, digest)
     present = source.all_files()
     if present is not None:
         for rel in sorted(set(present) - set(listed)):

@@ -111,20 +111,32 @@ async function checkSums() {
     });
     out.jws = {verified, kid: header.kid};
   }
+  // A large site's list is cut into parts (api/SHA256SUMS-1, -2, ...): SHA256SUMS lists the
+  // parts with their hashes, and each part whose hash matches lists its share of the files
+  // (one level: a part inside a part is only a file).
   const listed = new Set();
-  for(const line of payload.toString('utf8').split('\n')) {
-    if(!line) {
-      continue;
+  const parts = [];
+  const check = (list, top) => {
+    for(const line of list.toString('utf8').split('\n')) {
+      if(!line) {
+        continue;
+      }
+      const digest = line.slice(0, 64);
+      const rel = line.slice(66);
+      listed.add(rel);
+      const file = path.join(site, rel);
+      const bytes = existsSync(file) ? readFileSync(file) : null;
+      const actual = bytes && createHash('sha256').update(bytes).digest('hex');
+      if(actual !== digest) {
+        out.files[rel] = bytes === null ? 'missing' : 'changed';
+      } else if(top && /^api\/SHA256SUMS-[1-9][0-9]*$/.test(rel)) {
+        parts.push(bytes);
+      }
     }
-    const digest = line.slice(0, 64);
-    const rel = line.slice(66);
-    listed.add(rel);
-    const file = path.join(site, rel);
-    const actual = existsSync(file) ?
-      createHash('sha256').update(readFileSync(file)).digest('hex') : null;
-    if(actual !== digest) {
-      out.files[rel] = actual === null ? 'missing' : 'changed';
-    }
+  };
+  check(payload, true);
+  for(const part of parts) {
+    check(part, false);
   }
   const walk = dir => readdirSync(dir, {withFileTypes: true}).flatMap(e =>
     e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]);
