@@ -1126,7 +1126,7 @@ def _read(text: str, name: str, root: Field, r: _Reader, chunked: bool) -> tuple
     if first:
         raise DataError(name, [first])
     if len(text) > MAX_WHOLE_BYTES:
-        raise DataError(name, [_too_big(text, "berkas ini", MAX_WHOLE_BYTES)])
+        raise DataError(name, [_too_big(text, "berkas ini", MAX_WHOLE_BYTES, root)])
     try:
         node = r.compose(text, 0)
     except _Refused:
@@ -1154,8 +1154,16 @@ def _section_too_big(text: str, layout: _Layout, root: Field) -> Problem:
     )
 
 
-def _too_big(text: str, what: str, limit: int) -> Problem:
+def _too_big(text: str, what: str, limit: int, root: Field = model.ROOT) -> Problem:
     size = len(text.encode("utf-8", "surrogatepass")) / 1e6
+    if root is not model.ROOT:  # data/rahasia.yaml: a few lines per UMKM
+        return Problem(
+            1,
+            1,
+            f"{what} terlalu besar untuk dibaca ({size:.1f} MB; batas {limit // 10**6} MB): "
+            "data rahasia satu registri jauh lebih kecil; mungkin ada teks atau daftar yang "
+            "tertempel tanpa sengaja",
+        )
     return Problem(
         1,
         1,

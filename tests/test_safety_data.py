@@ -230,6 +230,17 @@ def test_a_phone_number_is_not_a_nik(tmp_path):
     assert code == 0, out
 
 
+def test_an_oversized_rahasia_file_is_told_in_its_own_words(tmp_path):
+    big = "x" * (load.MAX_WHOLE_BYTES + 1000)
+    (tmp_path / "rahasia.yaml").write_text(
+        f"umkm:\n  batik-satu:\n    catatan: {big}\n", encoding="utf-8"
+    )
+    code, out, err, name = check(tmp_path, valid_text())
+    assert code == 1
+    assert "data rahasia satu registri jauh lebih kecil" in out, out[:300]
+    assert "umkm:)" not in out and "xxxx" not in out
+
+
 def test_a_pasted_key_in_rahasia_is_not_shown(tmp_path):
     (tmp_path / "rahasia.yaml").write_text(
         "umkm:\n  batik-satu:\n    Fotokopi KTP di map arsip Bu Sri: ada\n", encoding="utf-8"
