@@ -268,6 +268,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         return _report_data_error(e, "Buku kerja tidak dibuat.")
     secrets = None
     if args.rahasia:
+        inside = config.published_folder(out, [Path.cwd(), data.resolve().parent.parent])
+        if inside is not None:
+            print(
+                f"{out}: berkas ini ada di {inside[1]} {inside[0]}, yang diterbitkan atau "
+                "diganti setiap kali situs dibangun: data rahasia bisa menjadi publik. Simpan "
+                "buku kerja RAHASIA di luar folder proyek, mis. di folder Dokumen.",
+                file=sys.stderr,
+            )
+            return 1
         secrets = _secrets_for_export(registry, data)
         if secrets is None:
             return 1

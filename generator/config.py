@@ -82,3 +82,29 @@ def build_datetime() -> datetime:
 
 def build_date() -> date:
     return build_datetime().date()
+
+
+def published_folder(path: str | Path, projects: list[Path]) -> tuple[Path, str] | None:
+    """(folder, what) when `path` lies in a folder that a project in `projects` publishes or
+    replaces: its docs_dir (copied into the site), its site_dir (uploaded, and replaced by
+    every build) or its theme overrides. Only folders holding a mkdocs.yml count as projects.
+    Secrets (the private key, a workbook with the RAHASIA sheet) must never go there."""
+    target = Path(os.path.abspath(path))
+    target = target.parent.resolve() / target.name
+    for project in dict.fromkeys(p.resolve() for p in projects):
+        if not (project / "mkdocs.yml").is_file():
+            continue
+        try:
+            cfg = read_mkdocs_yml(project / "mkdocs.yml")
+        except ConfigError:
+            cfg = {}
+        theme = cfg.get("theme") if isinstance(cfg.get("theme"), dict) else {}
+        for name, what in (
+            (cfg.get("docs_dir") or "docs", "folder halaman situs (docs_dir)"),
+            (cfg.get("site_dir") or "site", "folder situs (site_dir)"),
+            (theme.get("custom_dir") or "overrides", "folder tema (overrides)"),
+        ):
+            folder = (project / str(name)).resolve()
+            if target == folder or folder in target.parents:
+                return folder, what
+    return None

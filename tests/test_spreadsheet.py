@@ -1147,3 +1147,23 @@ def test_output_piped_into_a_closed_reader_is_no_traceback(book, data, tmp_path)
     err = proc.stderr.read().decode()
     proc.wait(timeout=120)
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("out", ["docs/rahasia.xlsx", "terbit/rahasia.xlsx", "site/r.xlsx"])
+def test_export_rahasia_never_into_a_published_folder(tmp_path, capsys, monkeypatch, out):
+    # docs/ is copied into the site (and committed), site/ is what gets uploaded: a workbook
+    # with the RAHASIA sheet there makes NIK and home addresses public. Also through a symlink.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mkdocs.yml").write_text("site_name: Uji\nsite_dir: site\n", encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "site").mkdir()
+    (tmp_path / "terbit").symlink_to(tmp_path / "docs", target_is_directory=True)
+    (tmp_path / "data").mkdir()
+    shutil.copy(SAMPLE, tmp_path / "data" / "umkm.yaml")
+    code, stdout, err = run(capsys, "export", "--rahasia", "--out", out)
+    assert code == 1 and stdout == "" and "Traceback" not in err
+    assert len(err.splitlines()) == 1 and "data rahasia" in err, err
+    assert not list((tmp_path / "docs").iterdir()) and not list((tmp_path / "site").iterdir())
+    # without --rahasia the workbook holds only public data: it may go there
+    code, _, err = run(capsys, "export", "--out", "docs/publik.xlsx")
+    assert code == 0, err
