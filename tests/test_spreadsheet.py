@@ -1167,3 +1167,23 @@ def test_export_rahasia_never_into_a_published_folder(tmp_path, capsys, monkeypa
     # without --rahasia the workbook holds only public data: it may go there
     code, _, err = run(capsys, "export", "--out", "docs/publik.xlsx")
     assert code == 0, err
+
+
+def test_import_into_a_symlinked_data_file_writes_the_real_file(book, data, tmp_path, capsys):
+    # data/umkm.yaml kept elsewhere (a shared folder) behind a symlink: the import changes that
+    # file, and the symlink stays a symlink (it was replaced by a loose copy).
+    real = tmp_path / "bersama" / "umkm.yaml"
+    real.parent.mkdir()
+    shutil.move(data, real)
+    data.symlink_to(real)
+    target = load.load(real).umkm[3]
+
+    def change(wb):
+        u = wb["UMKM"]
+        u[f"{col(u, 'desa')}{row_of(u, target.id)}"] = "Desa Sumber Baru"
+
+    code, out, _ = run(capsys, "import", str(edit(book, tmp_path, change)), "--data", str(data))
+    assert code == 0, out
+    assert data.is_symlink() and data.resolve() == real.resolve()
+    assert load.load(real).umkm[3].desa == "Desa Sumber Baru"
+    assert sorted(p.name for p in real.parent.iterdir()) == ["umkm.yaml"]
