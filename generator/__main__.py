@@ -277,6 +277,8 @@ def cmd_export(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 1
+        if not _rahasia_out_ignored(out):
+            return 1
         secrets = _secrets_for_export(registry, data)
         if secrets is None:
             return 1
@@ -299,6 +301,27 @@ def cmd_export(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 0
+
+
+def _rahasia_out_ignored(out: Path) -> bool:
+    """False (said) when the RAHASIA workbook would land in a git work tree where git does not
+    ignore it: one `git add .` from the public repository (the private key's rule)."""
+    import os
+    import shutil
+
+    from .signing import newkey
+
+    target = Path(os.path.abspath(out))
+    repo = newkey._repository_of(target)
+    if repo is None or shutil.which("git") is None or newkey._git_ignores(repo, target):
+        return True
+    print(
+        f"{out}: berkas ini ada di dalam repositori {repo} dan tidak diabaikan git: data "
+        "rahasia bisa ikut terunggah dan menjadi publik. Simpan buku kerja RAHASIA di luar "
+        "repositori (mis. di folder Dokumen), atau di folder yang tercantum di .gitignore.",
+        file=sys.stderr,
+    )
+    return False
 
 
 def _secrets_for_export(registry, data: Path):

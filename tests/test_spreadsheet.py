@@ -1187,3 +1187,25 @@ def test_import_into_a_symlinked_data_file_writes_the_real_file(book, data, tmp_
     assert data.is_symlink() and data.resolve() == real.resolve()
     assert load.load(real).umkm[3].desa == "Desa Sumber Baru"
     assert sorted(p.name for p in real.parent.iterdir()) == ["umkm.yaml"]
+
+
+def test_export_rahasia_never_where_git_would_take_it(tmp_path, capsys, monkeypatch):
+    # In a clone of the (public) repository, a RAHASIA workbook beside the data or in
+    # data/impor/ is one `git add .` from being published; as with the private key, only a
+    # path that git ignores (or one outside the repository) is accepted.
+    import subprocess
+
+    monkeypatch.chdir(tmp_path)
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, timeout=60)
+    (tmp_path / ".gitignore").write_text("pribadi/\n", encoding="utf-8")
+    (tmp_path / "data" / "impor").mkdir(parents=True)
+    (tmp_path / "pribadi").mkdir()
+    shutil.copy(SAMPLE, tmp_path / "data" / "umkm.yaml")
+    for out in ("rahasia.xlsx", "data/impor/rahasia.xlsx"):
+        code, stdout, err = run(capsys, "export", "--rahasia", "--out", out)
+        assert code == 1 and stdout == "" and "Traceback" not in err
+        assert len(err.splitlines()) == 1 and "tidak diabaikan git" in err, err
+        assert not (tmp_path / out).exists()
+    code, _, err = run(capsys, "export", "--rahasia", "--out", "pribadi/rahasia.xlsx")
+    assert code == 0, err
+    assert (tmp_path / "pribadi" / "rahasia.xlsx").is_file()
