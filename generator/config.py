@@ -35,6 +35,15 @@ def read_mkdocs_yml(path: str | Path = "mkdocs.yml") -> dict:
         data = yaml.load(p.read_text(encoding="utf-8"), Loader=_TolerantLoader)
     except FileNotFoundError:
         raise ConfigError(f"{p}: berkas konfigurasi situs tidak ditemukan") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{p}: ini folder; sebut berkas konfigurasi situs (mkdocs.yml)") from None
+    except UnicodeDecodeError:
+        raise ConfigError(
+            f"{p}: berkas ini bukan teks UTF-8; simpan ulang sebagai UTF-8 (di Notepad: Save As, "
+            "Encoding: UTF-8)"
+        ) from None
+    except OSError as e:
+        raise ConfigError(f"{p}: berkas tidak bisa dibaca ({e.strerror or e})") from None
     except yaml.YAMLError as e:
         raise ConfigError(f"{p}: kesalahan susunan YAML: {e}") from None
     if not isinstance(data, dict):
