@@ -163,14 +163,29 @@ def cmd_docs(args: argparse.Namespace) -> int:
     """Rewrite what is generated from the model and committed: JSON Schema, the admin guide's
     field table."""
     root = Path(args.root)
-    (root / schema.SCHEMA_PATH).parent.mkdir(parents=True, exist_ok=True)
-    (root / schema.SCHEMA_PATH).write_text(schema.json_schema_text(), encoding="utf-8")
     guide = root / reference.GUIDE_PATH
-    text = guide.read_text(encoding="utf-8")
-    new = reference.replace_between(
-        text, reference.README_START, reference.README_END, reference.data_field_table()
-    )
-    guide.write_text(new, encoding="utf-8")
+    try:  # the guide first: --root at a folder that is no project writes nothing
+        text = guide.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        why = getattr(e, "strerror", None) or "bukan teks UTF-8"
+        print(f"{guide}: tidak bisa dibaca ({why}); --root harus folder proyek", file=sys.stderr)
+        return 1
+    try:
+        new = reference.replace_between(
+            text, reference.README_START, reference.README_END, reference.data_field_table()
+        )
+    except ValueError:
+        print(
+            f"{guide}: tanda awal/akhir tabel kunci data tidak ada; tidak diubah", file=sys.stderr
+        )
+        return 1
+    try:
+        (root / schema.SCHEMA_PATH).parent.mkdir(parents=True, exist_ok=True)
+        (root / schema.SCHEMA_PATH).write_text(schema.json_schema_text(), encoding="utf-8")
+        guide.write_text(new, encoding="utf-8")
+    except OSError as e:
+        print(f"{root}: tidak bisa ditulis ({e.strerror or e})", file=sys.stderr)
+        return 1
     print(f"ditulis: {schema.SCHEMA_PATH}, {reference.GUIDE_PATH} (tabel kunci data)")
     return 0
 
