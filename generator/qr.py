@@ -658,13 +658,17 @@ def _pages(labels: list[dict]) -> list[list[dict]]:
 
 def _is_print_folder(path: Path) -> bool:
     """An empty folder, or one this command wrote: the label sheet and codes named after
-    certificate ids, nothing else (a folder of the admin's own .png photos is not ours)."""
+    certificate ids, each as .svg and .png, nothing else (a folder of the admin's own .png
+    photos is not ours)."""
     if not path.is_dir():
         return False
     entries = list(path.iterdir())
     if not entries:
         return True
     if not (path / LABEL_SHEET).is_file():
+        return False
+    stems = {suffix: {p.stem for p in entries if p.suffix == suffix} for suffix in (".svg", ".png")}
+    if stems[".svg"] != stems[".png"]:  # codes come in pairs; a lone picture is the admin's
         return False
     return all(
         p.is_file()

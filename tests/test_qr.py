@@ -696,3 +696,20 @@ def test_cli_out_at_a_file_says_it_is_a_file(data_file, tmp_path, capsys):
         "dengan --out, mis. --out qr-cetak"
     ]
     assert cfg.read_bytes() == before
+
+
+def test_cli_keeps_a_picture_the_admin_added_to_an_earlier_print_folder(
+    data_file, tmp_path, capsys
+):
+    # Codes always come as a pair (.svg and .png): a lone picture the admin dropped into the
+    # print folder is theirs, so the folder is no longer replaced.
+    cfg = write_mkdocs(tmp_path, SITE)
+    out = tmp_path / "qr-cetak"
+    args = ["qr", "--data", str(data_file), "--out", str(out), "--config", str(cfg)]
+    assert main(args) == 0
+    (out / "stempel-dinas.png").write_bytes(b"stempel")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    capsys.readouterr()
+    assert main(args) == 1
+    assert "--out" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
