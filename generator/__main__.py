@@ -163,14 +163,29 @@ def cmd_docs(args: argparse.Namespace) -> int:
     """Rewrite what is generated from the model and committed: JSON Schema, the admin guide's
     field table."""
     root = Path(args.root)
-    (root / schema.SCHEMA_PATH).parent.mkdir(parents=True, exist_ok=True)
-    (root / schema.SCHEMA_PATH).write_text(schema.json_schema_text(), encoding="utf-8")
     guide = root / reference.GUIDE_PATH
-    text = guide.read_text(encoding="utf-8")
-    new = reference.replace_between(
-        text, reference.README_START, reference.README_END, reference.data_field_table()
-    )
-    guide.write_text(new, encoding="utf-8")
+    try:  # the guide first: --root at a folder that is no project writes nothing
+        text = guide.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        why = getattr(e, "strerror", None) or "bukan teks UTF-8"
+        print(f"{guide}: tidak bisa dibaca ({why}); --root harus folder proyek", file=sys.stderr)
+        return 1
+    try:
+        new = reference.replace_between(
+            text, reference.README_START, reference.README_END, reference.data_field_table()
+        )
+    except ValueError:
+        print(
+            f"{guide}: tanda awal/akhir tabel kunci data tidak ada; tidak diubah", file=sys.stderr
+        )
+        return 1
+    try:
+        (root / schema.SCHEMA_PATH).parent.mkdir(parents=True, exist_ok=True)
+        (root / schema.SCHEMA_PATH).write_text(schema.json_schema_text(), encoding="utf-8")
+        guide.write_text(new, encoding="utf-8")
+    except OSError as e:
+        print(f"{root}: tidak bisa ditulis ({e.strerror or e})", file=sys.stderr)
+        return 1
     print(f"ditulis: {schema.SCHEMA_PATH}, {reference.GUIDE_PATH} (tabel kunci data)")
     return 0
 
@@ -268,6 +283,17 @@ def cmd_export(args: argparse.Namespace) -> int:
         return _report_data_error(e, "Buku kerja tidak dibuat.")
     secrets = None
     if args.rahasia:
+        inside = config.published_folder(out, [Path.cwd(), data.resolve().parent.parent])
+        if inside is not None:
+            print(
+                f"{out}: berkas ini ada di {inside[1]} {inside[0]}, yang diterbitkan atau "
+                "diganti setiap kali situs dibangun: data rahasia bisa menjadi publik. Simpan "
+                "buku kerja RAHASIA di luar folder proyek, mis. di folder Dokumen.",
+                file=sys.stderr,
+            )
+            return 1
+        if not _rahasia_out_ignored(out):
+            return 1
         secrets = _secrets_for_export(registry, data)
         if secrets is None:
             return 1
@@ -290,6 +316,27 @@ def cmd_export(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 0
+
+
+def _rahasia_out_ignored(out: Path) -> bool:
+    """False (said) when the RAHASIA workbook would land in a git work tree where git does not
+    ignore it: one `git add .` from the public repository (the private key's rule)."""
+    import os
+    import shutil
+
+    from .signing import newkey
+
+    target = Path(os.path.abspath(out))
+    repo = newkey._repository_of(target)
+    if repo is None or shutil.which("git") is None or newkey._git_ignores(repo, target):
+        return True
+    print(
+        f"{out}: berkas ini ada di dalam repositori {repo} dan tidak diabaikan git: data "
+        "rahasia bisa ikut terunggah dan menjadi publik. Simpan buku kerja RAHASIA di luar "
+        "repositori (mis. di folder Dokumen), atau di folder yang tercantum di .gitignore.",
+        file=sys.stderr,
+    )
+    return False
 
 
 def _secrets_for_export(registry, data: Path):

@@ -35,6 +35,15 @@ def read_mkdocs_yml(path: str | Path = "mkdocs.yml") -> dict:
         data = yaml.load(p.read_text(encoding="utf-8"), Loader=_TolerantLoader)
     except FileNotFoundError:
         raise ConfigError(f"{p}: berkas konfigurasi situs tidak ditemukan") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{p}: ini folder; sebut berkas konfigurasi situs (mkdocs.yml)") from None
+    except UnicodeDecodeError:
+        raise ConfigError(
+            f"{p}: berkas ini bukan teks UTF-8; simpan ulang sebagai UTF-8 (di Notepad: Save As, "
+            "Encoding: UTF-8)"
+        ) from None
+    except OSError as e:
+        raise ConfigError(f"{p}: berkas tidak bisa dibaca ({e.strerror or e})") from None
     except yaml.YAMLError as e:
         raise ConfigError(f"{p}: kesalahan susunan YAML: {e}") from None
     if not isinstance(data, dict):
@@ -82,3 +91,29 @@ def build_datetime() -> datetime:
 
 def build_date() -> date:
     return build_datetime().date()
+
+
+def published_folder(path: str | Path, projects: list[Path]) -> tuple[Path, str] | None:
+    """(folder, what) when `path` lies in a folder that a project in `projects` publishes or
+    replaces: its docs_dir (copied into the site), its site_dir (uploaded, and replaced by
+    every build) or its theme overrides. Only folders holding a mkdocs.yml count as projects.
+    Secrets (the private key, a workbook with the RAHASIA sheet) must never go there."""
+    target = Path(os.path.abspath(path))
+    target = target.parent.resolve() / target.name
+    for project in dict.fromkeys(p.resolve() for p in projects):
+        if not (project / "mkdocs.yml").is_file():
+            continue
+        try:
+            cfg = read_mkdocs_yml(project / "mkdocs.yml")
+        except ConfigError:
+            cfg = {}
+        theme = cfg.get("theme") if isinstance(cfg.get("theme"), dict) else {}
+        for name, what in (
+            (cfg.get("docs_dir") or "docs", "folder halaman situs (docs_dir)"),
+            (cfg.get("site_dir") or "site", "folder situs (site_dir)"),
+            (theme.get("custom_dir") or "overrides", "folder tema (overrides)"),
+        ):
+            folder = (project / str(name)).resolve()
+            if target == folder or folder in target.parents:
+                return folder, what
+    return None

@@ -960,7 +960,9 @@ class DataChanged(Exception):
 def write_atomically(path: Path, content: bytes, expected_old: bytes, private=False) -> None:
     """Replace `path` with `content` via a temporary file in the same folder, unless the file
     changed since it was read (another import or an editor saving it); `expected_old` is b""
-    for a file that did not exist. private: readable by its owner only (POSIX)."""
+    for a file that did not exist. private: readable by its owner only (POSIX). A symlinked
+    `path` is written through: the file it points at changes, the link stays."""
+    path = Path(os.path.realpath(path))
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as fh:

@@ -318,6 +318,11 @@ def write_print_folder(
     shown = str(out_dir)
     out = Path(out_dir).resolve()
     site_url = config.require_site_url(site_url)  # before touching the disk
+    if out.exists() and not out.is_dir():
+        raise OutDirError(
+            f"{shown}: ini berkas, bukan folder; berkas ini tidak diubah. Pilih folder "
+            "untuk kode QR dengan --out, mis. --out qr-cetak"
+        )
     if out.exists() and not _is_print_folder(out):
         raise OutDirError(
             f"{shown}: folder ini sudah ada dan berisi berkas lain selain hasil "
@@ -652,9 +657,25 @@ def _pages(labels: list[dict]) -> list[list[dict]]:
 
 
 def _is_print_folder(path: Path) -> bool:
+    """An empty folder, or one this command wrote: the label sheet and codes named after
+    certificate ids, each as .svg and .png, nothing else (a folder of the admin's own .png
+    photos is not ours)."""
     if not path.is_dir():
         return False
+    entries = list(path.iterdir())
+    if not entries:
+        return True
+    if not (path / LABEL_SHEET).is_file():
+        return False
+    stems = {suffix: {p.stem for p in entries if p.suffix == suffix} for suffix in (".svg", ".png")}
+    if stems[".svg"] != stems[".png"]:  # codes come in pairs; a lone picture is the admin's
+        return False
     return all(
-        p.is_file() and (p.suffix in (".svg", ".png") or p.name == LABEL_SHEET)
-        for p in path.iterdir()
+        p.is_file()
+        and not p.is_symlink()
+        and (
+            p.name == LABEL_SHEET
+            or (p.suffix in (".svg", ".png") and re.match(model.SLUG_RE, p.stem) is not None)
+        )
+        for p in entries
     )

@@ -314,3 +314,16 @@ def test_leftovers_of_killed_builds_are_cleaned(project):
     unmarked.mkdir()
     assert run_generator(project, "build").returncode == 0
     assert not left.exists() and foreign.exists() and unmarked.exists()
+
+
+@pytest.mark.parametrize("command", ["build", "qr", "check"])
+@pytest.mark.parametrize("config", ["data", "rusak.yml"])
+def test_config_at_a_folder_or_a_non_utf8_file_is_one_line(project, tmp_path, command, config):
+    # --config pointing at a folder, or at a file saved in another encoding (Windows-1252):
+    # one Indonesian line and exit 1, never a traceback, nothing changed.
+    (project / "rusak.yml").write_bytes(b"site_name: Registri \xff\xfe\n")
+    before = _outside(tmp_path)
+    r = run_generator(project, command, "--config", config)
+    assert r.returncode == 1 and "Traceback" not in r.stderr + r.stdout, r.stderr
+    assert f"{config}:" in r.stderr + r.stdout
+    assert _outside(tmp_path) == before

@@ -174,3 +174,28 @@ def test_ci_runs_the_readme_test_command():
 def test_readme_build_command_uses_generator_build():
     command = _command_after("<!-- build-command -->")
     assert "python -m generator build" in command, command
+
+
+@pytest.mark.parametrize("root", ["lain", "berkas.txt", "tanpa-tanda"])
+def test_docs_root_that_is_no_project_is_one_line_and_writes_nothing(tmp_path, root):
+    # --root at a folder without the admin guide, or at a file: no traceback, and no
+    # schema/ left behind half-written.
+    (tmp_path / "lain").mkdir()
+    (tmp_path / "berkas.txt").write_text("catatan", encoding="utf-8")
+    guide = tmp_path / "tanpa-tanda" / "docs" / "panduan" / "index.md"
+    guide.parent.mkdir(parents=True)
+    guide.write_text("# Panduan tanpa tanda tabel\n", encoding="utf-8")
+    r = subprocess.run(
+        [sys.executable, "-m", "generator", "docs", "--root", root],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    assert len(r.stderr.splitlines()) == 1 and r.stderr.startswith(root), r.stderr
+    assert sorted(p.name for p in tmp_path.rglob("*")) == sorted(
+        ["berkas.txt", "lain", "tanpa-tanda", "docs", "panduan", "index.md"]
+    )
+    assert guide.read_text(encoding="utf-8") == "# Panduan tanpa tanda tabel\n"
+    assert (tmp_path / "berkas.txt").read_text(encoding="utf-8") == "catatan"

@@ -663,3 +663,53 @@ def test_cli_refuses_to_replace_a_foreign_folder(data_file, tmp_path, capsys):
     rc = main(["qr", "--data", str(data_file), "--out", str(out), "--config", str(cfg)])
     assert rc == 1 and "--out" in capsys.readouterr().err
     assert [p.name for p in out.iterdir()] == ["catatan.txt"]
+
+
+@pytest.mark.parametrize("link", [False, True])
+def test_cli_never_replaces_a_folder_of_the_admins_own_pictures(data_file, tmp_path, capsys, link):
+    # Only .png/.svg files is not enough to be "ours": the admin's product photos and logo
+    # (reached directly or through a symlink) must survive `qr --out` untouched.
+    cfg = write_mkdocs(tmp_path, SITE)
+    photos = tmp_path / "foto"
+    photos.mkdir()
+    (photos / "produk.png").write_bytes(b"foto produk")
+    (photos / "logo.svg").write_text("<svg/>")
+    out = photos
+    if link:
+        out = tmp_path / "tautan"
+        out.symlink_to(photos, target_is_directory=True)
+    rc = main(["qr", "--data", str(data_file), "--out", str(out), "--config", str(cfg)])
+    err = capsys.readouterr().err
+    assert rc == 1 and "--out" in err and "Traceback" not in err
+    assert sorted(p.name for p in photos.iterdir()) == ["logo.svg", "produk.png"]
+    assert (photos / "produk.png").read_bytes() == b"foto produk"
+
+
+def test_cli_out_at_a_file_says_it_is_a_file(data_file, tmp_path, capsys):
+    cfg = write_mkdocs(tmp_path, SITE)
+    before = cfg.read_bytes()
+    rc = main(["qr", "--data", str(data_file), "--out", str(cfg), "--config", str(cfg)])
+    err = capsys.readouterr().err
+    assert rc == 1 and "Traceback" not in err
+    assert [line for line in err.splitlines() if "peringatan" not in line] == [
+        f"{cfg}: ini berkas, bukan folder; berkas ini tidak diubah. Pilih folder untuk kode QR "
+        "dengan --out, mis. --out qr-cetak"
+    ]
+    assert cfg.read_bytes() == before
+
+
+def test_cli_keeps_a_picture_the_admin_added_to_an_earlier_print_folder(
+    data_file, tmp_path, capsys
+):
+    # Codes always come as a pair (.svg and .png): a lone picture the admin dropped into the
+    # print folder is theirs, so the folder is no longer replaced.
+    cfg = write_mkdocs(tmp_path, SITE)
+    out = tmp_path / "qr-cetak"
+    args = ["qr", "--data", str(data_file), "--out", str(out), "--config", str(cfg)]
+    assert main(args) == 0
+    (out / "stempel-dinas.png").write_bytes(b"stempel")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    capsys.readouterr()
+    assert main(args) == 1
+    assert "--out" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before

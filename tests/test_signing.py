@@ -1138,3 +1138,26 @@ def test_verify_a_published_site_by_url(signed, serve_dir, tmp_path):
     assert "api/registri.json: isi berubah" in r.stdout
     r = our_verify("http://127.0.0.1:9/")  # nothing listens there
     assert r.returncode == 1 and "Traceback" not in r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("out", ["docs/umkm/k.pem", "site/k.pem", "overrides/k.pem"])
+def test_kunci_baru_never_into_a_folder_the_site_is_made_of(tmp_path, out):
+    # docs/umkm/ and site/ are git-ignored (generated), so the git check lets them pass; but
+    # docs/ is copied into the published site and site/ is replaced by every build: the
+    # private key would be published, or lost.
+    repo = tmp_path / "repo"
+    for d in ("docs/umkm", "site", "overrides"):
+        (repo / d).mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True, timeout=60)
+    (repo / ".gitignore").write_text("site/\ndocs/umkm/\noverrides/\n", encoding="utf-8")
+    (repo / "mkdocs.yml").write_text("site_name: Uji\n", encoding="utf-8")
+    r = subprocess.run(
+        [sys.executable, "-m", "generator", "kunci", "baru", "--out", out],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 1 and r.stdout == "" and "Traceback" not in r.stderr
+    assert len(r.stderr.splitlines()) == 1 and "kunci privat" in r.stderr, r.stderr
+    assert not (repo / out).exists()

@@ -1147,3 +1147,65 @@ def test_output_piped_into_a_closed_reader_is_no_traceback(book, data, tmp_path)
     err = proc.stderr.read().decode()
     proc.wait(timeout=120)
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("out", ["docs/rahasia.xlsx", "terbit/rahasia.xlsx", "site/r.xlsx"])
+def test_export_rahasia_never_into_a_published_folder(tmp_path, capsys, monkeypatch, out):
+    # docs/ is copied into the site (and committed), site/ is what gets uploaded: a workbook
+    # with the RAHASIA sheet there makes NIK and home addresses public. Also through a symlink.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mkdocs.yml").write_text("site_name: Uji\nsite_dir: site\n", encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "site").mkdir()
+    (tmp_path / "terbit").symlink_to(tmp_path / "docs", target_is_directory=True)
+    (tmp_path / "data").mkdir()
+    shutil.copy(SAMPLE, tmp_path / "data" / "umkm.yaml")
+    code, stdout, err = run(capsys, "export", "--rahasia", "--out", out)
+    assert code == 1 and stdout == "" and "Traceback" not in err
+    assert len(err.splitlines()) == 1 and "data rahasia" in err, err
+    assert not list((tmp_path / "docs").iterdir()) and not list((tmp_path / "site").iterdir())
+    # without --rahasia the workbook holds only public data: it may go there
+    code, _, err = run(capsys, "export", "--out", "docs/publik.xlsx")
+    assert code == 0, err
+
+
+def test_import_into_a_symlinked_data_file_writes_the_real_file(book, data, tmp_path, capsys):
+    # data/umkm.yaml kept elsewhere (a shared folder) behind a symlink: the import changes that
+    # file, and the symlink stays a symlink (it was replaced by a loose copy).
+    real = tmp_path / "bersama" / "umkm.yaml"
+    real.parent.mkdir()
+    shutil.move(data, real)
+    data.symlink_to(real)
+    target = load.load(real).umkm[3]
+
+    def change(wb):
+        u = wb["UMKM"]
+        u[f"{col(u, 'desa')}{row_of(u, target.id)}"] = "Desa Sumber Baru"
+
+    code, out, _ = run(capsys, "import", str(edit(book, tmp_path, change)), "--data", str(data))
+    assert code == 0, out
+    assert data.is_symlink() and data.resolve() == real.resolve()
+    assert load.load(real).umkm[3].desa == "Desa Sumber Baru"
+    assert sorted(p.name for p in real.parent.iterdir()) == ["umkm.yaml"]
+
+
+def test_export_rahasia_never_where_git_would_take_it(tmp_path, capsys, monkeypatch):
+    # In a clone of the (public) repository, a RAHASIA workbook beside the data or in
+    # data/impor/ is one `git add .` from being published; as with the private key, only a
+    # path that git ignores (or one outside the repository) is accepted.
+    import subprocess
+
+    monkeypatch.chdir(tmp_path)
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, timeout=60)
+    (tmp_path / ".gitignore").write_text("pribadi/\n", encoding="utf-8")
+    (tmp_path / "data" / "impor").mkdir(parents=True)
+    (tmp_path / "pribadi").mkdir()
+    shutil.copy(SAMPLE, tmp_path / "data" / "umkm.yaml")
+    for out in ("rahasia.xlsx", "data/impor/rahasia.xlsx"):
+        code, stdout, err = run(capsys, "export", "--rahasia", "--out", out)
+        assert code == 1 and stdout == "" and "Traceback" not in err
+        assert len(err.splitlines()) == 1 and "tidak diabaikan git" in err, err
+        assert not (tmp_path / out).exists()
+    code, _, err = run(capsys, "export", "--rahasia", "--out", "pribadi/rahasia.xlsx")
+    assert code == 0, err
+    assert (tmp_path / "pribadi" / "rahasia.xlsx").is_file()

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from .. import config
 from . import keys
 
 
@@ -61,6 +62,13 @@ def check_target(out: Path) -> Path:
     if not target.parent.is_dir():
         raise NewKeyError(f"{out}: folder {target.parent} tidak ada. Buat foldernya dulu.")
     repo = _repository_of(target)
+    inside = config.published_folder(target, [Path.cwd(), *([repo] if repo else [])])
+    if inside is not None:
+        raise NewKeyError(
+            f"{out}: berkas ini ada di {inside[1]} {inside[0]}, yang diterbitkan atau diganti "
+            "setiap kali situs dibangun: kunci privat bisa menjadi publik atau hilang. Simpan di "
+            "luar repositori (mis. di folder Dokumen atau flashdisk)."
+        )
     if repo is not None and not _git_ignores(repo, target):
         raise NewKeyError(
             f"{out}: berkas ini ada di dalam repositori {repo} dan tidak diabaikan git: kunci "
