@@ -986,15 +986,7 @@ def _key_rules(data: _Rec, r: _Reader) -> None:
                 r.problem(
                     k.marks["publik"], f"{path}.publik", f"kunci publik tidak sah: {e}", k.offset
                 )
-        if "berlaku_mulai" in k and "berlaku_sampai" in k:
-            if k["berlaku_sampai"] < k["berlaku_mulai"]:
-                r.problem(
-                    k.marks["berlaku_sampai"],
-                    f"{path}.berlaku_sampai",
-                    f"berlaku_sampai ({k['berlaku_sampai']}) lebih awal dari berlaku_mulai "
-                    f"({k['berlaku_mulai']})",
-                    offset=k.offset,
-                )
+        _in_order(k, "berlaku_mulai", "berlaku_sampai", path, r)
     if all("berlaku_sampai" in k for k in keys):
         r.problem(
             keys.mark,
@@ -1338,16 +1330,21 @@ def _check_references(data: _Rec, r: _Reader, name: str = "data/umkm.yaml") -> N
                     lookup_key(c["nomor"], c["id"], c.marks["nomor"], c.offset, f"{cpath}.nomor")
 
 
+def _in_order(rec: _Rec, earlier: str, later: str, path: str, r: _Reader) -> None:
+    """When both dates are there, `later` may not come before `earlier` (told at `later`)."""
+    if earlier in rec and later in rec and rec[later] < rec[earlier]:
+        r.problem(
+            rec.marks[later],
+            f"{path}.{later}",
+            f"{later} ({rec[later]}) lebih awal dari {earlier} ({rec[earlier]})",
+            rec.offset,
+        )
+
+
 def _certificate_rules(c: _Rec, path: str, r: _Reader) -> None:
     order = [k for k in ("tanggal_uji", "tanggal_terbit", "berlaku_sampai") if k in c]
     for earlier, later in zip(order, order[1:], strict=False):
-        if c[earlier] > c[later]:
-            r.problem(
-                c.marks[later],
-                f"{path}.{later}",
-                f"{later} ({c[later]}) lebih awal dari {earlier} ({c[earlier]})",
-                c.offset,
-            )
+        _in_order(c, earlier, later, path, r)
     if "status" in c.marks and "status" not in c:
         return  # the status itself was rejected: its rules cannot be judged
     if c.get("riwayat"):
@@ -1358,15 +1355,7 @@ def _certificate_rules(c: _Rec, path: str, r: _Reader) -> None:
         for k in ("alasan_status", "tanggal_status"):
             if k not in c.marks:  # absent or empty; a rejected value was reported already
                 r.problem(c.mark, f"{path}.{k}", f"wajib diisi karena status '{status}'", c.offset)
-        if "tanggal_status" in c and "tanggal_terbit" in c:
-            if c["tanggal_status"] < c["tanggal_terbit"]:
-                r.problem(
-                    c.marks["tanggal_status"],
-                    f"{path}.tanggal_status",
-                    f"tanggal_status ({c['tanggal_status']}) lebih awal dari "
-                    f"tanggal_terbit ({c['tanggal_terbit']})",
-                    c.offset,
-                )
+        _in_order(c, "tanggal_terbit", "tanggal_status", path, r)
     else:
         for k in ("alasan_status", "tanggal_status"):
             if k in c:

@@ -187,6 +187,29 @@ def run_generator(project: Path, *args: str, epoch: str | None = FIXED_EPOCH, en
     )
 
 
+def run_mkdocs(project: Path, *args: str, env=None, timeout: int = 600):
+    """Run plain `mkdocs build ARGS` in `project` (the hook, no generator command line) with
+    os.environ plus `env` (a None value removes that variable); returns CompletedProcess
+    (text). MkDocs 2.0's banner is silenced."""
+    import subprocess
+    import sys
+
+    e = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    for name, value in (env or {}).items():
+        if value is None:
+            e.pop(name, None)
+        else:
+            e[name] = value
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=e,
+        timeout=timeout,
+    )
+
+
 def as_real_registry(text: str) -> str:
     """The registry `text` as a real one: `contoh: false`, and without the inline `rahasia`
     blocks that only a sample may hold (a real registry keeps them in data/rahasia.yaml)."""

@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, make_project, run_generator
+from conftest import ROOT, make_project, run_generator, run_mkdocs
 from hostile import hostile_yaml
 
 from generator import lock, site
@@ -85,30 +85,14 @@ def test_plain_mkdocs_build_is_guarded_by_the_hook(project, tmp_path, site_dir):
     cfg = project / "mkdocs.yml"
     cfg.write_text(cfg.read_text("utf-8").replace("site_dir: site", f"site_dir: {site_dir}"))
     before = _outside(tmp_path)
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", REGISTRI_CACHE_DIR=str(tmp_path / "qr"))
-    r = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build"],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    r = run_mkdocs(project, env={"REGISTRI_CACHE_DIR": str(tmp_path / "qr")}, timeout=300)
     assert r.returncode != 0
     assert "tidak boleh dipakai sebagai folder situs" in r.stderr
     assert _outside(tmp_path) == before
 
 
 def test_plain_mkdocs_build_marks_its_site(project, tmp_path):
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", REGISTRI_CACHE_DIR=str(tmp_path / "qr"))
-    r = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build"],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    r = run_mkdocs(project, env={"REGISTRI_CACHE_DIR": str(tmp_path / "qr")}, timeout=300)
     assert r.returncode == 0, r.stderr
     assert (project / "site" / site.SITE_MARKER).is_file()
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import FIXED_EPOCH, ROOT, make_project, run_generator
+from conftest import FIXED_EPOCH, ROOT, make_project, run_generator, run_mkdocs
 
 JS = ROOT / "tests" / "js"
 VECTORS = ROOT / "tests" / "vectors"
@@ -995,21 +995,12 @@ def test_plain_mkdocs_build_on_a_custom_domain_signs_the_final_site(tmp_path, ke
         site_url="https://registri.contoh-dinas.id/",
     )
     env = {
-        **os.environ,
         "REGISTRI_KUNCI_FILE": str(keys["a"][0]),
         "SOURCE_DATE_EPOCH": FIXED_EPOCH,
-        "NO_MKDOCS_2_WARNING": "1",
         "REGISTRI_PROOF_CACHE_DIR": str(tmp_path / "cache"),
+        "REGISTRI_DATA": None,
     }
-    env.pop("REGISTRI_DATA", None)
-    r = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-    )
+    r = run_mkdocs(project, "--strict", env=env)
     assert r.returncode == 0, r.stderr[-3000:]
     site = project / "site"
     assert (site / ".well-known" / "did.json").read_bytes() == (site / "did.json").read_bytes()

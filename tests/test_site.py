@@ -5,15 +5,12 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import ROOT, SAMPLE, as_real_registry, make_project, run_generator
+from conftest import ROOT, SAMPLE, as_real_registry, make_project, run_generator, run_mkdocs
 from hostile import FILE_SECRETS, HOSTILE, SECRETS, hostile_yaml, rahasia_yaml
 
 from generator import load
@@ -227,20 +224,8 @@ def test_search_index_covers_names_owners_products(sample_site):
 
 def test_mkdocs_build_strict_has_no_warnings(tmp_path):
     project = make_project(tmp_path)
-    env = dict(
-        os.environ,
-        NO_MKDOCS_2_WARNING="1",
-        SOURCE_DATE_EPOCH="1795824000",
-        REGISTRI_CACHE_DIR=str(tmp_path / "qr"),
-    )
-    r = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-    )
+    env = {"SOURCE_DATE_EPOCH": "1795824000", "REGISTRI_CACHE_DIR": str(tmp_path / "qr")}
+    r = run_mkdocs(project, "--strict", env=env)
     assert r.returncode == 0, r.stderr
     assert "WARNING" not in r.stderr, r.stderr
     assert (project / "site" / "verifikasi").is_dir()
@@ -398,15 +383,7 @@ def test_generated_folders_are_git_ignored():
 def test_plain_mkdocs_build_with_bad_data_fails_clearly(tmp_path):
     broken = hostile_yaml().replace("sektor: batik\n", "sektor: batk\n")
     project = make_project(tmp_path, broken)
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", REGISTRI_CACHE_DIR=str(tmp_path / "qr"))
-    r = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-    )
+    r = run_mkdocs(project, env={"REGISTRI_CACHE_DIR": str(tmp_path / "qr")})
     assert r.returncode != 0
     assert "batk" in r.stderr and "mungkin maksud Anda batik" in r.stderr
     assert "Traceback" not in r.stderr + r.stdout

@@ -12,7 +12,7 @@ import pytest
 import yaml
 import zxingcpp
 from bs4 import BeautifulSoup
-from conftest import SAMPLE, as_real_registry, make_project, run_generator
+from conftest import SAMPLE, as_real_registry, make_project, run_generator, run_mkdocs
 from PIL import Image
 
 from generator import load, qr, trust
@@ -136,21 +136,9 @@ def test_build_refuses_and_writes_nothing(placeholder_project):
 
 
 def test_mkdocs_build_refuses_too(placeholder_project):
-    import os
-    import subprocess
-    import sys
 
-    env = dict(
-        os.environ, NO_MKDOCS_2_WARNING="1", REGISTRI_CACHE_DIR=str(placeholder_project / ".cache")
-    )
-    r = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build"],
-        cwd=placeholder_project,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
+    env = {"REGISTRI_CACHE_DIR": str(placeholder_project / ".cache")}
+    r = run_mkdocs(placeholder_project, env=env, timeout=300)
     assert r.returncode != 0
     assert "site_url" in r.stderr and "Traceback" not in r.stderr
     assert not (placeholder_project / "site" / "verifikasi").exists()

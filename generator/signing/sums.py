@@ -64,8 +64,6 @@ def render(site_dir: Path, part_lines: int = PART_LINES) -> tuple[bytes, dict[st
     for rel in site_files(site_dir):
         if "\n" in rel or "\\" in rel:
             raise keys.SigningError(f"{rel!r}: nama berkas memuat baris baru atau '\\'")
-        if is_part(rel):
-            continue  # a stale part (write removes them first)
         lines.append(f"{file_sha256(site_dir / rel)}  {rel}\n")
     if len(lines) <= part_lines:
         return "".join(lines).encode("utf-8"), {}

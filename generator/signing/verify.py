@@ -235,10 +235,13 @@ def check(source, pinned: set[str] | None, now: datetime | None = None) -> Repor
     except (ValueError, UnicodeDecodeError) as e:
         report.bad(sums.SUMS_PATH, str(e))
         return report
-    # a large site's list is cut into parts, each listed with its hash in SHA256SUMS
+    # a large site's list is cut into parts, each listed with its hash in SHA256SUMS (read
+    # once: their hashes are kept for the check of every listed file below)
+    part_hashes: dict[str, str | None] = {}
     for rel in [r for r in listed if sums.is_part(r)]:
         raw = source.read(rel)
-        if raw is None or hashlib.sha256(raw).hexdigest() != listed[rel]:
+        part_hashes[rel] = None if raw is None else hashlib.sha256(raw).hexdigest()
+        if part_hashes[rel] != listed[rel]:
             continue  # reported below, with every listed file
         try:
             more = sums.parse(raw)
@@ -255,7 +258,7 @@ def check(source, pinned: set[str] | None, now: datetime | None = None) -> Repor
     for rel in [r for r in listed if not sums.safe_name(r)]:
         report.bad(rel, "nama berkas di api/SHA256SUMS menunjuk ke luar situs: tidak dibaca")
         del listed[rel]
-    actuals = source.sha256_many(list(listed))
+    actuals = source.sha256_many([r for r in listed if r not in part_hashes]) | part_hashes
     for rel, digest in listed.items():
         actual = actuals[rel]
         if actual is None:
