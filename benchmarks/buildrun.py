@@ -3,8 +3,8 @@
     python benchmarks/buildrun.py build --config ... --data ... --site-dir ...
 
 Runs the command line exactly as `python -m generator` does, then prints one JSON line
-prefixed with BENCH: the seconds of each stage (generator.site.TIMINGS), the QR counters
-(generator.qr.stats), the seconds spent inside generator.qr.prepare and .inline_img (making
+prefixed with BENCH: the seconds of each stage (generator.pipeline.TIMINGS), the QR counters
+(site.qr.stats), the seconds spent inside site.qr.prepare and .inline_img (making
 the missing QR codes, then drawing each on its verification page; a part of the `generate`
 stage), how many times
 the pages were rendered (pages.Site.files), and the part of the `engine` stage that the
@@ -22,7 +22,8 @@ import time
 import mkdocs.commands.build
 
 from generator import __main__ as cli
-from generator import pages, qr, site
+from generator import pipeline
+from generator.site import pages, qr
 
 qr_seconds = 0.0
 passes = 0
@@ -57,11 +58,11 @@ def _engine(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        before = dict(site.TIMINGS.stages)
+        before = dict(pipeline.TIMINGS.stages)
         try:
             return fn(*args, **kwargs)
         finally:
-            for k, v in site.TIMINGS.stages.items():
+            for k, v in pipeline.TIMINGS.stages.items():
                 if k != "engine" and v != before.get(k, 0.0):
                     in_engine[k] = in_engine.get(k, 0.0) + v - before.get(k, 0.0)
 
@@ -73,13 +74,13 @@ def main() -> int:
     qr.prepare = _timed(qr.prepare)
     qr.inline_img = _timed(qr.inline_img)
     pages.Site.files = _counted(pages.Site.files)
-    # site.build imports it at call time, from this module
+    # pipeline.build imports it at call time, from this module
     mkdocs.commands.build.build = _engine(mkdocs.commands.build.build)
     t0 = time.perf_counter()
     code = cli.main(sys.argv[1:])
     total = time.perf_counter() - t0
     print("BENCH: " + json.dumps({"code": code, "seconds": total,
-                                  "stages": site.TIMINGS.stages, "qr_seconds": qr_seconds,
+                                  "stages": pipeline.TIMINGS.stages, "qr_seconds": qr_seconds,
                                   "qr_stats": dict(qr.stats), "passes": passes,
                                   "qr_pool_cpu": qr.pool_cpu_seconds,
                                   "hook_in_engine": in_engine}))

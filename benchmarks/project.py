@@ -25,7 +25,7 @@ PYTHON = sys.executable
 
 try:  # the generator knows which folders are its own; fall back to today's list
     sys.path.insert(0, str(ROOT))
-    from generator import pages as _pages
+    from generator.site import pages as _pages
 
     GENERATED_DOCS = set(_pages.GENERATED_DOCS) | set(_pages.GENERATED_DOCS_FILES)
     GENERATED_OVERRIDES = set(_pages.GENERATED_OVERRIDES)

@@ -1,4 +1,4 @@
-"""How generator/qr.py chose its fixed data mask, and the penalty limits that guard it.
+"""How generator/site/qr.py chose its fixed data mask, and the penalty limits that guard it.
 
     python benchmarks/qr_masks.py [--urls 3000] [--scans 400] [--seed 1]
 

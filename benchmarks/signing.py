@@ -40,7 +40,8 @@ sys.path.insert(0, str(HERE))
 import project  # noqa: E402
 import synth  # noqa: E402
 
-from generator import load, signing  # noqa: E402
+from generator import signing  # noqa: E402
+from generator.data import load  # noqa: E402
 from generator.signing import cache, keys, newkey  # noqa: E402
 
 BUILT = datetime(2026, 11, 28, tzinfo=UTC)

@@ -92,7 +92,7 @@ class Server:
 def site_prefix(config_file: Path) -> str:
     """The path of mkdocs.yml's site_url ('/registri-umkm/'), where GitHub Pages serves a
     project site; the built 404.html refers to its assets by that absolute path."""
-    from generator import config
+    from generator.data import config
 
     path = urllib.parse.urlsplit(str(config.read_mkdocs_yml(config_file).get("site_url") or ""))
     return f"/{path.path.strip('/')}/" if path.path.strip("/") else "/"
@@ -396,7 +396,7 @@ def directory_timing(browser, server: Server, word: str = "kopi", cpu_slowdown: 
 def first_certificate(site: Path, data: Path | None = None) -> str:
     """The first certificate of the data file (file order), else the first published id."""
     if data is not None:
-        from generator import load
+        from generator.data import load
 
         registry = load.load(data)
         return next(c.id for _, c in registry.certificates())

@@ -6,13 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import cli, config, load, reference, report, schema, trust
+from .cli import argparse_id, report
+from .data import config, load, reference, schema, trust
 
 DEFAULT_DATA = "data/umkm.yaml"
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from . import rahasia
+    from .data import confidential
 
     errors, registry, secrets = [], None, {}
     try:
@@ -27,13 +28,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         report.say(e)
         return 1
     try:  # data/rahasia.yaml beside the data, when present: validated, never printed
-        secrets = rahasia.read(rahasia.path_for(args.data), registry)
+        secrets = confidential.read(confidential.path_for(args.data), registry)
     except load.DataError as e:
         errors.append(e)
     if errors:
         return report.data_errors(errors, "Perbaiki lalu jalankan lagi.", args.format)
     trust.print_warnings(registry, site_url, config_file)
-    from . import guard
+    from .publish import guard
 
     problem = guard.ledger_problems(registry, args.data)
     if problem is not None:
@@ -48,13 +49,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     n_cert = sum(1 for _ in registry.certificates())
     print(f"{args.data}: data sah: {len(registry.umkm)} UMKM, {n_cert} sertifikat.")
     if secrets:
-        print(f"{rahasia.path_for(args.data)}: data rahasia sah untuk {len(secrets)} UMKM.")
+        print(f"{confidential.path_for(args.data)}: data rahasia sah untuk {len(secrets)} UMKM.")
     return 0
 
 
 def _published_ids_guard(registry, args: argparse.Namespace, config_file: Path | None):
     """The ledger's git history, the last local build's manifest and `--previous`."""
-    from . import guard, ledger, manifest
+    from .publish import guard, ledger, manifest
 
     findings = guard.Findings()
     recorded = 0
@@ -105,13 +106,13 @@ def _report_data_error(e: load.DataError, tail: str = "Perbaiki lalu jalankan la
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from . import signing, site
+    from . import pipeline, signing
 
-    site.quiet_mkdocs_logging()
+    pipeline.quiet_mkdocs_logging()
     config_file = Path(args.config)
-    data = Path(args.data) if args.data else site.data_path(config_file.parent.resolve())
+    data = Path(args.data) if args.data else pipeline.data_path(config_file.parent.resolve())
     try:
-        registry = site.build(
+        registry = pipeline.build(
             config_file,
             data,
             Path(args.site_dir) if args.site_dir else None,
@@ -121,7 +122,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         )
     except load.DataError as e:
         return _report_data_error(e, "Situs tidak diubah.")
-    except (config.ConfigError, site.BuildError, signing.SigningError) as e:
+    except (config.ConfigError, pipeline.BuildError, signing.SigningError) as e:
         report.say(e)
         print("Situs tidak diubah.", file=sys.stderr)
         return 1
@@ -130,10 +131,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     n_cert = sum(1 for _ in registry.certificates())
     target = args.site_dir or "site"
     print(f"Situs dibangun di {target}/: {len(registry.umkm)} UMKM, {n_cert} sertifikat.")
-    if site._last_signer is not None:
+    if pipeline._last_signer is not None:
         s = signing.stats
         print(
-            f"Ditandatangani dengan kunci '{site._last_signer.key.id}': {n_cert} sertifikat "
+            f"Ditandatangani dengan kunci '{pipeline._last_signer.key.id}': {n_cert} sertifikat "
             f"digital ({s['signed']} ditandatangani baru, {s['cached']} dari cache)."
         )
     else:
@@ -142,10 +143,10 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from . import serve, site
+    from . import pipeline, serve
 
     config_file = Path(args.config)
-    data = Path(args.data) if args.data else site.data_path(config_file.parent.resolve())
+    data = Path(args.data) if args.data else pipeline.data_path(config_file.parent.resolve())
     if data.is_absolute() and data.is_relative_to(Path.cwd()):
         data = data.relative_to(Path.cwd())  # error lines read data/umkm.yaml:12:5, as check's
     host, _, port = args.dev_addr.rpartition(":")
@@ -192,7 +193,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 def cmd_qr(args: argparse.Namespace) -> int:
     """Print-ready QR codes (SVG and PNG) and an A4 label sheet of the chosen certificates."""
-    from . import qr
+    from .site import qr
 
     try:
         registry = load.load(args.data)
@@ -240,7 +241,7 @@ def cmd_kunci_baru(args: argparse.Namespace) -> int:
     """A new signing key pair: private key to --out, the YAML item to stdout."""
     import re
 
-    from . import config, model
+    from .data import config, model
     from .signing import newkey
 
     if args.id is not None and not re.match(model.KEY_RE, args.id):
@@ -269,7 +270,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """The registry as a workbook: UMKM, Sertifikat, Referensi (and RAHASIA with --rahasia)."""
-    from . import export_xlsx
+    from .sheets import export_xlsx
 
     out, data = Path(args.out), Path(args.data)
     try:
@@ -342,17 +343,17 @@ def _rahasia_out_ignored(out: Path) -> bool:
 def _secrets_for_export(registry, data: Path):
     """Confidential records of the registry (inline sample blocks and data/rahasia.yaml), or
     None when data/rahasia.yaml has problems (reported)."""
-    from . import rahasia
+    from .data import confidential
 
     try:
-        return rahasia.all_secrets(registry, data)
+        return confidential.all_secrets(registry, data)
     except load.DataError as e:
         _report_data_error(e, "Buku kerja tidak dibuat.")
         return None
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from . import importer
+    from .sheets import importer
 
     result = importer.run(Path(args.berkas), Path(args.data), dry_run=args.dry_run, fmt=args.format)
     for line in result.lines:
@@ -390,7 +391,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line: every command and option (tests walk it for Indonesian help)."""
-    p = cli.Parser(
+    p = argparse_id.Parser(
         prog="python -m generator", description="Registri UMKM: periksa, bangun dan terbitkan."
     )
     sub = p.add_subparsers(dest="command", required=True, title="perintah", metavar="PERINTAH")

@@ -12,7 +12,7 @@ change), and shows data errors only in the terminal. This preview:
   reloads that page when a build succeeds. The page script is a file of the server's own
   (`/__registri__/muat-ulang.js`), so the pages keep their Content-Security-Policy.
 
-Each rebuild holds the project lock (generator/lock.py), like `build`.
+Each rebuild holds the project lock (generator/publish/lock.py), like `build`.
 """
 
 from __future__ import annotations
@@ -31,7 +31,10 @@ import traceback
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import config, load, lock, pages, security, signing, site, trust
+from . import pipeline, signing
+from .data import config, load, trust
+from .publish import lock
+from .site import pages, security
 
 PREFIX = "/__registri__/"
 POLL_SECONDS = 0.5
@@ -129,17 +132,17 @@ class Preview:
         t0 = time.monotonic()
         try:
             with lock.project_lock(self.project, "membangun situs"):
-                registry = site.generate(
+                registry = pipeline.generate(
                     self.project,
                     self.data,
                     self.site_url,
                     config_file=self.config_file,
                     refuse_placeholders=False,  # a preview is neither published nor printed
                 )
-                site.engine_build(self.config_file, out)
+                pipeline.engine_build(self.config_file, out)
         except load.DataError as e:
             return self._failed("\n".join(["Data registri tidak sah:", *e.lines()]))
-        except (site.BuildError, lock.LockError, config.ConfigError, MkDocsException) as e:
+        except (pipeline.BuildError, lock.LockError, config.ConfigError, MkDocsException) as e:
             return self._failed(str(e))
         except signing.SigningError as e:  # a private key given that does not fit
             return self._failed(str(e))
@@ -296,11 +299,11 @@ def _inject(html: bytes, version: int) -> bytes:
 
 def serve(config_file: Path, data: Path, host: str, port: int) -> int:
     """Build, serve and rebuild on every save until Ctrl+C."""
-    site.fix_clock()  # every version carries the same build time: only real changes differ
-    site.preview = True
-    os.environ[site.DATA_ENV] = str(data.resolve())  # the hook reads this data file too
+    pipeline.fix_clock()  # every version carries the same build time: only real changes differ
+    pipeline.preview = True
+    os.environ[pipeline.DATA_ENV] = str(data.resolve())  # the hook reads this data file too
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    site.quiet_mkdocs_logging()
+    pipeline.quiet_mkdocs_logging()
     cfg = config.read_mkdocs_yml(config_file)
     site_url = cfg.get("site_url")
     mount = urlsplit(config.normalise_site_url(site_url) or "/").path or "/"

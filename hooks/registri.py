@@ -1,6 +1,6 @@
 """MkDocs hook: regenerate the registry pages before every `mkdocs build` / `mkdocs serve` build.
 
-A few lines over generator.site: it refuses a site_dir that a build may not replace, holds the
+A few lines over generator.pipeline: it refuses a site_dir that a build may not replace, holds the
 project's build lock while it generates and the engine builds, writes only files whose content
 changed (so `serve` does not loop), and marks the built site. `watch: [data]` in mkdocs.yml makes
 serve rebuild on data edits."""
@@ -13,8 +13,11 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from generator import config as registri_config
-from generator import load, lock, pages, pencarian, postbuild, security, signing, site, trust
+from generator import pipeline, signing
+from generator.data import config as registri_config
+from generator.data import load, trust
+from generator.publish import lock
+from generator.site import pages, postbuild, search, security
 
 log = logging.getLogger("mkdocs.registri")
 _command = "build"
@@ -26,7 +29,7 @@ def on_startup(command: str, **kwargs) -> None:
     global _command
     _command = command
     if command == "serve":
-        site.fix_clock()  # rebuilds caused by our own writes then write nothing: no loop
+        pipeline.fix_clock()  # rebuilds caused by our own writes then write nothing: no loop
 
 
 def on_config(config, **kwargs):
@@ -34,8 +37,10 @@ def on_config(config, **kwargs):
         project = Path(config.config_file_path).parent
         cfg = {"docs_dir": config.docs_dir, "theme": {"custom_dir": config.theme.custom_dir}}
         try:
-            site.check_site_dir(Path(config.site_dir), project, site.data_path(project), cfg)
-        except site.SiteDirError as e:
+            pipeline.check_site_dir(
+                Path(config.site_dir), project, pipeline.data_path(project), cfg
+            )
+        except pipeline.SiteDirError as e:
             raise PluginError(str(e)) from None
     return config
 
@@ -48,14 +53,14 @@ def on_pre_build(config, **kwargs) -> None:
     except lock.LockError as e:
         raise PluginError(str(e)) from None
     try:
-        _registry = site.generate(
+        _registry = pipeline.generate(
             project,
-            site.data_path(project),
+            pipeline.data_path(project),
             config.site_url,
             docs_dir=Path(config.docs_dir),
             config_file=Path(config.config_file_path),
             # a preview (mkdocs serve: site_url is 127.0.0.1; generator serve) is not published
-            refuse_placeholders=_command != "serve" and not site.preview,
+            refuse_placeholders=_command != "serve" and not pipeline.preview,
             for_preview=_command == "serve",
         )
     except signing.SigningError as e:
@@ -69,11 +74,11 @@ def on_pre_build(config, **kwargs) -> None:
 
 
 def on_files(files, config):
-    # The credentials (one per certificate) are placed into the built site by site.finish,
+    # The credentials (one per certificate) are placed into the built site by pipeline.finish,
     # linked rather than copied by the engine (issue 11: what signing adds to a build). A
     # preview is never finished: the engine copies them there.
-    if _command != "serve" and not site.preview:
-        for f in [f for f in files if site.placed_after_engine(f.src_uri)]:
+    if _command != "serve" and not pipeline.preview:
+        for f in [f for f in files if pipeline.placed_after_engine(f.src_uri)]:
             files.remove(f)
     return files
 
@@ -104,7 +109,7 @@ def on_page_content(html: str, page, config, files) -> str:
 
 
 def on_post_page(output: str, page, config) -> str:
-    output = site.compact_html(output)
+    output = pipeline.compact_html(output)
     # CSP last: its hashes are of the inline scripts exactly as published. Plain `mkdocs
     # serve` injects an inline live-reload script the policy would block: no policy there
     # (`python -m generator serve` keeps it).
@@ -121,23 +126,23 @@ def on_post_template(output: str, template_name: str, config) -> str:
 def on_post_build(config, **kwargs) -> None:
     if _command != "serve":  # build, gh-deploy
         trust.write_cname(Path(config.site_dir), config.site_url)
-    # The search index and the sitemaps are made from the finished site (generator/postbuild.py).
+    # The search index and the sitemaps are made from the finished site (site/postbuild.py).
     if _registry is not None:
         try:
             postbuild.finish(
                 Path(config.site_dir), _registry, registri_config.build_datetime(), config.site_url
             )
-        except pencarian.SearchIndexError as e:
+        except search.SearchIndexError as e:
             if _command != "serve":
                 _held.close()
                 raise PluginError(str(e)) from None
             log.error(str(e))
-    site.mark_site(Path(config.site_dir))
+    pipeline.mark_site(Path(config.site_dir))
     # last: SHA256SUMS (and its JWS) over the final site. `generator build` does this itself
     # after the engine; a preview (serve) publishes nothing.
     try:
-        if _command != "serve" and not site.preview and not site.building():
-            site.finish(Path(config.site_dir))
+        if _command != "serve" and not pipeline.preview and not pipeline.building():
+            pipeline.finish(Path(config.site_dir))
     finally:
         _held.close()
 

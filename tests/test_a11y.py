@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import bench_module
 
-from generator import load
-from generator.model import STATUS_LABELS
+from generator.data import load
+from generator.data.model import STATUS_LABELS
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "umkm.yaml"

@@ -9,7 +9,7 @@ import pytest
 from conftest import SAMPLE, make_project, run_generator
 from hostile import HOSTILE, hostile_yaml
 
-from generator import load
+from generator.data import load
 
 SITE_URL = "https://registri.example.org/"
 
@@ -112,7 +112,7 @@ def test_directory_filter_url_is_shareable(page, site):
 
 
 def indexed_words(u):
-    """The words Pagefind indexes for a UMKM (generator/pencarian.py), lower case."""
+    """The words Pagefind indexes for a UMKM (generator/site/search.py), lower case."""
     text = " ".join([u.nama, u.pemilik, *u.produk, REGISTRY.sektor[u.sektor], u.kecamatan])
     return re.findall(r"\w+", text.lower())
 

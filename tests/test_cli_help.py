@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from generator import cli
 from generator.__main__ import build_parser, main
+from generator.cli import argparse_id
 
 # Words of English help text that never occur in our Indonesian help.
 ENGLISH = {"the", "and", "of", "to", "show", "this", "message", "exit", "with", "for", "from",
@@ -20,7 +20,7 @@ ENGLISH = {"the", "and", "of", "to", "show", "this", "message", "exit", "with", 
 def _parsers():
     root = build_parser()
     yield "python -m generator", root
-    yield from cli.subcommands(root).items()
+    yield from argparse_id.subcommands(root).items()
 
 
 def _words(text: str) -> set[str]:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import reference, schema
-from generator.model import NAMED, RECORDS, ROOT, walk_fields
+from generator.data import reference, schema
+from generator.data.model import NAMED, RECORDS, ROOT, walk_fields
 
 PROJECT = Path(__file__).resolve().parent.parent
 README = PROJECT / "README.md"

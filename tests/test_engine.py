@@ -14,8 +14,9 @@ from types import SimpleNamespace
 import pytest
 from conftest import FIXED_EPOCH, ROOT, make_project, run_generator
 
-from generator import load, pages, qr
 from generator.__main__ import main
+from generator.data import load
+from generator.site import pages, qr
 
 DAY = 86_400
 # Run `python -m generator` with the Markdown lever off: every page through Python-Markdown.

@@ -17,7 +17,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from generator import exports, load, model
+from generator.api import exports
+from generator.data import load, model
 
 BUILT = datetime(2024, 5, 1, 10, 30, tzinfo=UTC)
 SITE = "https://dinas.example.id/registri/"

@@ -1,4 +1,4 @@
-"""The one bounded HTTP client (generator/fetch.py), against local servers that misbehave:
+"""The one bounded HTTP client (generator/publish/fetch.py), against local servers that misbehave:
 they hang, trickle bytes, redirect in circles, send 50 MB, send hostile JSON (issue 9, fault 6)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from generator import fetch, manifest
+from generator.publish import fetch, manifest
 
 MB = 1024 * 1024
 

@@ -25,8 +25,9 @@ from bs4 import BeautifulSoup
 from conftest import SAMPLE, make_project, run_generator
 from mkdocs.utils.meta import get_data
 
-from generator import load, pages
 from generator.__main__ import main
+from generator.data import load
+from generator.site import pages
 
 SEED = 20261128
 N_MUTANTS = 300

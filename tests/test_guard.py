@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import git, make_project, run_generator
 
-from generator import ledger
+from generator.publish import ledger
 
 SITE_URL = "https://registri.dinkop-uji.go.id/"
 HEAD = """\
@@ -252,7 +252,8 @@ def test_previous_live_manifest_is_compared(project, live):
 def test_manifest_json_says_whether_it_is_sample_data(project):
     from datetime import UTC, datetime
 
-    from generator import exports, load
+    from generator.api import exports
+    from generator.data import load
 
     registry = load.load(project / "data" / "umkm.yaml")
     data = exports.manifest_data(registry, datetime(2026, 1, 1, tzinfo=UTC))
@@ -263,14 +264,14 @@ def test_manifest_json_says_whether_it_is_sample_data(project):
 
 
 def _merge(new: Path, current: Path) -> subprocess.CompletedProcess:
-    """`python -S` (no site-packages: nothing installed) -m generator.ledger gabung."""
+    """`python -S` (no site-packages: nothing installed) -m generator.publish.ledger gabung."""
     import sys
 
     from conftest import ROOT
 
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     return subprocess.run(
-        [sys.executable, "-S", "-m", "generator.ledger", "gabung", str(new), str(current)],
+        [sys.executable, "-S", "-m", "generator.publish.ledger", "gabung", str(new), str(current)],
         cwd=ROOT,
         capture_output=True,
         text=True,

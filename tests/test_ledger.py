@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator import ledger, load
+from generator.data import load
+from generator.publish import ledger
 from tests.conftest import SAMPLE
 
 

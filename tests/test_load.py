@@ -19,7 +19,7 @@ import jsonschema
 import pytest
 import yaml
 
-from generator import load, model
+from generator.data import load, model
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "umkm.yaml"

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import exports, load, manifest
+from generator.api import exports
+from generator.data import load
+from generator.publish import manifest
 
 ROOT = Path(__file__).resolve().parent.parent
 

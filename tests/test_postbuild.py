@@ -1,4 +1,4 @@
-"""After the engine: the search index and the sitemaps (generator/postbuild.py), built for real."""
+"""After the engine: the search index and the sitemaps (site/postbuild.py), built for real."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import make_project, run_generator
 
-from generator import sitemap
+from generator.site import sitemap
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 SITE_URL = "https://example.github.io/registri-umkm/"

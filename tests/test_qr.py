@@ -17,8 +17,9 @@ from bs4 import BeautifulSoup
 from conftest import bench_module
 from PIL import Image
 
-from generator import config, load, qr
 from generator.__main__ import main
+from generator.data import config, load
+from generator.site import qr
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = "https://dinas.github.io/registri/"

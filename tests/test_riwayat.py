@@ -10,7 +10,8 @@ from datetime import UTC, date, datetime
 import pytest
 from conftest import SAMPLE
 
-from generator import exports, load, model, perubahan, riwayat
+from generator.api import exports, feed
+from generator.data import history, load, model
 
 BUILT = datetime(2026, 11, 28, 7, 17, tzinfo=UTC)
 EPOCH = str(int(BUILT.timestamp()))
@@ -196,7 +197,7 @@ def test_status_on_a_date():
         ),
     )
     on = {
-        d: riwayat.status_on(c, date.fromisoformat(d))
+        d: history.status_on(c, date.fromisoformat(d))
         for d in (
             "2024-01-09",
             "2024-01-10",
@@ -221,8 +222,8 @@ def test_status_on_a_date():
         "2027-01-10": "dicabut",
     }
     plain = cert()
-    assert riwayat.status_on(plain, date(2027, 1, 9)) == "berlaku"
-    assert riwayat.status_on(plain, date(2027, 1, 10)) == "kedaluwarsa"
+    assert history.status_on(plain, date(2027, 1, 9)) == "berlaku"
+    assert history.status_on(plain, date(2027, 1, 10)) == "kedaluwarsa"
 
 
 def test_events_oldest_first_with_expiry_only_when_it_happened_in_force():
@@ -232,16 +233,16 @@ def test_events_oldest_first_with_expiry_only_when_it_happened_in_force():
             model.StatusEvent(date(2024, 4, 1), "aktif"),
         )
     )
-    kinds = [(e.tanggal.isoformat(), e.jenis) for e in riwayat.events(c, date(2027, 2, 1))]
+    kinds = [(e.tanggal.isoformat(), e.jenis) for e in history.events(c, date(2027, 2, 1))]
     assert kinds == [
         ("2024-01-10", "terbit"),
         ("2024-03-01", "dibekukan"),
         ("2024-04-01", "aktif"),
         ("2027-01-10", "kedaluwarsa"),
     ]
-    assert [e.jenis for e in riwayat.events(c, date(2027, 1, 9))][-1] == "aktif"
+    assert [e.jenis for e in history.events(c, date(2027, 1, 9))][-1] == "aktif"
     revoked = cert(status="dicabut", alasan_status="x", tanggal_status=date(2025, 6, 1))
-    assert [e.jenis for e in riwayat.events(revoked, date(2030, 1, 1))] == ["terbit", "dicabut"]
+    assert [e.jenis for e in history.events(revoked, date(2030, 1, 1))] == ["terbit", "dicabut"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -267,7 +268,7 @@ def sample_registry():
 
 
 def test_atom_feed_has_the_required_elements(sample_registry):
-    root = ET.fromstring(perubahan.atom_bytes(sample_registry, BUILT, SITE))
+    root = ET.fromstring(feed.atom_bytes(sample_registry, BUILT, SITE))
     assert root.tag == f"{ATOM}feed"
     for tag in ("id", "title", "updated", "author"):
         assert root.find(f"{ATOM}{tag}") is not None, tag
@@ -275,7 +276,7 @@ def test_atom_feed_has_the_required_elements(sample_registry):
     self_link = root.find(f"{ATOM}link[@rel='self']")
     assert self_link.get("href") == f"{SITE}api/perubahan.xml"
     entries = root.findall(f"{ATOM}entry")
-    assert 0 < len(entries) <= riwayat.FEED_MAX
+    assert 0 < len(entries) <= history.FEED_MAX
     ids = set()
     for e in entries:
         for tag in ("id", "title", "updated", "content", "category"):
@@ -296,14 +297,14 @@ def test_atom_feed_has_the_required_elements(sample_registry):
 
 
 def test_json_feed_lists_the_same_events(sample_registry):
-    data = json.loads(perubahan.json_bytes(sample_registry, BUILT, SITE))
-    root = ET.fromstring(perubahan.atom_bytes(sample_registry, BUILT, SITE))
+    data = json.loads(feed.json_bytes(sample_registry, BUILT, SITE))
+    root = ET.fromstring(feed.atom_bytes(sample_registry, BUILT, SITE))
     rows = data["peristiwa"]
     assert [(r["tanggal"], r["jenis"]) for r in rows] == [
         (e.find(f"{ATOM}updated").text[:10], e.find(f"{ATOM}category").get("term"))
         for e in root.findall(f"{ATOM}entry")
     ]
-    assert data["batas"] == riwayat.FEED_MAX and data["tanggal_data"] == "2026-11-28"
+    assert data["batas"] == history.FEED_MAX and data["tanggal_data"] == "2026-11-28"
     revoked = next(
         r for r in rows if r["sertifikat"] == "mwpm-2020-0016" and r["jenis"] == "dicabut"
     )
@@ -314,21 +315,21 @@ def test_json_feed_lists_the_same_events(sample_registry):
 
 
 def test_feed_is_bounded_and_stable(sample_registry):
-    rows = riwayat.latest(sample_registry, BUILT.date(), limit=5)
+    rows = history.latest(sample_registry, BUILT.date(), limit=5)
     assert len(rows) == 5
-    every = riwayat.latest(sample_registry, BUILT.date(), limit=10_000)
-    assert len(every) > riwayat.FEED_MAX  # the sample has more events than one feed holds
-    data = json.loads(perubahan.json_bytes(sample_registry, BUILT, SITE))
-    assert len(data["peristiwa"]) == riwayat.FEED_MAX
+    every = history.latest(sample_registry, BUILT.date(), limit=10_000)
+    assert len(every) > history.FEED_MAX  # the sample has more events than one feed holds
+    data = json.loads(feed.json_bytes(sample_registry, BUILT, SITE))
+    assert len(data["peristiwa"]) == history.FEED_MAX
     # no build time in either file: the same data a day later (no new event) gives the same feed
     later = datetime(2026, 11, 28, 23, 0, tzinfo=UTC)
-    assert perubahan.atom_bytes(sample_registry, later, SITE) == perubahan.atom_bytes(
+    assert feed.atom_bytes(sample_registry, later, SITE) == feed.atom_bytes(
         sample_registry, BUILT, SITE
     )
 
 
 def test_feed_without_site_url_is_still_valid_atom(sample_registry):
-    root = ET.fromstring(perubahan.atom_bytes(sample_registry, BUILT, None))
+    root = ET.fromstring(feed.atom_bytes(sample_registry, BUILT, None))
     assert root.find(f"{ATOM}id").text.startswith("urn:uuid:")
     for e in root.findall(f"{ATOM}entry"):
         assert e.find(f"{ATOM}link") is None and e.find(f"{ATOM}content").text
@@ -345,7 +346,7 @@ def test_feed_shows_hostile_text_as_text():
         alasan_status="<script>alert(1)</script> \u0007 \ud800",
     )
     registry = replace(registry, umkm=(replace(u, sertifikat=(c,)),))
-    raw = perubahan.atom_bytes(registry, BUILT, SITE)
+    raw = feed.atom_bytes(registry, BUILT, SITE)
     root = ET.fromstring(raw)  # well-formed XML: characters XML cannot carry are replaced
     assert b"<script>" not in raw and b"<b>" not in raw
     titles = [e.find(f"{ATOM}title").text for e in root.findall(f"{ATOM}entry")]
@@ -356,5 +357,5 @@ def test_feed_shows_hostile_text_as_text():
 
 def test_api_page_documents_the_feeds(sample_registry):
     page = exports.index_page(sample_registry, BUILT, SITE)
-    assert "api/perubahan.xml" in page and 'data-api-file="api/perubahan.json"' in page
+    assert "api/perubahan.xml" in page and 'data-api-file="api/feed.json"' in page
     assert "## Perubahan status (Atom dan JSON)" in page

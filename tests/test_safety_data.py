@@ -20,7 +20,9 @@ from conftest import ROOT, SAMPLE, as_real_registry, make_project, run_generator
 from mkdocs.utils.meta import get_data
 from test_load import SECRET_NIK, SECRET_NOTE, broken, problems, valid_text
 
-from generator import load, model, pages, rahasia, report
+from generator.cli import report
+from generator.data import confidential, load, model
+from generator.site import pages
 
 LINE = re.compile(r"^(?P<file>.+?):(?P<line>[0-9]+):(?P<col>[0-9]+): (?P<message>\S.*)$")
 
@@ -89,18 +91,18 @@ def test_rahasia_read_by_check_and_api(tmp_path):
     assert "data rahasia sah untuk 2 UMKM" in out
     assert SECRET_NIK not in out + err and "KOPI-77" not in out + err
     registry = load.load(name)
-    secrets = rahasia.read(rahasia.path_for(name), registry)
+    secrets = confidential.read(confidential.path_for(name), registry)
     assert secrets == {
         "batik-satu": model.Secret(nik=SECRET_NIK, alamat="Jl. Rahasia No. 9, RT 01/RW 02"),
         "kopi-dua": model.Secret(catatan="Catatan internal KOPI-77"),
     }
     # inline sample blocks merged with the file: the file's fields win, the rest is kept
-    merged = rahasia.all_secrets(registry, name)
+    merged = confidential.all_secrets(registry, name)
     assert merged["batik-satu"] == model.Secret(
         nik=SECRET_NIK, alamat="Jl. Rahasia No. 9, RT 01/RW 02", catatan=SECRET_NOTE
     )
-    assert rahasia.read(tmp_path / "tidak-ada.yaml", registry) == {}
-    assert rahasia.RAHASIA_PATH == "data/rahasia.yaml"
+    assert confidential.read(tmp_path / "tidak-ada.yaml", registry) == {}
+    assert confidential.RAHASIA_PATH == "data/rahasia.yaml"
 
 
 def test_rahasia_file_problems_have_lines_and_no_values(tmp_path):
@@ -146,11 +148,11 @@ def test_rahasia_render_read_round_trip(tmp_path):
         "kopi-dua": model.Secret(catatan="- ~ null yes: [x] {y} &a *b !t %p @q `r"),
     }
     path = tmp_path / "rahasia.yaml"
-    path.write_text(rahasia.render(secrets), encoding="utf-8")
-    assert rahasia.read(path, registry) == secrets
+    path.write_text(confidential.render(secrets), encoding="utf-8")
+    assert confidential.read(path, registry) == secrets
     assert "JANGAN di-commit" in path.read_text(encoding="utf-8")
-    path.write_text(rahasia.render({}), encoding="utf-8")
-    assert rahasia.read(path, registry) == {}
+    path.write_text(confidential.render({}), encoding="utf-8")
+    assert confidential.read(path, registry) == {}
 
 
 @pytest.mark.parametrize("contoh", ["  contoh: false\n", ""], ids=["false", "absent"])

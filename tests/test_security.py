@@ -7,7 +7,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from generator import security
+from generator.site import security
 
 
 def _meta(page: BeautifulSoup, **attrs):

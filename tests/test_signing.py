@@ -183,7 +183,7 @@ def signed(tmp_path_factory, keys, offline_env) -> Path:
 
 
 def test_credentials_are_linked_into_the_site_not_copied_by_the_engine(signed):
-    """The engine leaves the credentials out (hooks/registri.py on_files) and site.finish links
+    """The engine leaves the credentials out (hooks/registri.py on_files) and pipeline.finish links
     them in: each published credential is the generated file itself (one inode), and the
     engine's file list never held them."""
     docs = signed / "docs" / "api" / "kredensial"
@@ -250,7 +250,8 @@ def copy_site(project: Path, dest: Path) -> Path:
 
 def signer_of(project: Path, key: Path):
     """The Signer a build of `project` with `key` uses (for re-signing tampered copies)."""
-    from generator import config, load, signing
+    from generator import signing
+    from generator.data import config, load
 
     registry = load.load(project / "data" / "umkm.yaml")
     site_url = config.normalise_site_url(config.read_mkdocs_yml(project / "mkdocs.yml")["site_url"])
@@ -928,7 +929,9 @@ def test_a_damaged_or_foreign_proof_cache_changes_nothing(signed, keys, tmp_path
 def test_status_indices_survive_adding_and_removing_other_certificates(tmp_path, keys):
     """Indices come from the id ledger: a certificate added before others, or one gone from
     the data, moves no other certificate's bit."""
-    from generator import ledger, load, signing
+    from generator import signing
+    from generator.data import load
+    from generator.publish import ledger
 
     first = load.parse(registry_text())
     (tmp_path / "data").mkdir()
@@ -958,7 +961,8 @@ def test_status_indices_survive_adding_and_removing_other_certificates(tmp_path,
 
 
 def test_the_credentials_index_is_its_ledger_index(tmp_path, keys):
-    from generator import ledger, load
+    from generator.data import load
+    from generator.publish import ledger
 
     # a real registry (only those keep a ledger): real-looking address and contact
     text = (
@@ -1095,29 +1099,29 @@ def test_verify_of_a_missing_folder_or_key_file_says_so(tmp_path, signed):
 def test_serve_preview_without_the_private_key_is_unsigned(tmp_path, keys, monkeypatch):
     """`serve` (preview) with keys listed and no private key builds, unsigned; a build
     refuses (tested above)."""
-    from generator import signing, site
+    from generator import pipeline, signing
 
     monkeypatch.delenv("REGISTRI_KUNCI_FILE", raising=False)
     monkeypatch.delenv("REGISTRI_KUNCI", raising=False)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
-    monkeypatch.setattr(site, "_last_generated", None)
+    monkeypatch.setattr(pipeline, "_last_generated", None)
     project = make_project(
         tmp_path / "p", registry_text(("kunci-a", keys["a"][2], "2026-01-01", None))
     )
     data = project / "data" / "umkm.yaml"
     url = "https://example.github.io/registri-umkm/"
     with pytest.raises(signing.SigningError):
-        site.generate(project, data, url)
+        pipeline.generate(project, data, url)
     assert not (project / "docs" / "api").exists()  # refused before writing anything
-    site.generate(project, data, url, for_preview=True)
-    assert site._last_signer is None
+    pipeline.generate(project, data, url, for_preview=True)
+    assert pipeline._last_signer is None
     assert (project / "docs" / "api" / "registri.json").exists()
     assert not (project / "docs" / "did.json").exists()
     assert not (project / "docs" / "api" / "kredensial").exists()
 
 
 def test_verify_a_published_site_by_url(signed, serve_dir, tmp_path):
-    """`verify URL` reads through generator/fetch.py; one changed byte on the server fails."""
+    """`verify URL` reads through publish/fetch.py; one changed byte on the server fails."""
     site = copy_site(signed, tmp_path / "site")
     base = serve_dir(site)
     r = our_verify(base, "--kunci", str(signed / "data" / "umkm.yaml"))

@@ -13,8 +13,8 @@ from bs4 import BeautifulSoup
 from conftest import ROOT, SAMPLE, as_real_registry, make_project, run_generator, run_mkdocs
 from hostile import FILE_SECRETS, HOSTILE, SECRETS, hostile_yaml, rahasia_yaml
 
-from generator import load
-from generator.model import slugify
+from generator.data import load
+from generator.data.model import slugify
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -391,7 +391,7 @@ def test_plain_mkdocs_build_with_bad_data_fails_clearly(tmp_path):
 
 
 def test_compact_html_keeps_preformatted_text():
-    from generator.site import compact_html
+    from generator.pipeline import compact_html
 
     html = "<div>\n    <p>a</p>\n\n   <pre>x\n    y</pre>\n  <textarea>1\n  2</textarea>\n</div>"
     assert compact_html(html) == (

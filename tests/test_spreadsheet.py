@@ -20,8 +20,9 @@ import pytest
 import yaml
 from conftest import SAMPLE
 
-from generator import load, sheets
 from generator.__main__ import main
+from generator.data import load
+from generator.sheets import layout
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
@@ -84,8 +85,8 @@ def test_export_layout(book):
     assert wb.sheetnames == ["UMKM", "Sertifikat", "Referensi"]
     registry = load.load(SAMPLE)
     u, c = wb["UMKM"], wb["Sertifikat"]
-    assert [x.value for x in u[1]] == [x.name for x in sheets.umkm_columns()]
-    assert [x.value for x in c[1]] == [x.name for x in sheets.certificate_columns()]
+    assert [x.value for x in u[1]] == [x.name for x in layout.umkm_columns()]
+    assert [x.value for x in c[1]] == [x.name for x in layout.certificate_columns()]
     assert u.max_row == len(registry.umkm) + 1
     assert c.max_row == sum(1 for _ in registry.certificates()) + 1
     first = registry.umkm[0]
@@ -912,7 +913,7 @@ def _header_row() -> str:
     return (
         '<row r="1">'
         + "".join(
-            _inline(f"{chr(65 + i)}1", c.name) for i, c in enumerate(sheets.umkm_columns()[:5])
+            _inline(f"{chr(65 + i)}1", c.name) for i, c in enumerate(layout.umkm_columns()[:5])
         )
         + "</row>"
     )
@@ -1079,7 +1080,7 @@ def test_github_annotations_name_the_workbook_and_cell(book, data, tmp_path, cap
     assert (a["file"], a["line"], a["col"]) == (
         str(csv_path),
         "3",
-        str([c.name for c in sheets.certificate_columns()].index("tanggal_terbit") + 1),
+        str([c.name for c in layout.certificate_columns()].index("tanggal_terbit") + 1),
     )
 
 

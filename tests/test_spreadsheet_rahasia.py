@@ -12,10 +12,10 @@ import openpyxl
 import pytest
 from conftest import SAMPLE
 
-from generator import load
 from generator.__main__ import main
+from generator.data import load
 
-rahasia = pytest.importorskip("generator.rahasia", reason="generator/rahasia.py (safety-data)")
+rahasia = pytest.importorskip("generator.data.confidential", reason="data/confidential.py")
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ from bs4 import BeautifulSoup
 from conftest import SAMPLE, as_real_registry, make_project, run_generator, run_mkdocs
 from PIL import Image
 
-from generator import load, qr, trust
+from generator.data import load, trust
+from generator.site import qr
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_URL = "https://registri-umkm.probolinggokab.go.id/"
@@ -266,7 +267,7 @@ def test_deploy_check_command(tmp_path):
 
     def run(url):
         return subprocess.run(
-            [sys.executable, "-m", "generator.trust", url],
+            [sys.executable, "-m", "generator.data.trust", url],
             cwd=project,
             capture_output=True,
             text=True,
@@ -289,7 +290,7 @@ def test_workflow_compares_site_url_with_the_pages_address():
     upload = next(i for i, u in enumerate(uses) if u.startswith("actions/upload-pages-artifact"))
     step_id = steps[pages]["id"]
     check = next(
-        s for s in steps[pages + 1 : upload] if "python -m generator.trust" in s.get("run", "")
+        s for s in steps[pages + 1 : upload] if "python -m generator.data.trust" in s.get("run", "")
     )
     # the address comes in through the environment, never pasted into the script
     assert f"steps.{step_id}.outputs.base_url" in str(check.get("env", {}))

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import bench_module
 
-from generator import load
+from generator.data import load
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "umkm.yaml"
@@ -109,7 +109,7 @@ def test_home_page_under_budget(visits, server):
 
 
 def test_directory_with_filter_under_budget_scaled_to_100k(visits, server):
-    from generator import direktori, pages
+    from generator.site import directory, pages
 
     n = _n_umkm()
     page, flt = visits["directory"], visits["directory_filter"]
@@ -119,7 +119,7 @@ def test_directory_with_filter_under_budget_scaled_to_100k(visits, server):
             scaled += h.wire_bytes * pages.PAGE_SIZE / min(n, pages.PAGE_SIZE)
         elif "/api/direktori/" in h.path and not h.path.endswith("indeks.json"):
             rows = len(json.loads((server.root / h.path.split("/", 2)[2]).read_text("utf-8")))
-            scaled += h.wire_bytes * direktori.PAGE / max(rows, 1)  # a full shard of rows
+            scaled += h.wire_bytes * directory.PAGE / max(rows, 1)  # a full shard of rows
         else:
             scaled += h.wire_bytes
     assert not any("pagefind" in h.path for h in page.hits + flt.hits)  # filters need no search
@@ -127,17 +127,17 @@ def test_directory_with_filter_under_budget_scaled_to_100k(visits, server):
 
 
 def test_first_search_under_budget_scaled_to_100k(visits, server):
-    from generator import pencarian
+    from generator.site import search
 
     n = _n_umkm()
     registry = load.load(SAMPLE)
     entry = json.loads((server.root / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
     records = entry["languages"]["id"]["page_count"]
-    assert records == len(list(pencarian.groups(registry, date(2026, 11, 28))))
+    assert records == len(list(search.groups(registry, date(2026, 11, 28))))
     # at 100,000 UMKM: full records, plus at most one part-filled record per key (kecamatan x
     # sector x set of statuses: 16 sets of the 4 statuses, the empty one included)
     keys = len(registry.kecamatan) * len(registry.sektor) * 16
-    records_goal = GOAL_N / pencarian.GROUP_SIZE + keys
+    records_goal = GOAL_N / search.GROUP_SIZE + keys
     search = visits["search"]
     assert any(h.path.endswith(".pf_meta") for h in search.hits)
     scaled = 0.0

@@ -143,7 +143,7 @@ def test_commit_back_job_installs_and_tests_nothing(workflow):
     runs = "\n".join(s.get("run", "") for s in job["steps"])
     for forbidden in ("pip", "pytest", "npm", "apt-get", "python -m generator "):
         assert forbidden not in runs
-    assert "python3 -S -m generator.ledger gabung" in runs
+    assert "python3 -S -m generator.publish.ledger gabung" in runs
 
 
 def test_guard_reads_the_live_manifest(workflow):
@@ -189,7 +189,7 @@ def guard_script(workflow) -> str:
 
 
 # A real registry (contoh: false) at a real-looking address, the way the workflow sees one. The
-# address is reached through an HTTP proxy on 127.0.0.1 (generator/fetch.py honours http_proxy),
+# address is reached through an HTTP proxy on 127.0.0.1 (publish/fetch.py honours http_proxy),
 # which serves a local folder: no test reaches the internet, and `check` sees no placeholder.
 SITE_URL = "http://registri.dinkop-uji.go.id/"
 DATA = """
@@ -283,7 +283,7 @@ def test_guard_step_passes_on_first_deploy_and_fails_on_a_lost_id(
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
 def test_guard_step_fails_on_a_404_once_ids_are_recorded(guard_script, tmp_path, site_behind_proxy):
     """A wrong or dead site_url cannot switch the guard off once the ledger has ids."""
-    from generator import ledger
+    from generator.publish import ledger
 
     _, proxy = site_behind_proxy
     work = tmp_path / "work"
@@ -351,11 +351,17 @@ def test_test_step_requires_the_browser(workflow, tmp_path):
 def origin(tmp_path) -> tuple[Path, Path]:
     """A bare 'origin' whose main holds the generator's ledger code and a ledger; and a clone
     of it, as actions/checkout leaves the catat job."""
-    from generator import ledger
+    from generator.publish import ledger
 
     seed = tmp_path / "seed"
-    (seed / "generator").mkdir(parents=True)
-    for name in ("__init__.py", "ledger.py", "model.py"):
+    for name in (
+        "__init__.py",
+        "publish/__init__.py",
+        "publish/ledger.py",
+        "data/__init__.py",
+        "data/model.py",
+    ):
+        (seed / "generator" / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / "generator" / name, seed / "generator" / name)
     (seed / "data").mkdir()
     ledger.write(seed / "data" / "id-terbit.txt", ledger.Ledger(["uji-0001"], ["batik-satu"]))
@@ -370,7 +376,7 @@ def origin(tmp_path) -> tuple[Path, Path]:
 
 
 def _run_commit_back(workflow: dict, work: Path, tmp_path: Path, new_ledger) -> tuple:
-    from generator import ledger
+    from generator.publish import ledger
 
     (step,) = [s for s in _steps(workflow, "catat") if "run" in s]
     temp = tmp_path / "runner-temp"
@@ -403,7 +409,7 @@ def _run_commit_back(workflow: dict, work: Path, tmp_path: Path, new_ledger) -> 
     shutil.which("git") is None or shutil.which("bash") is None, reason="needs git and bash"
 )
 def test_commit_back_lands_an_extension_and_retries_a_lost_race(workflow, origin, tmp_path):
-    from generator import ledger
+    from generator.publish import ledger
 
     bare, work = origin
     # the first push is rejected (another push landed meanwhile): the step fetches and retries
@@ -424,7 +430,7 @@ def test_commit_back_lands_an_extension_and_retries_a_lost_race(workflow, origin
     shutil.which("git") is None or shutil.which("bash") is None, reason="needs git and bash"
 )
 def test_commit_back_refuses_when_main_gave_the_index_to_another_id(workflow, origin, tmp_path):
-    from generator import ledger
+    from generator.publish import ledger
 
     bare, work = origin
     # meanwhile, main recorded uji-0003 as index 1

@@ -8,8 +8,8 @@ import datetime as dt
 
 import pytest
 
-from generator import load, model, yaml_edit
-from generator.importer import _CERT_FIELD, _UMKM_FIELD, index_data
+from generator.data import load, model, yaml_edit
+from generator.sheets.importer import _CERT_FIELD, _UMKM_FIELD, index_data
 
 HEAD = """registri:
   judul: Uji

@@ -22,7 +22,8 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from .. import ledger, model
+from ..data import model
+from ..publish import ledger
 from . import cache, credentials, keys, proof, sums
 from .keys import Signer, SigningError, signer_for
 

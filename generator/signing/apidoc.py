@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from .. import model
+from ..data import model
 from . import keys, sums
 
 # sha256sum for one file, then the detached JWS over SHA256SUMS with OpenSSL 3 and coreutils.
@@ -25,7 +25,7 @@ def section(registry: model.Registry, site_url: str | None, today, esc) -> str:
     """The rendered HTML block (for exports.index_page). `esc` makes a value inert text."""
     from markupsafe import Markup
 
-    from ..pages import ENV, html_block
+    from ..site.pages import ENV, html_block
 
     listed = registry.registri.kunci if site_url else ()
     rows = []

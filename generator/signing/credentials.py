@@ -12,7 +12,7 @@ import base64
 import gzip
 from datetime import date, datetime
 
-from .. import model
+from ..data import model
 from . import contexts, keys
 
 CREDENTIAL_DIR = "api/kredensial"

@@ -20,7 +20,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from .. import model
+from ..data import model
 
 KEY_FILE_ENV = "REGISTRI_KUNCI_FILE"
 KEY_TEXT_ENV = "REGISTRI_KUNCI"

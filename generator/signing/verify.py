@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote
 
-from .. import load
+from ..data import load
 from . import credentials, keys, proof, sums
 
 _MULTIKEY = re.compile(r"\bz6Mk[1-9A-HJ-NP-Za-km-z]{44}\b")
@@ -87,7 +87,7 @@ class UrlSource:
         self.name = self.base
 
     def read(self, rel: str) -> bytes | None:
-        from .. import fetch
+        from ..publish import fetch
 
         try:
             return fetch.get(self.base + rel, max_bytes=self.MAX_BYTES).body

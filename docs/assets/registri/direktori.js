@@ -2,7 +2,7 @@
 
    Without JavaScript the page is a complete static list, paged. With it:
    - sector / kecamatan / status read `api/direktori/indeks.json` (vocabulary and counts, a few
-     KB) and then only the shard pages of rows they show (generator/direktori.py): the count is
+     KB) and then only the shard pages of rows they show (generator/site/directory.py): the count is
      exact and never needs the whole registry;
    - words typed go to the Pagefind search (pencarian.js), with the same filters;
    - the filter lives in the URL (/umkm/?sektor=batik&kecamatan=kraksaan&status=berlaku&q=kopi):

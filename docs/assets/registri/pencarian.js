@@ -1,7 +1,7 @@
 /* Registri UMKM: the UMKM search (Pagefind) behind the search box of every page's header, and
    behind the directory's text field.
 
-   The index (generator/pencarian.py) holds records of up to 16 UMKM that share kecamatan,
+   The index (generator/site/search.py) holds records of up to 16 UMKM that share kecamatan,
    sector and status set; each UMKM is a section of its record, opened by <h2 id="<umkm-id>">.
    Pagefind answers with records and the word positions of the hits; a UMKM matches when its
    section holds a hit of every word typed (checked word by word, with Pagefind's own stemming).
@@ -117,7 +117,7 @@
   };
 
   /* A certificate in a row: a letter for its status at the build date (shown, and in the
-     data), then its last valid day: "k2023-09-06" (generator/pencarian.py STATUS_LETTER). */
+     data), then its last valid day: "k2023-09-06" (generator/site/search.py STATUS_LETTER). */
   var LETTERS = { b: ["berlaku", "aktif"], k: ["kedaluwarsa", "aktif"], f: ["dibekukan", "dibekukan"],
     c: ["dicabut", "dicabut"] };
 

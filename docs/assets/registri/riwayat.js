@@ -1,6 +1,6 @@
 /* Registri UMKM, verification page: "was it valid on date X?", answered from the status
    history the page already shows (the timeline's data-tanggal / data-jenis), with the rules
-   of generator/riwayat.py: an event is in force from its date on; the certificate is expired
+   of generator/data/history.py: an event is in force from its date on; the certificate is expired
    after data-berlaku-sampai; before data-terbit it did not exist yet. Without JavaScript the
    form stays hidden and the timeline still reads. */
 (function () {

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from .model import DATE, TEXT, TEXTS
+from ..data.model import DATE, TEXT, TEXTS
+from .layout import MULTILINE, NUMBER_LIKE, Column, split_list
 from .read_sheet import RawCell
-from .sheets import MULTILINE, NUMBER_LIKE, Column, split_list
 
 MAX_CELL_CHARS = 5_000  # a description of a few paragraphs; Excel itself allows 32,767
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")

@@ -19,9 +19,10 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from . import model, perubahan, riwayat
-from .config import normalise_site_url
-from .model import RECORD, RECORDS, Field
+from ..data import history, model
+from ..data.config import normalise_site_url
+from ..data.model import RECORD, RECORDS, Field
+from . import feed
 
 FORMAT_VERSION = 2  # 2: api/registri.json is an index of per-kecamatan parts; the build time
 # moved out of every file into api/dibangun.json
@@ -314,7 +315,7 @@ CHANGES_JSON = ApiFile(
     "api/perubahan.json",
     "json",
     f"Perubahan status terbaru di registri, yang terbaru lebih dulu (paling banyak "
-    f"{riwayat.FEED_MAX} peristiwa): untuk program yang ingin tahu bila sertifikat dicabut "
+    f"{history.FEED_MAX} peristiwa): untuk program yang ingin tahu bila sertifikat dicabut "
     "atau dibekukan. Isinya sama dengan umpan Atom `api/perubahan.xml`.",
     (
         F("versi_format", "integer", _BUILD[0].doc),
@@ -850,7 +851,7 @@ def index_page(registry: model.Registry, built: datetime, site_url: str | None) 
         _block(
             '<p lang="en"><em>Subscribe to status changes.</em></p>',
             "<p><code>api/perubahan.xml</code> adalah umpan Atom (RFC 4287) berisi "
-            f"{riwayat.FEED_MAX} peristiwa status terbaru registri ini, yang terbaru lebih "
+            f"{history.FEED_MAX} peristiwa status terbaru registri ini, yang terbaru lebih "
             "dulu: sertifikat <strong>terbit</strong>, <strong>dibekukan</strong>, "
             "<strong>dicabut</strong>, <strong>aktif kembali</strong> dan "
             "<strong>kedaluwarsa</strong>. Tambahkan alamatnya ke pembaca umpan (feed reader) "
@@ -917,7 +918,7 @@ def index_page(registry: model.Registry, built: datetime, site_url: str | None) 
                 "</details>",
             )
         )
-    from .signing import apidoc  # the signatures section belongs to generator/signing
+    from ..signing import apidoc  # the signatures section belongs to generator/signing
 
     sections += [
         "## Tanda tangan digital",
@@ -980,8 +981,8 @@ def iter_api_files(
     yield "api/dibangun.json", _json_bytes(_build_stamp(built))
     yield from registry_files(registry, built, site_url).items()
     yield "api/manifest.json", _json_bytes(manifest_data(registry, built))
-    yield "api/perubahan.json", perubahan.json_bytes(registry, built, site_url)
-    yield "api/perubahan.xml", perubahan.atom_bytes(registry, built, site_url)
+    yield "api/perubahan.json", feed.json_bytes(registry, built, site_url)
+    yield "api/perubahan.xml", feed.atom_bytes(registry, built, site_url)
     for u, c in registry.certificates():
         data = certificate_data(registry, u, c, built, site_url)
         yield f"api/sertifikat/{c.id}.json", _json_bytes(data)

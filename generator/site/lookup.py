@@ -9,7 +9,7 @@ import json
 import math
 import re
 
-from .model import Registry
+from ..data.model import Registry
 
 SHARD_TARGET = 512  # keys per shard, roughly
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from . import model
-from .model import DATE, RECORD, RECORDS, TEXT, TEXTS, Field
+from ..data import model
+from ..data.model import DATE, RECORD, RECORDS, TEXT, TEXTS, Field
 
 UMKM_SHEET = "UMKM"
 CERT_SHEET = "Sertifikat"

@@ -46,7 +46,7 @@ from urllib.parse import urlsplit
 import jinja2
 import segno
 
-from . import config, model
+from ..data import config, model
 
 ERROR_LEVEL = "q"  # at least Q (25% of codewords recoverable); segno boosts it when it fits
 BORDER = 4  # quiet zone in modules, as ISO/IEC 18004 asks of a QR Code

@@ -388,7 +388,7 @@ DELIMITER_WORDS = {";": "titik koma (;)", ",": "koma (,)", "\t": "tab"}
 
 
 def read_csv_bytes(data: bytes, known: set[str] | None = None) -> RawSheet:
-    from . import sheets as layout
+    from . import layout as layout
 
     if known is None:
         known = {

@@ -17,8 +17,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import config, exports, guard, ledger, load, lock, pages, signing, trust
-from .model import Registry
+from . import signing
+from .api import exports
+from .data import config, load, trust
+from .data.model import Registry
+from .publish import guard, ledger, lock
+from .site import pages
 
 DATA_ENV = "REGISTRI_DATA"  # lets `generator build --data X` reach the hook
 DEFAULT_DATA = "data/umkm.yaml"
@@ -479,13 +483,13 @@ def _build_locked(
         engine_build(config_file, tmp, strict)
     finally:
         _building = False
-    # -- post-build (generator/postbuild.py): the hook ran it; an engine without hooks did not
-    from . import pencarian, postbuild
+    # -- post-build (generator/site/postbuild.py): the hook ran it; an engine without hooks did not
+    from .site import postbuild, search
 
     if not postbuild.done(tmp):
         try:
             postbuild.finish(tmp, registry, config.build_datetime(), cfg_raw.get("site_url"))
-        except pencarian.SearchIndexError as e:
+        except search.SearchIndexError as e:
             shutil.rmtree(tmp, ignore_errors=True)
             raise BuildError(str(e)) from None
     # -- end of post-build

@@ -11,7 +11,7 @@ group is uniform in what they filter on. At 100,000 UMKM the metadata is ~57 KB 
 query ~190 KB in all.
 
 The index is built after the engine has built the site (`build_index`, called by
-generator.postbuild), from the registry, not from the built pages: verification pages and lists
+generator.site.postbuild), from the registry, not from the built pages: verification pages and lists
 are never in it, whatever the engine did. Indonesian stemming comes from the language `id`.
 """
 
@@ -30,7 +30,7 @@ from pathlib import Path
 
 import jinja2
 
-from .model import DISPLAYED_STATUSES, Registry, Umkm, slugify
+from ..data.model import DISPLAYED_STATUSES, Registry, Umkm, slugify
 
 GROUP_SIZE = 16  # UMKM per index record
 BUNDLE_DIR = "pagefind"  # under the site root

@@ -20,9 +20,10 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import model, sheets
-from .model import DATE, TEXTS
-from .sheets import CERT_SHEET, REF_SHEET, SECRET_SHEET, UMKM_SHEET, Column
+from ..data import model
+from ..data.model import DATE, TEXTS
+from . import layout
+from .layout import CERT_SHEET, REF_SHEET, SECRET_SHEET, UMKM_SHEET, Column
 
 MAX_ROW = 1_048_576  # Excel's last row: validations and column formats reach every new row
 TEXT_FORMAT = "@"
@@ -118,7 +119,7 @@ class _Cells:
         return style
 
     def cell(self, col: Column, value, *, locked: bool) -> WriteOnlyCell | None:
-        v = sheets.cell_value(col, value)
+        v = layout.cell_value(col, value)
         if isinstance(v, str):
             v = ooxml_escape(v)
         if v is None and not locked:
@@ -252,7 +253,7 @@ def write(
     wb = Workbook(write_only=True)
     wb.properties.title = registry.registri.judul
     wb.properties.creator = "Registri UMKM"
-    umkm_cols, cert_cols = sheets.umkm_columns(), sheets.certificate_columns()
+    umkm_cols, cert_cols = layout.umkm_columns(), layout.certificate_columns()
     counts = {"umkm": 0, "sertifikat": 0, "rahasia": 0}
 
     ws_u = wb.create_sheet(UMKM_SHEET)
@@ -285,7 +286,7 @@ def write(
     if secrets is not None:
         ws_s = wb.create_sheet(SECRET_SHEET)
         ws_s.sheet_properties.tabColor = "C00000"
-        cols = sheets.secret_columns()
+        cols = layout.secret_columns()
         _prepare_sheet(ws_s, cols)
         ws_s.append([_header(ws_s, c, secret=True) for c in cols])
         cells = _Cells(ws_s)

@@ -1,5 +1,5 @@
 """What runs after the engine has built the site, before it is published: the search index
-(Pagefind, generator/pencarian.py) and the sitemaps (generator/sitemap.py).
+(Pagefind, generator/site/search.py) and the sitemaps (generator/site/sitemap.py).
 
 `finish` is called by the MkDocs hook's on_post_build (so plain `mkdocs build` and `serve` get
 it) on the folder the engine just wrote; `python -m generator build` checks that it ran, and
@@ -12,8 +12,9 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from . import config, pencarian, sitemap
-from .model import Registry
+from ..data import config
+from . import search, sitemap
+from ..data.model import Registry
 
 # The site folders `finish` completed in this process (resolved paths).
 _done: set[Path] = set()
@@ -21,14 +22,14 @@ _done: set[Path] = set()
 
 def finish(site_dir: Path, registry: Registry, built: datetime, site_url: str | None) -> None:
     """Index the registry for search and write the sitemaps into site_dir.
-    Raises pencarian.SearchIndexError."""
-    from . import site
+    Raises search.SearchIndexError."""
+    from .. import pipeline
 
     t0 = time.perf_counter()
     site_dir = Path(site_dir).resolve()
-    pencarian.build_index(site_dir, registry, built.date())
+    search.build_index(site_dir, registry, built.date())
     sitemap.write(site_dir, config.normalise_site_url(site_url))
-    site.TIMINGS.add("postbuild", time.perf_counter() - t0)
+    pipeline.TIMINGS.add("postbuild", time.perf_counter() - t0)
     _done.add(site_dir)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import load, model, yamltext
+from . import load, model, yaml_text
 
 RAHASIA_PATH = "data/rahasia.yaml"
 
@@ -69,8 +69,8 @@ def render(secrets: dict[str, model.Secret]) -> str:
         fields = [(f.key, getattr(secret, f.key)) for f in model.SECRET]
         fields = [(k, v) for k, v in fields if v]
         if fields:
-            body.append(f"  {yamltext.key(umkm_id)}:")
-            body.extend(f"    {k}: {yamltext.quote(v, ascii_only=False)}" for k, v in fields)
+            body.append(f"  {yaml_text.key(umkm_id)}:")
+            body.extend(f"    {k}: {yaml_text.quote(v, ascii_only=False)}" for k, v in fields)
     return HEADER + ("umkm:\n" + "\n".join(body) if body else "umkm: {}") + "\n"
 
 

@@ -19,8 +19,9 @@ from urllib.parse import urlsplit
 import jinja2
 import markupsafe
 
-from . import charts, direktori, lookup, qr, riwayat, security, yamltext
-from .model import DISPLAYED_STATUSES, STATUS_LABELS, Certificate, Registry, Umkm, slugify
+from . import charts, directory, lookup, qr, security
+from ..data import history, yaml_text
+from ..data.model import DISPLAYED_STATUSES, STATUS_LABELS, Certificate, Registry, Umkm, slugify
 
 # Folders of docs/ (and of the theme overrides) that belong to the generator: git-ignored,
 # rewritten on every build, stale files removed.
@@ -100,7 +101,7 @@ def date_en(d: date | None) -> str:
 
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("generator", "templates"),
+        loader=jinja2.PackageLoader("generator.site", "templates"),
         autoescape=True,  # every template, whatever its extension: data is always text
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -114,7 +115,7 @@ def _env() -> jinja2.Environment:
     env.globals["ICONS"] = ICONS
     # the CSP and referrer <meta> of a standalone page: no inline script, no hashes
     env.globals["SECURITY_META"] = markupsafe.Markup(security.meta_tags())
-    env.globals["KINDS"] = riwayat.KINDS
+    env.globals["KINDS"] = history.KINDS
     return env
 
 
@@ -131,7 +132,7 @@ def front_matter(**meta) -> str:
         if v is None:
             continue
         clean[k] = escape(v) if isinstance(v, str) else v
-    lines = [f"{yamltext.key(k)}: {yamltext.flow(v)}" for k, v in clean.items()]
+    lines = [f"{yaml_text.key(k)}: {yaml_text.flow(v)}" for k, v in clean.items()]
     return "---\n" + "\n".join(lines) + "\n---\n\n"
 
 
@@ -340,7 +341,7 @@ class Site:
             )
         yield "verifikasi/index.md", self.verification_home()
         yield "404.html", self.not_found()
-        yield from direktori.files(self.r, self.today).items()
+        yield from directory.files(self.r, self.today).items()
         yield from lookup.index_files(self.r).items()
 
     def overrides(self) -> dict[str, str]:
@@ -489,7 +490,7 @@ class Site:
         svg = qr.inline_img(url, title=f"Kode QR sertifikat {cv.c.nomor}") if url else None
         label = STATUS_LABELS[cv.status]
         og_title = f"Sertifikat {cv.c.nomor} — {label[0]} · {v.u.nama}"
-        timeline = riwayat.events(cv.c, self.today)
+        timeline = history.events(cv.c, self.today)
         return ENV.get_template("verify.html.j2").render(
             root="../../",
             v=v,

@@ -310,10 +310,12 @@ def deploy_address_problem(site_url: str | None, pages_url: str) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m generator.trust PAGES_URL [mkdocs.yml]`: the workflow's address check."""
+    """`python -m generator.data.trust PAGES_URL [mkdocs.yml]`: the workflow's address check."""
     args = sys.argv[1:] if argv is None else argv
     if not args or len(args) > 2:
-        print("pemakaian: python -m generator.trust ALAMAT_PAGES [mkdocs.yml]", file=sys.stderr)
+        print(
+            "pemakaian: python -m generator.data.trust ALAMAT_PAGES [mkdocs.yml]", file=sys.stderr
+        )
         return 2
     config_file = Path(args[1] if len(args) > 1 else "mkdocs.yml")
     try:

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import model
+from ..data import model
 
 LEDGER_PATH = "data/id-terbit.txt"
 HEADER = (
@@ -185,14 +185,14 @@ def status_indices(registry: model.Registry, ledger: Ledger) -> dict[str, int]:
 
 
 def _merge(argv: list[str]) -> int:
-    """`python -m generator.ledger gabung BARU [LEDGER]`: the publishing workflow's commit-back
+    """`python -m generator.publish.ledger gabung BARU [LEDGER]`: the workflow's commit-back
     job. Writes the ledger BARU (made by `build --catat`) over LEDGER (the newest main's) only
     when it extends it; otherwise says why and exits 1, so nothing is deployed. Standard library
     only: that job installs nothing."""
     import sys
 
     if len(argv) not in (1, 2):
-        print("pemakaian: python -m generator.ledger gabung BARU [data/id-terbit.txt]")
+        print("pemakaian: python -m generator.publish.ledger gabung BARU [data/id-terbit.txt]")
         return 2
     new_path, path = Path(argv[0]), Path(argv[1] if len(argv) == 2 else LEDGER_PATH)
     if not new_path.is_file():

@@ -1,9 +1,9 @@
 """The published id manifests: what a site says it published, read back and compared.
 
 Every build publishes `api/manifest.json` (exports.manifest_data): every certificate and UMKM id
-of the site. The permanent-URL guard (generator/guard.py) compares the data with the manifest of
+of the site. The permanent-URL guard (publish/guard.py) compares the data with the manifest of
 the last local build (`site/api/manifest.json`) and, with `check --previous PATH_OR_URL`, with
-the live site's. The id ledger (generator/ledger.py) is the guard that a wrong address cannot
+the live site's. The id ledger (publish/ledger.py) is the guard that a wrong address cannot
 switch off; these comparisons are extra nets.
 """
 
@@ -13,7 +13,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from . import exports, fetch, model
+from ..api import exports
+from ..data import model
+from . import fetch
 
 KINDS = ("sertifikat", "umkm")
 TIMEOUT_SECONDS = 30.0  # for the whole request, redirects and every byte included

@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from . import config, model, riwayat, yamltext
+from . import config, history, model, yaml_text
 from .model import BOOL, DATE, LABELS, NAMED, RECORD, RECORDS, TEXT, TEXTS, Field
 
 _KIND_WORDS = {
@@ -260,7 +260,7 @@ def _as_list(text: str) -> str:
     """How to write `text` as a one-item YAML list, for a hint."""
     if re.fullmatch(r"[\w][\w .-]*", text) and len(text) <= 60:
         return f"[{text}]"
-    return f"[{yamltext.quote(text[:60], ascii_only=False)}]"
+    return f"[{yaml_text.quote(text[:60], ascii_only=False)}]"
 
 
 def _is_null(node: yaml.Node) -> bool:
@@ -963,7 +963,7 @@ def _key_rules(data: _Rec, r: _Reader) -> None:
     keys = info.get("kunci") if isinstance(info, _Rec) else None
     if not keys:
         return
-    from .signing.keys import decode_public
+    from ..signing.keys import decode_public
 
     seen: dict[tuple[str, str], int] = {}
     for i, k in enumerate(keys):
@@ -1348,7 +1348,7 @@ def _certificate_rules(c: _Rec, path: str, r: _Reader) -> None:
     if "status" in c.marks and "status" not in c:
         return  # the status itself was rejected: its rules cannot be judged
     if c.get("riwayat"):
-        for mark, rpath, message in riwayat.problems(c, path, config.build_date()):
+        for mark, rpath, message in history.problems(c, path, config.build_date()):
             r.problem(mark, rpath, message, c.offset)
     status = c.get("status", "aktif")
     if status in ("dibekukan", "dicabut"):

@@ -1,7 +1,7 @@
 """/api/perubahan.xml (Atom, RFC 4287) and /api/perubahan.json: the registry's latest status
 events, newest first, so an integrator can subscribe to revocations (SPEC "Status history").
 
-Both files hold the same events (riwayat.latest: at most riwayat.FEED_MAX). Neither carries
+Both files hold the same events (history.latest: at most history.FEED_MAX). Neither carries
 the build time: an unchanged registry gives unchanged bytes, except when a certificate's
 expiry day has passed (that is a new event) or the date of the data moves (the JSON's
 `tanggal_data`). Entry ids are `urn:uuid:` derived from (certificate id, kind, date), so
@@ -16,7 +16,7 @@ import uuid
 from datetime import date, datetime
 from xml.etree import ElementTree as ET
 
-from . import model, riwayat
+from ..data import history, model
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 _NAMESPACE = uuid.UUID("5b0f7a2e-8a43-4c1e-9d0e-2f1c6d3b9a71")  # this feed's own namespace
@@ -44,7 +44,7 @@ def events_data(registry: model.Registry, built: datetime, site_url: str | None)
     """The content of api/perubahan.json."""
     today = built.date()
     rows = []
-    for e, u, c in riwayat.latest(registry, today):
+    for e, u, c in history.latest(registry, today):
         rows.append(
             {
                 "tanggal": e.tanggal.isoformat(),
@@ -60,7 +60,7 @@ def events_data(registry: model.Registry, built: datetime, site_url: str | None)
     return {
         "versi_format": 1,
         "tanggal_data": today.isoformat(),
-        "batas": riwayat.FEED_MAX,
+        "batas": history.FEED_MAX,
         "peristiwa": rows,
     }
 
@@ -73,11 +73,11 @@ def json_bytes(registry: model.Registry, built: datetime, site_url: str | None) 
 def atom_bytes(registry: model.Registry, built: datetime, site_url: str | None) -> bytes:
     """The Atom feed: feed id/title/updated/author/links, one entry per event (id, title,
     updated, link to the verification page when site_url is known, category, content)."""
-    from .pages import date_en, date_id
+    from ..site.pages import date_en, date_id
 
     info = registry.registri
     today = built.date()
-    rows = riwayat.latest(registry, today)
+    rows = history.latest(registry, today)
     ET.register_namespace("", ATOM_NS)
 
     def sub(parent, tag, text=None, **attrs):
@@ -107,7 +107,7 @@ def atom_bytes(registry: model.Registry, built: datetime, site_url: str | None) 
     sub(feed, "generator", "Registri UMKM")
     sub(feed, "rights", "CC BY 4.0")
     for e, u, c in rows:
-        word_id, word_en = riwayat.KINDS[e.jenis]
+        word_id, word_en = history.KINDS[e.jenis]
         entry = sub(feed, "entry")
         sub(entry, "id", _entry_id(c.id, e.jenis, e.tanggal))
         sub(entry, "title", f"{word_id}: {c.nomor} — {u.nama}")

@@ -19,9 +19,10 @@ from pathlib import Path
 import yaml
 from openpyxl.utils import get_column_letter
 
-from . import load, model, read_sheet, sheet_values, sheets, yaml_edit
-from .model import RECORD, RECORDS, Field
-from .sheets import CERT_SHEET, SECRET_SHEET, UMKM_SHEET, Column
+from ..data import load, model, yaml_edit
+from ..data.model import RECORD, RECORDS, Field
+from . import layout, read_sheet, sheet_values
+from .layout import CERT_SHEET, SECRET_SHEET, UMKM_SHEET, Column
 
 SHEET_ORDER = (UMKM_SHEET, CERT_SHEET, SECRET_SHEET)
 _UMKM_FIELD = next(f for f in model.ROOT.fields if f.key == "umkm")
@@ -110,7 +111,7 @@ def _is_header(value: str, name: str) -> bool:
     return value == name or (len(value) <= len(name) + 4 and _norm(value) == name)
 
 
-_ALL_COLUMNS = {s: {c.name: c for c in sheets.columns_of(s)} for s in SHEET_ORDER}
+_ALL_COLUMNS = {s: {c.name: c for c in layout.columns_of(s)} for s in SHEET_ORDER}
 
 
 def _which_sheet(title: str) -> str | None:
@@ -897,12 +898,12 @@ def _secret_changes(plan: Plan, registry, data: Path, report: Report):
     """(path, new text, UMKM changed, old bytes) of data/rahasia.yaml, or None: the RAHASIA
     sheet's rows merged over the secrets the registry has (the file beside the data, and a
     sample's inline blocks). Values are never printed."""
-    from . import rahasia
+    from ..data import confidential
 
-    path = rahasia.path_for(data)
+    path = confidential.path_for(data)
     try:
-        current = rahasia.all_secrets(registry, data)
-        in_file = rahasia.read(path, registry)
+        current = confidential.all_secrets(registry, data)
+        in_file = confidential.read(path, registry)
     except load.DataError as e:
         for line in e.lines():
             report.error(None, line)
@@ -926,7 +927,7 @@ def _secret_changes(plan: Plan, registry, data: Path, report: Report):
     if not changed:
         return None
     old_bytes = path.read_bytes() if path.exists() else b""
-    return path, rahasia.render(merged), changed, old_bytes
+    return path, confidential.render(merged), changed, old_bytes
 
 
 def _compose(text: str, name: str) -> yaml.MappingNode:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import sys
 
-from . import load
+from ..data import load
 
 FORMATS = ("teks", "github")
 

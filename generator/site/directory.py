@@ -16,8 +16,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from . import pencarian
-from .model import DISPLAYED_STATUSES, Registry, slugify
+from . import search
+from ..data.model import DISPLAYED_STATUSES, Registry, slugify
 
 FOLDER = "api/direktori"
 PAGE = 100  # rows a shard
@@ -36,8 +36,8 @@ def files(registry: Registry, today: date) -> dict[str, bytes]:
     # counts[kecamatan slug][sector] = [all, berlaku, kedaluwarsa, dibekukan, dicabut]
     counts: dict[str, dict[str, list[int]]] = {}
     for u in ordered:
-        shown = pencarian.statuses(u, today)
-        r = pencarian.row(u, today)
+        shown = search.statuses(u, today)
+        r = search.row(u, today)
         cell = counts.setdefault(u.kecamatan_slug, {}).setdefault(
             u.sektor, [0] * (1 + len(DISPLAYED_STATUSES))
         )

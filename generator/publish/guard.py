@@ -2,7 +2,7 @@
 
 Three nets, strongest first:
 
-1. The id ledger (`data/id-terbit.txt`, generator/ledger.py), kept in the repository: every id
+1. The id ledger (`data/id-terbit.txt`, publish/ledger.py), kept in the repository: every id
    a real registry ever published. An id recorded there and missing from the data fails every
    check and build, pointing at the ledger line. A wrong site_url cannot switch it off.
 2. The ledger's own git history: every ledger line ever committed must still be in the file,
@@ -19,8 +19,9 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import ledger, manifest, model
-from .load import DataError, Problem
+from ..data import model
+from ..data.load import DataError, Problem
+from . import ledger, manifest
 
 
 @dataclass
