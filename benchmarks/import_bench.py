@@ -109,13 +109,13 @@ def main(argv: list[str] | None = None) -> int:
             f"'--data', {str(empty)!r}]) == 0",
         )
         bulk_ok = measure(
-            f"from generator import load; r = load.load({str(empty)!r}); "
+            f"from generator.data import load; r = load.load({str(empty)!r}); "
             "extra['umkm'] = len(r.umkm)",
             work,
         )
         ours = run(
             "read: our streaming reader",
-            f"from generator import read_sheet; from pathlib import Path; "
+            f"from generator.sheets import read_sheet; from pathlib import Path; "
             f"extra['rows'] = sum(len(s.rows) for s in read_sheet.read(Path({str(book)!r})))",
         )
         if args.ours_only:

@@ -209,12 +209,12 @@ def test_two_builds_at_once_both_give_complete_sites(tmp_path):
 
 KILLER = """
 import os, pathlib, signal, sys
-from generator import site
+from generator import pipeline
 target = pathlib.Path(sys.argv[1]).resolve()
 mode = sys.argv[2]
 if mode == "no-exchange":
     pipeline._exchange = lambda a, b: False
-orig_exchange = getattr(site, "_exchange", lambda a, b: False)
+orig_exchange = getattr(pipeline, "_exchange", lambda a, b: False)
 orig_rename = pathlib.Path.rename
 def die():
     os.kill(os.getpid(), signal.SIGKILL)

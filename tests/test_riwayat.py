@@ -357,5 +357,5 @@ def test_feed_shows_hostile_text_as_text():
 
 def test_api_page_documents_the_feeds(sample_registry):
     page = exports.index_page(sample_registry, BUILT, SITE)
-    assert "api/perubahan.xml" in page and 'data-api-file="api/feed.json"' in page
+    assert "api/perubahan.xml" in page and 'data-api-file="api/perubahan.json"' in page
     assert "## Perubahan status (Atom dan JSON)" in page

@@ -346,7 +346,7 @@ def test_front_matter_is_printable_ascii():
 
 _BROKEN_FRONT_MATTER = """\
 import sys
-from generator import pages
+from generator.site import pages
 original = pages.front_matter
 def broken(**meta):
     text = original(**meta)

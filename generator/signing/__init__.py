@@ -12,6 +12,8 @@
 
 The site pipeline calls `signed_files` while generating docs/ and `finish_site` on the folder
 the engine built, before it is swapped into place.
+
+May import: data, sheets, site, publish.
 """
 
 from __future__ import annotations
