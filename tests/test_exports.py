@@ -17,8 +17,9 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from generator.api import exports
+from generator.api import csv_files, declarations, exports, registry_parts
 from generator.data import load, model
+from generator.publish import manifest
 
 BUILT = datetime(2024, 5, 1, 10, 30, tzinfo=UTC)
 SITE = "https://dinas.example.id/registri/"
@@ -225,7 +226,7 @@ def test_files(files, raw):
 
 def test_registry_json_is_the_public_data(files, raw):
     data = _whole(files, raw)
-    assert data["versi_format"] == exports.FORMAT_VERSION
+    assert data["versi_format"] == manifest.FORMAT_VERSION
     assert data["tanggal_data"] == "2024-05-01"
     assert "dibangun" not in data  # the time is in api/dibangun.json only
     assert data["url_situs"] == SITE
@@ -333,7 +334,7 @@ def test_only_the_build_stamp_carries_the_build_time(registry):
     evening = exports.api_files(registry, BUILT.replace(hour=23, minute=59), SITE)
     assert {p for p in morning if morning[p] != evening[p]} == {"api/dibangun.json"}
     assert json.loads(evening["api/dibangun.json"]) == {
-        "versi_format": exports.FORMAT_VERSION,
+        "versi_format": manifest.FORMAT_VERSION,
         "dibangun": "2024-05-01T23:59:00+00:00",
         "tanggal_data": "2024-05-01",
     }
@@ -361,7 +362,7 @@ def test_only_the_build_stamp_carries_the_build_time(registry):
 def test_manifest(files, raw):
     data = _json(files, "api/manifest.json")
     assert data == {
-        "versi_format": exports.FORMAT_VERSION,
+        "versi_format": manifest.FORMAT_VERSION,
         "contoh": raw["registri"].get("contoh", False),
         "sertifikat": sorted(EXPECTED_STATUS),
         "umkm": sorted(u["id"] for u in raw["umkm"]),
@@ -431,7 +432,7 @@ def _csv_records(files, path):
     whole = {"umkm": "api/umkm.csv", "sertifikat": "api/sertifikat.csv"}
     if path.startswith("api/csv/"):
         path, files = whole[path.split("/")[2]], {whole[path.split("/")[2]]: files[path]}
-    api_file = next(f for f in exports.API_FILES if f.path == path)
+    api_file = next(f for f in declarations.API_FILES if f.path == path)
     header, rows = _read_csv(files[path])
     assert header == [f.name for f in api_file.fields]
     types = {f.name: f.type for f in api_file.fields}
@@ -455,7 +456,7 @@ def test_csv_is_for_excel_with_indonesian_settings(files):
         assert all("\n" not in part.replace("\r\n", "") for part in outside)
         for row in rows:
             for cell in row:
-                assert not cell.startswith(exports.CSV_FORMULA_START), (path, cell)
+                assert not cell.startswith(csv_files.CSV_FORMULA_START), (path, cell)
 
 
 def test_umkm_csv_parses_back_to_the_public_data(files, raw):
@@ -626,20 +627,20 @@ def _documented(index_md: str) -> dict[str, list[str]]:
 def test_index_documents_every_field_present_and_no_absent_one(files):
     documented = _documented(files["api/index.md"].decode())
     present = _present(files)
-    assert set(documented) == set(present) == {f.path for f in exports.API_FILES}
+    assert set(documented) == set(present) == {f.path for f in declarations.API_FILES}
     for path, names in documented.items():
         assert len(names) == len(set(names)), f"{path}: a field is documented twice"
         assert set(names) - present[path] == set(), f"{path}: documented but absent"
         assert present[path] - set(names) == set(), f"{path}: present but undocumented"
-    for f in exports.API_FILES:
+    for f in declarations.API_FILES:
         assert documented[f.path] == [x.name for x in f.fields]
         for x in f.fields:
             assert x.type and x.doc.strip(), x
 
 
 def test_every_public_model_field_is_exported():
-    declared = {x.name for x in exports.REGISTRY_JSON.fields} | {
-        x.name for x in exports.REGISTRY_PART_JSON.fields
+    declared = {x.name for x in declarations.REGISTRY_JSON.fields} | {
+        x.name for x in declarations.REGISTRY_PART_JSON.fields
     }
     for prefix, fields in (
         ("registri.", model.REGISTRY_INFO),
@@ -653,7 +654,7 @@ def test_every_public_model_field_is_exported():
                 assert prefix + f.key not in declared
             else:
                 assert prefix + f.key in declared, prefix + f.key
-    columns = {x.name for x in exports.CERTIFICATE_CSV.fields}
+    columns = {x.name for x in declarations.CERTIFICATE_CSV.fields}
     assert {f.key for f in model.CERTIFICATE} <= columns
 
 
@@ -754,7 +755,7 @@ def test_large_registry_splits_parts_and_csv_under_the_limit():
     """With tiny limits (standing in for 8 MB and 10 MB), every file stays under its limit
     (or holds one UMKM), the CSVs go per kecamatan, and the parts hold every UMKM once."""
     sample = load.load(Path(__file__).resolve().parent.parent / "data" / "umkm.yaml")
-    out = exports.registry_files(sample, BUILT, SITE, part_max=3000, csv_max=4000)
+    out = registry_parts.registry_files(sample, BUILT, SITE, part_max=3000, csv_max=4000)
     index = json.loads(out["api/registri.json"])
     assert "api/umkm.csv" not in out and "api/sertifikat.csv" not in out
     assert any(p["berkas"].endswith(".2.json") for p in index["bagian"])

@@ -252,11 +252,11 @@ def test_previous_live_manifest_is_compared(project, live):
 def test_manifest_json_says_whether_it_is_sample_data(project):
     from datetime import UTC, datetime
 
-    from generator.api import exports
     from generator.data import load
+    from generator.publish import manifest
 
     registry = load.load(project / "data" / "umkm.yaml")
-    data = exports.manifest_data(registry, datetime(2026, 1, 1, tzinfo=UTC))
+    data = manifest.manifest_data(registry, datetime(2026, 1, 1, tzinfo=UTC))
     assert data["contoh"] is False and data["sertifikat"] == ["uji-0001", "uji-0002", "uji-0003"]
 
 

@@ -10,7 +10,8 @@ from datetime import UTC, date, datetime
 import pytest
 from conftest import SAMPLE
 
-from generator.api import exports, feed
+from generator.api import feed
+from generator.api import page as api_page
 from generator.data import history, load, model
 
 BUILT = datetime(2026, 11, 28, 7, 17, tzinfo=UTC)
@@ -356,6 +357,6 @@ def test_feed_shows_hostile_text_as_text():
 
 
 def test_api_page_documents_the_feeds(sample_registry):
-    page = exports.index_page(sample_registry, BUILT, SITE)
+    page = api_page.index_page(sample_registry, BUILT, SITE)
     assert "api/perubahan.xml" in page and 'data-api-file="api/perubahan.json"' in page
     assert "## Perubahan status (Atom dan JSON)" in page

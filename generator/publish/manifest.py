@@ -1,7 +1,7 @@
 """The published id manifests: what a site says it published, read back and compared.
 
-Every build publishes `api/manifest.json` (exports.manifest_data): every certificate and UMKM id
-of the site. The permanent-URL guard (publish/guard.py) compares the data with the manifest of
+Every build publishes `api/manifest.json` (`manifest_data`): every certificate and UMKM id of
+the site. The permanent-URL guard (publish/guard.py) compares the data with the manifest of
 the last local build (`site/api/manifest.json`) and, with `check --previous PATH_OR_URL`, with
 the live site's. The id ledger (publish/ledger.py) is the guard that a wrong address cannot
 switch off; these comparisons are extra nets.
@@ -10,17 +10,37 @@ switch off; these comparisons are extra nets.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..api import exports
 from ..data import model
 from . import fetch
 
+# The version of every file under /api/ (generator/api reads it from here: publish is below api).
+FORMAT_VERSION = 2  # 2: api/registri.json is an index of per-kecamatan parts; the build time
+# moved out of every file into api/dibangun.json
 KINDS = ("sertifikat", "umkm")
 TIMEOUT_SECONDS = 30.0  # for the whole request, redirects and every byte included
 MAX_BYTES = 64 * 1024 * 1024  # ~1.5 million ids
 _SLUG = re.compile(model.SLUG_RE)
+
+
+def published_ids(registry: model.Registry) -> dict[str, list[str]]:
+    """{"sertifikat": [...], "umkm": [...]}: every published id, sorted."""
+    return {
+        "sertifikat": sorted(c.id for _, c in registry.certificates()),
+        "umkm": sorted(u.id for u in registry.umkm),
+    }
+
+
+def manifest_data(registry: model.Registry, built: datetime) -> dict:
+    """The content of api/manifest.json: what the permanent-URL guard compares against."""
+    return {
+        "versi_format": FORMAT_VERSION,
+        "contoh": registry.registri.contoh,
+        **published_ids(registry),
+    }
 
 
 class ManifestError(Exception):
@@ -110,7 +130,7 @@ def missing_from(registry: model.Registry, previous: dict | None) -> list[tuple[
     """(kind, id) of every id in `previous` that `registry` no longer has."""
     if previous is None:
         return []
-    now = exports.published_ids(registry)
+    now = published_ids(registry)
     return [(kind, i) for kind in KINDS for i in sorted(set(previous[kind]) - set(now[kind]))]
 
 

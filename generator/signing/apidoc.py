@@ -22,7 +22,7 @@ openssl pkeyutl -verify -pubin -inkey kunci.pem -rawin -in masukan.txt -sigfile 
 
 
 def section(registry: model.Registry, site_url: str | None, today, esc) -> str:
-    """The rendered HTML block (for exports.index_page). `esc` makes a value inert text."""
+    """The rendered HTML block (for api/page.py's index_page). `esc` makes a value inert text."""
     from markupsafe import Markup
 
     from ..site.pages import ENV, html_block
