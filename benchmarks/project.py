@@ -25,10 +25,10 @@ PYTHON = sys.executable
 
 try:  # the generator knows which folders are its own; fall back to today's list
     sys.path.insert(0, str(ROOT))
-    from generator.site import pages as _pages
+    from generator.site import docs_files as _docs_files
 
-    GENERATED_DOCS = set(_pages.GENERATED_DOCS) | set(_pages.GENERATED_DOCS_FILES)
-    GENERATED_OVERRIDES = set(_pages.GENERATED_OVERRIDES)
+    GENERATED_DOCS = set(_docs_files.GENERATED_DOCS) | set(_docs_files.GENERATED_DOCS_FILES)
+    GENERATED_OVERRIDES = set(_docs_files.GENERATED_OVERRIDES)
 except ImportError:  # pragma: no cover
     GENERATED_DOCS = {"umkm", "sektor", "kecamatan", "verifikasi", "api", "index.md"}
     GENERATED_OVERRIDES = {"partials/registri"}

@@ -1,4 +1,4 @@
-"""How generator/site/qr.py chose its fixed data mask, and the penalty limits that guard it.
+"""How generator/site/qr_code.py chose its fixed data mask, and the penalty limits that guard it.
 
     python benchmarks/qr_masks.py [--urls 3000] [--scans 400] [--seed 1]
 
@@ -8,11 +8,11 @@
    Prints, per mask, how often it is the best and how far above the best it is: the mask with
    the lowest average excess is the one to fix.
 2. The guard: per version, the highest score of the finished symbol that segno's own choice
-   reached, times 1.1 (`PENALTY_LIMIT` in qr.py), and how many URLs the fixed mask would send
+   reached, times 1.1 (`PENALTY_LIMIT` in qr_code.py), and how many URLs the fixed mask would send
    back to the full selection.
 3. With `--scans N`: N codes made both ways, drawn as a cheap camera would see them (2.6 pixels
    a module, blur, 3 degrees of rotation, noise, JPEG quality 25), decoded by zxing-cpp.
-Nothing is asserted; it prints what qr.py's comment quotes.
+Nothing is asserted; it prints what qr_code.py's comment quotes.
 """
 
 from __future__ import annotations

@@ -193,7 +193,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 def cmd_qr(args: argparse.Namespace) -> int:
     """Print-ready QR codes (SVG and PNG) and an A4 label sheet of the chosen certificates."""
-    from .site import qr
+    from .site import qr, qr_print
 
     try:
         registry = load.load(args.data)
@@ -203,21 +203,21 @@ def cmd_qr(args: argparse.Namespace) -> int:
         site_url = config.require_site_url(raw, source=args.config)
         trust.require_publishable(registry, site_url, Path(args.data), config_file)
         today = config.build_date()
-        chosen = qr.select_certificates(
+        chosen = qr_print.select_certificates(
             registry, today, semua=args.semua, ids=args.sertifikat or (), sejak=args.sejak
         )
     except load.DataError as e:
         return _report_data_error(e, "Tidak ada kode QR yang dibuat.")
-    except (config.ConfigError, qr.SelectionError) as e:
+    except (config.ConfigError, qr_print.SelectionError) as e:
         report.say(e, sys.stderr)
         print("Tidak ada kode QR yang dibuat; folder hasil tidak diubah.", file=sys.stderr)
         return 1
     trust.print_warnings(registry, site_url, config_file)
     try:
-        written = qr.write_print_folder(
+        written = qr_print.write_print_folder(
             registry, site_url, Path(args.out), today=today, certificates=chosen
         )
-    except qr.OutDirError as e:
+    except qr_print.OutDirError as e:
         report.say(e, sys.stderr)
         return 1
     except OSError as e:
@@ -231,8 +231,8 @@ def cmd_qr(args: argparse.Namespace) -> int:
     others = f", {n - n_valid} TIDAK BERLAKU (bertanda JANGAN DITEMPEL)" if n > n_valid else ""
     print(
         f"{args.out}/: {n} kode QR ({n_valid} berlaku{others}; SVG dan PNG {qr.PRINT_DPI} dpi, "
-        f"lebar minimal {qr.PRINT_MIN_MM:g} mm) dan {qr.LABEL_SHEET} untuk dicetak di kertas A4 "
-        f"({qr.stats['made']} dibuat baru, {max(0, n - qr.stats['made'])} dari cache)."
+        f"lebar minimal {qr.PRINT_MIN_MM:g} mm) dan {qr_print.LABEL_SHEET} untuk dicetak di kertas "
+        f"A4 ({qr.stats['made']} dibuat baru, {max(0, n - qr.stats['made'])} dari cache)."
     )
     return 0
 

@@ -22,7 +22,7 @@ from .api import exports
 from .data import config, load, trust
 from .data.model import Registry
 from .publish import guard, ledger, lock
-from .site import pages
+from .site import docs_files, pages
 
 DATA_ENV = "REGISTRI_DATA"  # lets `generator build --data X` reach the hook
 DEFAULT_DATA = "data/umkm.yaml"
@@ -128,8 +128,10 @@ def generate(
 
     t1 = time.perf_counter()
     render = _timed(produced())
-    pages.sync_tree(docs_dir, render, pages.GENERATED_DOCS, pages.GENERATED_DOCS_FILES)
-    pages.sync_tree(overrides_dir, site.overrides().items(), pages.GENERATED_OVERRIDES)
+    docs_files.sync_tree(
+        docs_dir, render, docs_files.GENERATED_DOCS, docs_files.GENERATED_DOCS_FILES
+    )
+    docs_files.sync_tree(overrides_dir, site.overrides().items(), docs_files.GENERATED_OVERRIDES)
     total = time.perf_counter() - t1
     TIMINGS.add("generate", render.seconds - signed.seconds)
     TIMINGS.add("sign", signed.seconds)

@@ -34,7 +34,7 @@ from urllib.parse import unquote, urlsplit
 from . import pipeline, signing
 from .data import config, load, trust
 from .publish import lock
-from .site import pages, security
+from .site import docs_files, security
 
 PREFIX = "/__registri__/"
 POLL_SECONDS = 0.5
@@ -185,8 +185,8 @@ def watched(project: Path, data: Path, cfg: dict) -> dict[str, tuple[int, int]]:
     docs = project / str(cfg.get("docs_dir") or "docs")
     theme = cfg.get("theme") if isinstance(cfg.get("theme"), dict) else {}
     overrides = project / str(theme.get("custom_dir") or "overrides")
-    skip = {docs / g for g in (*pages.GENERATED_DOCS, *pages.GENERATED_DOCS_FILES)}
-    skip |= {overrides / g for g in pages.GENERATED_OVERRIDES}
+    skip = {docs / g for g in (*docs_files.GENERATED_DOCS, *docs_files.GENERATED_DOCS_FILES)}
+    skip |= {overrides / g for g in docs_files.GENERATED_OVERRIDES}
     out: dict[str, tuple[int, int]] = {}
 
     def walk(folder: Path) -> None:

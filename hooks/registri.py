@@ -17,7 +17,7 @@ from generator import pipeline, signing
 from generator.data import config as registri_config
 from generator.data import load, trust
 from generator.publish import lock
-from generator.site import pages, postbuild, search, security
+from generator.site import docs_files, postbuild, search, security
 
 log = logging.getLogger("mkdocs.registri")
 _command = "build"
@@ -89,15 +89,15 @@ _raw_html: dict[str, str] = {}  # the set-aside HTML of the page being built
 def on_page_markdown(markdown: str, page, config, files) -> str:
     # A generated page always has a title in its front matter: without one, MkDocs could not
     # parse it and would render it as Markdown. Never publish such a page.
-    if pages.is_generated(page.file.src_uri) and "title" not in page.meta:
+    if docs_files.is_generated(page.file.src_uri) and "title" not in page.meta:
         message = f"{page.file.src_uri}: front matter halaman buatan generator tidak terbaca"
         if _command == "serve":
             log.error(message)
         else:
             raise PluginError(message)
-    # Generated pages that are one HTML block skip Python-Markdown (pages.raw_html_page): set
+    # Generated pages that are one HTML block skip Python-Markdown (docs_files.raw_html_page): set
     # aside here, put back as the page's content; one page at a time.
-    html = pages.raw_html_page(page.file.src_uri, markdown)
+    html = docs_files.raw_html_page(page.file.src_uri, markdown)
     if html is None:
         return markdown
     _raw_html[page.file.src_uri] = html

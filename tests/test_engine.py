@@ -16,12 +16,13 @@ from conftest import FIXED_EPOCH, ROOT, make_project, run_generator
 
 from generator.__main__ import main
 from generator.data import load
-from generator.site import pages, qr
+from generator.site import docs_files, qr
 
 DAY = 86_400
 # Run `python -m generator` with the Markdown lever off: every page through Python-Markdown.
 WITHOUT_LEVER = (
-    "import sys; from generator.site import pages; pages.raw_html_page = lambda *a: None; "
+    "import sys; from generator.site import docs_files; "
+    "docs_files.raw_html_page = lambda *a: None; "
     "from generator.__main__ import main; sys.exit(main(sys.argv[1:]))"
 )
 
@@ -29,11 +30,13 @@ WITHOUT_LEVER = (
 def generated_files(project: Path) -> dict[str, tuple[int, int]]:
     """(inode, mtime_ns) of every file the generator writes into docs/ and overrides/."""
     out = {}
-    roots = [project / "docs" / d for d in pages.GENERATED_DOCS]
-    roots += [project / "overrides" / d for d in pages.GENERATED_OVERRIDES]
+    roots = [project / "docs" / d for d in docs_files.GENERATED_DOCS]
+    roots += [project / "overrides" / d for d in docs_files.GENERATED_OVERRIDES]
     files = [p for r in roots if r.is_dir() for p in r.rglob("*") if p.is_file()]
     files += [
-        project / "docs" / f for f in pages.GENERATED_DOCS_FILES if (project / "docs" / f).exists()
+        project / "docs" / f
+        for f in docs_files.GENERATED_DOCS_FILES
+        if (project / "docs" / f).exists()
     ]
     for p in files:
         st = p.stat()
@@ -85,11 +88,11 @@ def test_markdown_lever_takes_every_generated_page_but_the_api_page(project):
     for path in sorted((project / "docs").rglob("*.md")):
         uri = path.relative_to(project / "docs").as_posix()
         text = path.read_text(encoding="utf-8").split("---\n", 2)[2]  # as MkDocs passes it
-        (taken if pages.raw_html_page(uri, text) is not None else left).append(uri)
+        (taken if docs_files.raw_html_page(uri, text) is not None else left).append(uri)
     generated = [
         u
         for u in taken + left
-        if u.split("/")[0] in pages.GENERATED_DOCS or u in pages.GENERATED_DOCS_FILES
+        if u.split("/")[0] in docs_files.GENERATED_DOCS or u in docs_files.GENERATED_DOCS_FILES
     ]
     assert taken and sorted(taken) == sorted(u for u in generated if u != "api/index.md")
     assert "api/index.md" in left and "tentang.md" in left and "panduan/index.md" in left
@@ -124,7 +127,7 @@ def test_the_hook_sets_the_block_aside_and_puts_it_back(project):
     ],
 )
 def test_only_one_div_block_is_taken(text):
-    assert pages.raw_html_page("umkm/x/index.md", text) is None
+    assert docs_files.raw_html_page("umkm/x/index.md", text) is None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -243,7 +246,7 @@ PY_STR_METHODS = {m for m in dir(str) if not m.startswith("_")}
 
 def test_theme_overrides_call_no_python_string_method():
     overrides = ROOT / "overrides"
-    generated = [overrides / d for d in pages.GENERATED_OVERRIDES]
+    generated = [overrides / d for d in docs_files.GENERATED_OVERRIDES]
     found = []
     for path in sorted(overrides.rglob("*.html")):
         if any(g in path.parents for g in generated):

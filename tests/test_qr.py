@@ -19,7 +19,7 @@ from PIL import Image
 
 from generator.__main__ import main
 from generator.data import config, load
-from generator.site import qr
+from generator.site import qr, qr_code, qr_print
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = "https://dinas.github.io/registri/"
@@ -113,7 +113,7 @@ def registry(data_file):
 @pytest.fixture
 def printed(registry, tmp_path):
     out = tmp_path / "qr-cetak"
-    qr.write_print_files(registry, SITE, out)
+    qr_print.write_print_files(registry, SITE, out)
     return out
 
 
@@ -272,11 +272,11 @@ def test_fixed_mask_codes_decode_and_stay_within_the_penalty_limit():
     urls.append(qr.verification_url(SITE, "a" * 63))
     fixed = 0
     for url in urls:
-        code = qr._make(url)
-        fixed += code.mask == qr.MASK
-        if code.version in qr.PENALTY_LIMIT:
-            assert code.mask == qr.MASK
-            assert qr._penalty_of(code) <= qr.PENALTY_LIMIT[code.version]
+        code = qr_code.make(url)
+        fixed += code.mask == qr_code.MASK
+        if code.version in qr_code.PENALTY_LIMIT:
+            assert code.mask == qr_code.MASK
+            assert qr_code._penalty_of(code) <= qr_code.PENALTY_LIMIT[code.version]
         image = Image.open(io.BytesIO(qr._png(code, scale=3)))
         # QR and Micro QR only: with every format on, zxing-cpp now and then also reads a
         # few modules of a row as a 1D barcode (ITF), whatever the mask (1 in ~200 codes)
@@ -286,11 +286,11 @@ def test_fixed_mask_codes_decode_and_stay_within_the_penalty_limit():
 
 def test_a_code_over_the_penalty_limit_gets_the_full_mask_selection(monkeypatch):
     url = qr.verification_url(SITE, "uji-2020-0001")
-    monkeypatch.setattr(qr, "PENALTY_LIMIT", {v: 0 for v in range(1, 41)})
-    code = qr._make(url)
-    reference = segno.make(url, **qr.MAKE)  # segno's own choice among the 8 masks
+    monkeypatch.setattr(qr_code, "PENALTY_LIMIT", {v: 0 for v in range(1, 41)})
+    code = qr_code.make(url)
+    reference = segno.make(url, **qr_code.MAKE)  # segno's own choice among the 8 masks
     assert code.mask == reference.mask
-    assert code.rows == qr._make_from(reference).rows
+    assert code.rows == qr_code._make_from(reference).rows
     assert_single_qr(decode(Image.open(io.BytesIO(qr._png(code, scale=3)))), url)
 
 
@@ -298,7 +298,7 @@ def test_drawings_match_segno_module_for_module():
     """Our PNG and SVG draw the same modules as segno's own writers (pixel for pixel)."""
     url = qr.verification_url(SITE, "uji-2020-0001")
     ours = Image.open(io.BytesIO(qr.print_png(url))).convert("1")
-    reference = segno.make(url, mask=qr.MASK, **qr.MAKE)
+    reference = segno.make(url, mask=qr_code.MASK, **qr_code.MAKE)
     buf = io.BytesIO()
     reference.save(
         buf, kind="png", border=qr.BORDER, scale=ours.size[0] // reference.symbol_size()[0]
@@ -388,8 +388,8 @@ def test_unreadable_cache_file_is_made_again(tmp_path):
     "change",
     [
         lambda m: m.setattr(segno, "__version__", "99.0.0"),
-        lambda m: m.setattr(qr, "MASK", 3),
-        lambda m: m.setitem(qr.MAKE, "error", "h"),
+        lambda m: m.setattr(qr_code, "MASK", 3),
+        lambda m: m.setitem(qr_code.MAKE, "error", "h"),
     ],
 )
 def test_cache_holds_only_codes_made_with_the_parameters_in_force(change, monkeypatch):
@@ -406,7 +406,7 @@ def test_two_processes_writing_the_cache_keep_both_codes(tmp_path):
     a, b = (qr.verification_url(SITE, f"uji-2020-{i:04d}") for i in (1, 2))
     qr.inline_img(a)  # process 1 made a, not yet saved
     other = qr._Cache(cache_file(tmp_path))  # process 2 makes b and saves first
-    other.add(b, qr._make(b).record())
+    other.add(b, qr_code.make(b).record())
     other.save()
     qr.prepare([a])  # process 1 saves: merged, not overwritten
     assert set(qr._read_file(cache_file(tmp_path))) == {a, b}
@@ -427,7 +427,7 @@ def test_many_missing_codes_are_made_over_all_cores(monkeypatch, tmp_path):
     qr.prepare(urls)
     assert qr.stats["made"] == len(urls)
     records = qr._read_file(cache_file(tmp_path))
-    assert all(records[u] == qr._make(u).record() for u in urls)  # as made in this process
+    assert all(records[u] == qr_code.make(u).record() for u in urls)  # as made in this process
     qr.clear_memory_cache()
 
     class NoPool:
@@ -471,11 +471,11 @@ def test_default_cache_is_dot_cache_qr_of_the_project(monkeypatch, tmp_path):
 
 
 def test_unchanged_rebuild_runs_no_segno(registry, tmp_path, monkeypatch):
-    first = qr.write_print_files(registry, SITE, tmp_path / "a")
+    first = qr_print.write_print_files(registry, SITE, tmp_path / "a")
     assert qr.stats["made"] == 4
     qr.clear_memory_cache()
     forbid_segno(monkeypatch)
-    second = qr.write_print_files(registry, SITE, tmp_path / "b")
+    second = qr_print.write_print_files(registry, SITE, tmp_path / "b")
     for a, b in zip(first, second, strict=True):
         assert a.read_bytes() == b.read_bytes()
 
@@ -485,7 +485,8 @@ def test_unchanged_rebuild_runs_no_segno(registry, tmp_path, monkeypatch):
 
 
 def test_label_sheet_has_one_label_per_certificate(registry, printed):
-    soup = BeautifulSoup((printed / qr.LABEL_SHEET).read_text(encoding="utf-8"), "html.parser")
+    sheet = (printed / qr_print.LABEL_SHEET).read_text(encoding="utf-8")
+    soup = BeautifulSoup(sheet, "html.parser")
     labels = soup.select("article.label")
     certs = {c.id: (u, c) for u, c in registry.certificates()}
     assert sorted(lab["data-id"] for lab in labels) == sorted(certs)
@@ -502,7 +503,7 @@ def test_label_sheet_has_one_label_per_certificate(registry, printed):
 
 
 def test_label_sheet_shows_hostile_text_as_text(printed):
-    html = (printed / qr.LABEL_SHEET).read_text(encoding="utf-8")
+    html = (printed / qr_print.LABEL_SHEET).read_text(encoding="utf-8")
     soup = BeautifulSoup(html, "html.parser")
     holder = soup.select_one('article[data-id="uji-2019-kadaluwarsa"] .pemegang')
     assert holder.get_text() == HOSTILE and holder.find("script") is None
@@ -513,7 +514,8 @@ def test_label_sheet_shows_hostile_text_as_text(printed):
 
 
 def test_label_sheet_sets_invalid_certificates_apart(printed):
-    soup = BeautifulSoup((printed / qr.LABEL_SHEET).read_text(encoding="utf-8"), "html.parser")
+    sheet = (printed / qr_print.LABEL_SHEET).read_text(encoding="utf-8")
+    soup = BeautifulSoup(sheet, "html.parser")
     valid = [a["data-id"] for a in soup.select("section.berlaku article.label")]
     other = {a["data-id"]: a for a in soup.select("section.lain article.label")}
     assert valid == ["uji-2020-0001", "uji-2020-0002"]
@@ -533,10 +535,10 @@ def test_label_sheet_prints_on_a4_without_splitting_labels(tmp_path, browser):
     data = tmp_path / "umkm.yaml"
     data.write_text(registry_yaml(n_valid=13), encoding="utf-8")
     out = tmp_path / "qr-cetak"
-    qr.write_print_files(load.load(data), SITE, out)
+    qr_print.write_print_files(load.load(data), SITE, out)
     page = browser.new_page(device_scale_factor=2)
     try:
-        page.goto((out / qr.LABEL_SHEET).as_uri())
+        page.goto((out / qr_print.LABEL_SHEET).as_uri())
         page.wait_for_load_state("load")
         broken = page.evaluate("[...document.images].filter(i => !i.naturalWidth).length")
         assert broken == 0
@@ -574,7 +576,7 @@ def test_cli_writes_files_and_a_summary(data_file, tmp_path, capsys):
     # by default only the BERLAKU certificates
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [f"{i}.{ext}" for i in ("uji-2020-0001", "uji-2020-0002") for ext in ("svg", "png")]
-        + [qr.LABEL_SHEET]
+        + [qr_print.LABEL_SHEET]
     )
     assert len(stdout.strip().splitlines()) == 1 and "2 kode QR" in stdout
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".qr-cetak")] == []
@@ -587,7 +589,7 @@ def test_cli_writes_files_and_a_summary(data_file, tmp_path, capsys):
             for i in ("uji-2020-0001", "uji-2020-0002", "uji-2019-kadaluwarsa", "uji-2021-dicabut")
             for ext in ("svg", "png")
         ]
-        + [qr.LABEL_SHEET]
+        + [qr_print.LABEL_SHEET]
     )
 
 

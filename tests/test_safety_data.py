@@ -22,7 +22,7 @@ from test_load import SECRET_NIK, SECRET_NOTE, broken, problems, valid_text
 
 from generator.cli import report
 from generator.data import confidential, load, model
-from generator.site import pages
+from generator.site import docs_files
 
 LINE = re.compile(r"^(?P<file>.+?):(?P<line>[0-9]+):(?P<col>[0-9]+): (?P<message>\S.*)$")
 
@@ -316,7 +316,9 @@ def test_check_refuses_characters_that_break_pages(tmp_path, ch, written):
 
 
 def _parsed_title(text: str):
-    source = pages.front_matter(title=text, hide=["navigation", "toc"], search={"exclude": True})
+    source = docs_files.front_matter(
+        title=text, hide=["navigation", "toc"], search={"exclude": True}
+    )
     doc, meta = get_data(source + "<p>isi</p>\n")
     return doc, meta
 
@@ -340,18 +342,18 @@ def test_front_matter_survives_every_character():
 
 
 def test_front_matter_is_printable_ascii():
-    source = pages.front_matter(title="Kopi\x85 \u2028珈琲 😀 \u202e")
+    source = docs_files.front_matter(title="Kopi\x85 \u2028珈琲 😀 \u202e")
     assert all(0x20 <= ord(c) < 0x7F or c == "\n" for c in source), source
 
 
 _BROKEN_FRONT_MATTER = """\
 import sys
-from generator.site import pages
-original = pages.front_matter
+from generator.site import docs_files
+original = docs_files.front_matter
 def broken(**meta):
     text = original(**meta)
     return text.replace("title: ", "title: [", 1) if "Verifikasi" in str(meta) else text
-pages.front_matter = broken
+docs_files.front_matter = broken
 from generator.__main__ import main
 sys.exit(main(sys.argv[1:]))
 """

@@ -16,7 +16,7 @@ from conftest import SAMPLE, as_real_registry, make_project, run_generator, run_
 from PIL import Image
 
 from generator.data import load, trust
-from generator.site import qr
+from generator.site import qr_print
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_URL = "https://registri-umkm.probolinggokab.go.id/"
@@ -311,7 +311,7 @@ def real_labels(tmp_path_factory):
 
 
 def _sheet(out: Path) -> BeautifulSoup:
-    return BeautifulSoup((out / qr.LABEL_SHEET).read_text("utf-8"), "html.parser")
+    return BeautifulSoup((out / qr_print.LABEL_SHEET).read_text("utf-8"), "html.parser")
 
 
 def test_default_labels_are_the_valid_certificates_only(real_labels):
@@ -339,7 +339,7 @@ def test_every_label_decodes_to_its_page_on_the_official_host(real_labels, brows
     _, out = real_labels
     page = browser.new_page(device_scale_factor=2)
     try:
-        page.goto((out / qr.LABEL_SHEET).as_uri())
+        page.goto((out / qr_print.LABEL_SHEET).as_uri())
         page.wait_for_load_state("load")
         assert page.evaluate("[...document.images].filter(i => !i.naturalWidth).length") == 0
         page.emulate_media(media="print")

@@ -73,7 +73,7 @@ def json_bytes(registry: model.Registry, built: datetime, site_url: str | None) 
 def atom_bytes(registry: model.Registry, built: datetime, site_url: str | None) -> bytes:
     """The Atom feed: feed id/title/updated/author/links, one entry per event (id, title,
     updated, link to the verification page when site_url is known, category, content)."""
-    from ..site.pages import date_en, date_id
+    from ..site.render import date_en, date_id
 
     info = registry.registri
     today = built.date()

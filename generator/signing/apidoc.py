@@ -25,7 +25,8 @@ def section(registry: model.Registry, site_url: str | None, today, esc) -> str:
     """The rendered HTML block (for api/page.py's index_page). `esc` makes a value inert text."""
     from markupsafe import Markup
 
-    from ..site.pages import ENV, html_block
+    from ..site.docs_files import html_block
+    from ..site.render import ENV
 
     listed = registry.registri.kunci if site_url else ()
     rows = []

@@ -1,202 +1,26 @@
-"""Model -> pages: Markdown (front matter + escaped HTML blocks) and standalone HTML.
+"""Model -> pages: `Site` renders every generated file of the site (standalone HTML pages, the
+Markdown page of /verifikasi/, the theme partials, the directory and look-up data).
 
-Everything here is a pure function of (registry, build time, site_url) returning a mapping of
-relative paths to file contents; `sync_tree` writes them. Templates get plain values only.
+Everything here is a pure function of (registry, build time, site_url) yielding relative paths
+and file contents; docs_files.sync_tree writes them. Templates get plain values only (views.py).
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from datetime import date, datetime
-from html import escape
-from pathlib import Path
+from collections.abc import Iterator
+from datetime import datetime
 from urllib.parse import urlsplit
 
-import jinja2
-import markupsafe
-
-from . import charts, directory, lookup, qr, security
-from ..data import history, yaml_text
-from ..data.model import DISPLAYED_STATUSES, STATUS_LABELS, Certificate, Registry, Umkm, slugify
-
-# Folders of docs/ (and of the theme overrides) that belong to the generator: git-ignored,
-# rewritten on every build, stale files removed.
-GENERATED_DOCS = ("umkm", "sektor", "kecamatan", "verifikasi", "api")
-# index.md: the home page of older builds
-GENERATED_DOCS_FILES = ("index.md", "index.html", "404.html", "did.json")
-GENERATED_OVERRIDES = ("partials/registri",)
+from ..data import history
+from ..data.model import DISPLAYED_STATUSES, STATUS_LABELS, Registry, Umkm, slugify
+from . import charts, directory, lookup, qr
+from .docs_files import page
+from .render import ENV, standalone
+from .views import CertView, UmkmView, current_certificate, tel_number, whatsapp_number
 
 PAGE_SIZE = 200  # entries per static list page (directory, sector, kecamatan)
-
-MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
-MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-# Status icons (24x24 paths); docs/assets/registri/status.js holds the same for re-judging.
-ICONS = {
-    "berlaku": "M9 16.2 4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4z",
-    "kedaluwarsa": "M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 "
-    "16zm.5-13H11v6l5.2 3.2.8-1.3-4.5-2.7z",
-    "dibekukan": "M6 19h4V5H6zm8-14v14h4V5z",
-    "dicabut": "M19 6.4 17.6 5 12 10.6 6.4 5 5 6.4 10.6 12 5 17.6 6.4 19 12 13.4 17.6 19 "
-    "19 17.6 13.4 12z",
-}
-
-STATUS_NOTES = {
-    "berlaku": (
-        "Sertifikat ini tercatat dan masih berlaku.",
-        "This certificate is registered and in force.",
-    ),
-    "kedaluwarsa": (
-        "Sertifikat ini tercatat, tetapi masa berlakunya sudah habis.",
-        "This certificate is registered, but it has expired.",
-    ),
-    "dibekukan": (
-        "Sertifikat ini sedang dibekukan: untuk sementara tidak berlaku.",
-        "This certificate is suspended: temporarily not in force.",
-    ),
-    "dicabut": (
-        "Sertifikat ini telah dicabut dan tidak berlaku lagi.",
-        "This certificate has been revoked and is no longer valid.",
-    ),
-}
-
-
-def date_id(d: date | None) -> str:
-    return f"{d.day} {MONTHS[d.month - 1]} {d.year}" if d else ""
-
-
-def date_en(d: date | None) -> str:
-    return f"{d.day} {MONTHS_EN[d.month - 1]} {d.year}" if d else ""
-
-
-def _env() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("generator.site", "templates"),
-        autoescape=True,  # every template, whatever its extension: data is always text
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["date_id"] = date_id
-    env.filters["date_en"] = date_en
-    env.globals["STATUS_LABELS"] = STATUS_LABELS
-    env.globals["STATUS_NOTES"] = STATUS_NOTES
-    env.globals["ICONS"] = ICONS
-    # the CSP and referrer <meta> of a standalone page: no inline script, no hashes
-    env.globals["SECURITY_META"] = markupsafe.Markup(security.meta_tags())
-    env.globals["KINDS"] = history.KINDS
-    return env
-
-
-ENV = _env()
-
-
-def front_matter(**meta) -> str:
-    """YAML front matter that no character of the data can break: every value is a YAML
-    double-quoted scalar written in printable ASCII only (anything else as an escape: line
-    breaks of any kind, controls, BOM, bidi marks). Text is HTML-escaped here, once, because
-    Material prints page.meta.title and page.title into HTML without escaping them."""
-    clean = {}
-    for k, v in meta.items():
-        if v is None:
-            continue
-        clean[k] = escape(v) if isinstance(v, str) else v
-    lines = [f"{yaml_text.key(k)}: {yaml_text.flow(v)}" for k, v in clean.items()]
-    return "---\n" + "\n".join(lines) + "\n---\n\n"
-
-
-def is_generated(src_uri: str) -> bool:
-    """Whether a page of docs/ (path relative to docs/, with /) is written by the generator."""
-    return src_uri in GENERATED_DOCS_FILES or src_uri.split("/", 1)[0] in GENERATED_DOCS
-
-
-def html_block(html: str) -> str:
-    """Make rendered HTML one Markdown raw-HTML block: no blank lines, no leading indent, so
-    Python-Markdown (or any CommonMark engine) passes it through untouched."""
-    lines = [ln.strip() for ln in html.splitlines()]
-    return "\n".join(ln for ln in lines if ln) + "\n"
-
-
-_ONE_BLOCK = re.compile(r"<div\b[^\n]*\n(?:[^\n]+\n)*?[^\n]*</div>\n?")
-
-
-def raw_html_page(src_uri: str, markdown: str) -> str | None:
-    """The HTML that Markdown would make of a generated page that is one raw HTML block
-    (`html_block` of a `<div>`), or None for any other page. The engine's hook sets such
-    a page aside instead of running Python-Markdown over it (30% of a warm build at 10,000
-    UMKM went to parsing these blocks); the output is byte-identical (tested)."""
-    top = src_uri.split("/", 1)[0]
-    if top not in GENERATED_DOCS and src_uri not in GENERATED_DOCS_FILES:
-        return None
-    text = markdown.lstrip("\n")
-    if not _ONE_BLOCK.fullmatch(text):
-        return None
-    return text.rstrip("\n")
-
-
-def page(template: str, meta: dict, **ctx) -> str:
-    return front_matter(**meta) + html_block(ENV.get_template(template).render(**ctx))
-
-
-def standalone(template: str, path: str, **ctx) -> str:
-    """A page of the light layout (templates/_halaman.html.j2): a complete HTML file that any
-    engine copies as it is. `path` is its URL path under the site root ('' for the home page)."""
-    return ENV.get_template(template).render(path=path, **ctx)
-
-
-@dataclass(frozen=True)
-class CertView:
-    """A certificate with what templates need beside its fields."""
-
-    c: Certificate
-    status: str  # displayed status at build time
-    lsp_nama: str
-    lsp_lembaga: str | None
-    lsp_lisensi: str | None
-
-
-@dataclass(frozen=True)
-class UmkmView:
-    u: Umkm
-    sektor_label: str
-    certs: tuple[CertView, ...]
-
-    @property
-    def best_status(self) -> str:
-        order = {s: i for i, s in enumerate(DISPLAYED_STATUSES)}
-        return min((cv.status for cv in self.certs), key=order.get, default="")
-
 
 _ROOT_MARK = "@@ROOT@@"
 
@@ -204,31 +28,6 @@ _ROOT_MARK = "@@ROOT@@"
 def _theme_text(html: str) -> str:
     """Rendered HTML made inert for the theme's Jinja: no data can become a template tag."""
     return html.replace("{", "&#123;").replace("}", "&#125;")
-
-
-def current_certificate(v: UmkmView, cv: CertView) -> Certificate | None:
-    """The holder's certificate of the same scheme that is BERLAKU now (the latest issued),
-    for the page of one that is not: within the same business, same holder and scheme."""
-    same = [
-        o.c
-        for o in v.certs
-        if o.c.id != cv.c.id
-        and o.status == "berlaku"
-        and o.c.skema.casefold() == cv.c.skema.casefold()
-        and o.c.pemegang.casefold() == cv.c.pemegang.casefold()
-    ]
-    return max(same, key=lambda c: (c.tanggal_terbit, c.id), default=None)
-
-
-def whatsapp_number(raw: str) -> str:
-    digits = re.sub(r"\D", "", raw)
-    if digits.startswith("0"):
-        digits = "62" + digits[1:]
-    return digits
-
-
-def tel_number(raw: str) -> str:
-    return ("+" if raw.strip().startswith("+") else "") + re.sub(r"\D", "", raw)
 
 
 def paginate(items: list, base: str):
@@ -513,43 +312,3 @@ class Site:
         return ENV.get_template("notfound.html.j2").render(
             root=self.base_path, host=self.host, **self.common
         )
-
-
-def sync_tree(
-    root: Path,
-    files: Iterable[tuple[str, str | bytes]],
-    managed: tuple[str, ...],
-    managed_files: tuple[str, ...] = (),
-) -> int:
-    """Write `files` under `root`, touching only files whose bytes change (so `mkdocs serve`
-    does not loop), and delete stale files inside the `managed` folders. Returns writes."""
-    written = 0
-    wanted = set()
-    for rel, content in files:
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        target = root / rel
-        wanted.add(target)
-        try:
-            if target.read_bytes() == data:
-                continue
-        except OSError:
-            pass
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(target)
-        written += 1
-    for folder in managed:
-        base = root / folder
-        if not base.exists():
-            continue
-        for p in sorted(base.rglob("*"), reverse=True):
-            if p.is_file() and p not in wanted:
-                p.unlink()
-            elif p.is_dir() and not any(p.iterdir()):
-                p.rmdir()
-    for name in managed_files:
-        p = root / name
-        if p.exists() and p not in wanted:
-            p.unlink()
-    return written

@@ -1,11 +1,9 @@
-"""QR codes of certificates: the image on the verification pages, print files for the admin.
+"""QR codes of certificates: the image on the verification pages, the files the admin prints.
 
 Every code encodes exactly `<site_url>verifikasi/<sertifikat-id>/` (SPEC.md), in a real QR Code
 (never Micro QR), error correction Q or higher, with the standard 4-module quiet zone.
 
-Making a code is the slow part (segno spends ~80% of `make()` choosing the data mask), so:
-- the mask is fixed (`MASK`, see "Choosing the mask" below): ~4x faster, and a code whose
-  penalty score is out of bounds still gets segno's full mask selection;
+Making a code is the slow part (qr_code.py: segno with a fixed mask), so:
 - each code is made once and kept in ONE cache, the code itself (its module matrix), shared
   by the verification pages and the print files: `python -m generator qr` after a build
   makes nothing anew. The cache is one file (`codes.bin` in `REGISTRI_CACHE_DIR`, else
@@ -14,65 +12,39 @@ Making a code is the slow part (segno spends ~80% of `make()` choosing the data 
   made again, never used);
 - `prepare()` makes what is missing before a build needs it, over every core of the machine
   when there are many; with a warm cache it does nothing but read the file.
-Images (PNG, SVG) are drawn from the matrix here, in microseconds.
+Images (PNG, SVG) are drawn from the matrix here, in microseconds; the print folder and its
+label sheet are qr_print.py's.
 """
 
 from __future__ import annotations
 
 import atexit
 import base64
-import difflib
 import hashlib
 import html
 import json
 import math
 import os
 import re
-import secrets
-import shutil
 import struct
 import tempfile
 import time
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
-from datetime import date
-from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urlsplit
 
-import jinja2
 import segno
 
 from ..data import config, model
+from . import qr_code
+from .qr_code import Code
 
-ERROR_LEVEL = "q"  # at least Q (25% of codewords recoverable); segno boosts it when it fits
 BORDER = 4  # quiet zone in modules, as ISO/IEC 18004 asks of a QR Code
 PRINT_MIN_MM = 30.0  # printed width including the quiet zone: at least this (always >= 25 mm)
 PRINT_DPI = 300
 INLINE_PX = 4  # CSS pixels per module of the image on a verification page
-LABEL_SHEET = "lembar-label.html"
-LABELS_PER_PAGE = 12  # 2 columns x 6 rows on A4: see templates/labels.html.j2
-
-# Choosing the mask. ISO/IEC 18004 allows any of the 8 data masks (a reader takes the mask
-# from the format information); the encoder is asked to pick the one with the lowest penalty
-# score (7.8.3: runs, blocks, finder-like patterns, dark/light balance), which is what costs
-# segno 80% of its time. Over 3,000 URLs of the shape we encode (five site_urls, ids of 2-63
-# characters, versions 3-9; `benchmarks/qr_masks.py` reproduces every figure here), mask 2 is
-# the best single mask: the lowest penalty of all 8 for 36% of URLs, on average 3% above the
-# lowest, never more than 21%; blurred, noisy, rotated, JPEG-compressed scans decode as often
-# as with segno's own choice (357 vs 355 of 400). To hold that for EVERY code, not on
-# average, a code made with mask 2 is scored (one evaluation instead of eight) and, if its
-# score is above PENALTY_LIMIT for its version (1.1x the highest score of a symbol made with
-# segno's own choice on the sample; none of the 3,000 went over) or its version is not in the
-# table (URLs over ~130 bytes), made again with the full selection.
-# The version is not fixed: it is the smallest that holds the URL at level Q (a length
-# computation in segno, no search), so short URLs keep large modules.
-MASK = 2
-PENALTY_LIMIT = {3: 1505, 4: 1740, 5: 1906, 6: 2207, 7: 2611, 8: 2788, 9: 3044}  # see above
-MAKE = {"error": ERROR_LEVEL, "boost_error": True, "micro": False}
 
 # Bump when the cache file's layout or what a code is made from changes.
 CACHE_FORMAT = 2
@@ -85,10 +57,6 @@ stats = {"made": 0, "cached": 0}
 """How many codes segno made, and how many were taken from the cache (memory or disk)."""
 pool_cpu_seconds = 0.0
 """CPU time the process pool spent making codes (not in this process's own rusage)."""
-
-
-class OutDirError(Exception):
-    """The output folder cannot be used; the message is for the admin, in plain words."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -183,174 +151,6 @@ def _make_in_pool(missing: list[str], workers: int, cache: _Cache) -> None:
             pool_cpu_seconds += cpu
 
 
-class SelectionError(Exception):
-    """The certificates asked for cannot be printed; the message is for the admin."""
-
-
-def select_certificates(
-    registry: model.Registry,
-    today: date,
-    *,
-    semua: bool = False,
-    ids: Sequence[str] = (),
-    sejak: date | None = None,
-) -> list[tuple[model.Umkm, model.Certificate]]:
-    """The certificates `qr` prints, in file order: BERLAKU only unless `semua`; those named
-    in `ids` (each must exist) and/or those issued on or after `sejak`. SelectionError when
-    an id is unknown, when a named certificate is not BERLAKU and `semua` is not given, or
-    when nothing is left to print."""
-    by_id = {c.id: (u, c) for u, c in registry.certificates()}
-    unknown = [i for i in dict.fromkeys(ids) if i not in by_id]
-    if unknown:
-        lines = []
-        for i in unknown:
-            close = difflib.get_close_matches(i.lower(), list(by_id), n=1, cutoff=0.75)
-            hint = f" (mungkin maksud Anda {close[0]}?)" if close else ""
-            lines.append(f"--sertifikat {i}: tidak ada sertifikat dengan id ini{hint}")
-        raise SelectionError("\n".join(lines))
-    wanted = set(ids)
-    chosen = []
-    refused = []
-    for u, c in registry.certificates():
-        if wanted and c.id not in wanted:
-            continue
-        if sejak is not None and c.tanggal_terbit < sejak:
-            continue
-        status = c.displayed_status(today)
-        if status != "berlaku" and not semua:
-            if wanted:
-                refused.append(f"--sertifikat {c.id}: berstatus {model.STATUS_LABELS[status][0]}")
-            continue
-        chosen.append((u, c))
-    if refused:
-        raise SelectionError(
-            "\n".join(refused)
-            + "\nLabel sertifikat yang tidak berlaku hanya dicetak dengan --semua "
-            "(ditandai JANGAN DITEMPEL)."
-        )
-    if not chosen:
-        what = "yang berlaku" if not semua else ""
-        since = f" yang terbit sejak {sejak.isoformat()}" if sejak else ""
-        raise SelectionError(
-            f"tidak ada sertifikat {what}{since} untuk dicetak".replace("  ", " ")
-            + (" (tambahkan --semua untuk yang tidak berlaku)" if not semua else "")
-        )
-    return chosen
-
-
-def write_print_files(
-    registry: model.Registry,
-    site_url: str,
-    out_dir: Path,
-    *,
-    today: date | None = None,
-    certificates: Iterable[tuple[model.Umkm, model.Certificate]] | None = None,
-) -> list[Path]:
-    """Write `<id>.svg`, `<id>.png` for each of `certificates` (default: every certificate)
-    and the label sheet LABEL_SHEET into `out_dir` (created if missing). Returns the paths
-    written.
-
-    The label sheet puts certificates that are not BERLAKU on pages of their own, each label
-    marked with its status and "JANGAN DITEMPEL"; every label shows the official host."""
-    site_url = config.require_site_url(site_url)
-    host = urlsplit(site_url).hostname or ""
-    today = today or config.build_date()
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    valid: list[dict] = []
-    other: list[dict] = []
-    chosen = list(registry.certificates() if certificates is None else certificates)
-    prepare(verification_url(site_url, c.id) for _, c in chosen)
-    for umkm, cert in chosen:
-        url = verification_url(site_url, cert.id)
-        for suffix, data in ((".svg", print_svg(url)), (".png", print_png(url))):
-            path = out_dir / f"{cert.id}{suffix}"
-            path.write_bytes(data)
-            written.append(path)
-        status = cert.displayed_status(today)
-        label = {
-            "id": cert.id,
-            "nomor": cert.nomor,
-            "pemegang": cert.pemegang,
-            "usaha": umkm.nama,
-            "url": url,
-            "url_parts": re.findall(r"[^/.]*[/.]+|[^/.]+$", url),  # breaks after / or .
-            "svg": f"{cert.id}.svg",
-            "status": status,
-            "status_label": model.STATUS_LABELS[status][0],
-        }
-        (valid if status == "berlaku" else other).append(label)
-    info = registry.registri
-    sheet = _template().render(
-        judul=info.judul,
-        penerbit=info.penerbit,
-        contoh=info.contoh,
-        tanggal=today.isoformat(),
-        site_url=site_url,
-        host=host,
-        host_parts=re.findall(r"[^.]+\.?", host),  # line breaks after a dot, if needed
-        groups=[
-            {"key": "berlaku", "pages": _pages(valid), "count": len(valid)},
-            {"key": "lain", "pages": _pages(other), "count": len(other)},
-        ],
-        total=len(valid) + len(other),
-        min_mm=int(PRINT_MIN_MM),
-        dpi=PRINT_DPI,
-    )
-    path = out_dir / LABEL_SHEET
-    path.write_text(sheet, encoding="utf-8")
-    written.append(path)
-    return written
-
-
-def write_print_folder(
-    registry: model.Registry,
-    site_url: str,
-    out_dir: Path,
-    *,
-    today: date | None = None,
-    certificates: Iterable[tuple[model.Umkm, model.Certificate]] | None = None,
-) -> list[Path]:
-    """`write_print_files` into a new folder beside `out_dir`, then swapped in for it: a
-    failure leaves the previous folder as it was. Refuses (OutDirError) to replace a folder
-    holding anything but files this command writes, so `--out .` cannot wipe a project."""
-    shown = str(out_dir)
-    out = Path(out_dir).resolve()
-    site_url = config.require_site_url(site_url)  # before touching the disk
-    if out.exists() and not out.is_dir():
-        raise OutDirError(
-            f"{shown}: ini berkas, bukan folder; berkas ini tidak diubah. Pilih folder "
-            "untuk kode QR dengan --out, mis. --out qr-cetak"
-        )
-    if out.exists() and not _is_print_folder(out):
-        raise OutDirError(
-            f"{shown}: folder ini sudah ada dan berisi berkas lain selain hasil "
-            "perintah qr; pilih folder lain dengan --out"
-        )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}.baru-{os.getpid()}-{secrets.token_hex(4)}"
-    tmp.mkdir()
-    try:
-        written = write_print_files(registry, site_url, tmp, today=today, certificates=certificates)
-        old = None
-        if out.exists():
-            old = out.parent / f".{out.name}.lama-{os.getpid()}-{secrets.token_hex(4)}"
-            os.replace(out, old)
-        try:
-            os.replace(tmp, out)
-        except BaseException:
-            if old is not None:
-                os.replace(old, out)
-            raise
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-    return [out / p.name for p in written]
-
-
 def cache_dir() -> Path:
     """Where cached QR outputs are kept on disk."""
     env = os.environ.get(CACHE_ENV)
@@ -370,73 +170,10 @@ def clear_memory_cache() -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Code:
-    """A finished QR Code symbol: `rows[y]` holds its modules, bit (width-1-x) = module x,
-    1 = dark; no quiet zone."""
-
-    width: int
-    version: int
-    error: str
-    mask: int
-    rows: tuple[int, ...]
-
-    def record(self) -> bytes:
-        """The cache's bytes of this code: version, error, mask, then each row packed."""
-        per_row = (self.width + 7) // 8
-        head = bytes((self.version, "LMQH".index(self.error), self.mask))
-        return head + b"".join(r.to_bytes(per_row, "big") for r in self.rows)
-
-    @classmethod
-    def from_record(cls, record: bytes) -> Code:
-        version, error, mask = record[0], "LMQH"[record[1]], record[2]
-        width = 17 + 4 * version
-        per_row = (width + 7) // 8
-        if not 1 <= version <= 40 or mask > 7 or len(record) != 3 + width * per_row:
-            raise ValueError("not a code record")
-        rows = tuple(
-            int.from_bytes(record[3 + y * per_row : 3 + (y + 1) * per_row], "big")
-            for y in range(width)
-        )
-        if any(r >> width for r in rows):
-            raise ValueError("not a code record")
-        return cls(width, version, error, mask, rows)
-
-
-def _make(url: str) -> Code:
-    """segno with the fixed mask, or with its full selection when the penalty is too high."""
-    code = segno.make(url, mask=MASK, **MAKE)
-    limit = PENALTY_LIMIT.get(code.version)
-    if limit is None or _penalty(code.matrix) > limit:
-        code = segno.make(url, **MAKE)
-    assert not code.is_micro and code.error in ("Q", "H"), code.designator
-    return _make_from(code)
-
-
-_DIGITS = bytes.maketrans(b"\x00\x01", b"01")  # a finished segno matrix holds only 0 and 1
-
-
-def _make_from(code: segno.QRCode) -> Code:
-    rows = tuple(int(bytes(row).translate(_DIGITS), 2) for row in code.matrix)
-    return Code(len(rows), code.version, code.error, code.mask, rows)
-
-
-def _penalty(matrix) -> int:
-    """The penalty score of a finished symbol (ISO/IEC 18004 7.8.3, segno's evaluation)."""
-    from segno import encoder
-
-    return encoder.evaluate_mask(matrix, len(matrix), len(matrix))
-
-
-def _penalty_of(code: Code) -> int:
-    n = code.width
-    return _penalty([bytearray(int(b) for b in format(r, f"0{n}b")) for r in code.rows])
-
-
 def _make_many(urls: list[str]) -> tuple[list[bytes], float]:
     """In a worker process: the cache records of `urls`, and the CPU seconds they took."""
     t0 = time.process_time()
-    records = [_make(u).record() for u in urls]
+    records = [qr_code.make(u).record() for u in urls]
     return records, time.process_time() - t0
 
 
@@ -466,7 +203,7 @@ def _code(url: str) -> Code:
         else:
             stats["cached"] += 1
             return code
-    code = _make(url)
+    code = qr_code.make(url)
     stats["made"] += 1
     cache.add(url, code.record())
     return code
@@ -584,7 +321,7 @@ def _cache() -> _Cache:
 
 def _params() -> bytes:
     """What every code of the file was made with: a different value empties the cache."""
-    what = [CACHE_FORMAT, segno.__version__, MAKE, MASK, PENALTY_LIMIT]
+    what = [CACHE_FORMAT, segno.__version__, qr_code.MAKE, qr_code.MASK, qr_code.PENALTY_LIMIT]
     return hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest().encode()
 
 
@@ -633,49 +370,3 @@ def _write_file(path: Path, codes: dict[str, bytes]) -> None:
             raise
     except OSError:
         pass
-
-
-# ---------------------------------------------------------------------------------------------
-# The label sheet
-# ---------------------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def _template() -> jinja2.Template:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-        autoescape=True,  # every data field is text, never markup
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    return env.get_template("labels.html.j2")
-
-
-def _pages(labels: list[dict]) -> list[list[dict]]:
-    return [labels[i : i + LABELS_PER_PAGE] for i in range(0, len(labels), LABELS_PER_PAGE)]
-
-
-def _is_print_folder(path: Path) -> bool:
-    """An empty folder, or one this command wrote: the label sheet and codes named after
-    certificate ids, each as .svg and .png, nothing else (a folder of the admin's own .png
-    photos is not ours)."""
-    if not path.is_dir():
-        return False
-    entries = list(path.iterdir())
-    if not entries:
-        return True
-    if not (path / LABEL_SHEET).is_file():
-        return False
-    stems = {suffix: {p.stem for p in entries if p.suffix == suffix} for suffix in (".svg", ".png")}
-    if stems[".svg"] != stems[".png"]:  # codes come in pairs; a lone picture is the admin's
-        return False
-    return all(
-        p.is_file()
-        and not p.is_symlink()
-        and (
-            p.name == LABEL_SHEET
-            or (p.suffix in (".svg", ".png") and re.match(model.SLUG_RE, p.stem) is not None)
-        )
-        for p in entries
-    )
