@@ -18,7 +18,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from generator.api import exports
-from generator.data import load, model
+from generator.data import declarations, load, model
 
 BUILT = datetime(2024, 5, 1, 10, 30, tzinfo=UTC)
 SITE = "https://dinas.example.id/registri/"
@@ -276,14 +276,14 @@ def test_registry_json_is_the_public_data(files, raw):
         certs = want.get("sertifikat", [])
         assert len(got["sertifikat"]) == len(certs)
         for gc, wc in zip(got["sertifikat"], certs, strict=True):
-            for f in model.CERTIFICATE:
-                if f.kind == model.RECORDS:  # riwayat: every declared key, null when absent
+            for f in declarations.CERTIFICATE:
+                if f.kind == declarations.RECORDS:  # riwayat: every declared key, null when absent
                     want_events = [
                         {x.key: _plain(e.get(x.key)) for x in f.fields} for e in wc.get(f.key, [])
                     ]
                     assert gc[f.key] == want_events, f.key
                     continue
-                default = [] if f.kind == model.TEXTS else f.default
+                default = [] if f.kind == declarations.TEXTS else f.default
                 assert gc[f.key] == _plain(wc.get(f.key, default)), f.key
             assert gc["status_tampil"] == EXPECTED_STATUS[wc["id"]]
             assert gc["url_verifikasi"] == f"{SITE}verifikasi/{wc['id']}/"
@@ -642,11 +642,11 @@ def test_every_public_model_field_is_exported():
         x.name for x in exports.REGISTRY_PART_JSON.fields
     }
     for prefix, fields in (
-        ("registri.", model.REGISTRY_INFO),
-        ("lsp[].", model.LSP),
-        ("umkm[].", model.UMKM),
-        ("umkm[].kontak.", model.UMKM_CONTACT),
-        ("umkm[].sertifikat[].", model.CERTIFICATE),
+        ("registri.", declarations.REGISTRY_INFO),
+        ("lsp[].", declarations.LSP),
+        ("umkm[].", declarations.UMKM),
+        ("umkm[].kontak.", declarations.UMKM_CONTACT),
+        ("umkm[].sertifikat[].", declarations.CERTIFICATE),
     ):
         for f in fields:
             if f.secret:
@@ -654,7 +654,7 @@ def test_every_public_model_field_is_exported():
             else:
                 assert prefix + f.key in declared, prefix + f.key
     columns = {x.name for x in exports.CERTIFICATE_CSV.fields}
-    assert {f.key for f in model.CERTIFICATE} <= columns
+    assert {f.key for f in declarations.CERTIFICATE} <= columns
 
 
 def test_index_page_is_markdown_with_front_matter_and_escaped_values(files):

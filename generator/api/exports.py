@@ -19,9 +19,9 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from ..data import history, model
+from ..data import declarations, history, model
 from ..data.config import normalise_site_url
-from ..data.model import RECORD, RECORDS, Field
+from ..data.declarations import RECORD, RECORDS, Field
 from . import feed
 
 FORMAT_VERSION = 2  # 2: api/registri.json is an index of per-kecamatan parts; the build time
@@ -387,7 +387,7 @@ def _public(obj: Any, fields: tuple[Field, ...], skip: tuple[str, ...] = ()) -> 
 
 
 def _certificate_data(c: model.Certificate) -> dict[str, Any]:
-    return _public(c, model.CERTIFICATE)
+    return _public(c, declarations.CERTIFICATE)
 
 
 def _url(site_url: str | None, path: str) -> str | None:
@@ -411,17 +411,17 @@ def _build_stamp(built: datetime) -> dict[str, Any]:
 
 
 def _lsp(lsp: model.Lsp) -> dict[str, Any]:
-    return {"kode": lsp.key, **_public(lsp, model.LSP)}
+    return {"kode": lsp.key, **_public(lsp, declarations.LSP)}
 
 
 def _umkm_fields_skip() -> tuple[str, ...]:
-    return tuple(f.key for f in model.UMKM if f.kind == RECORDS)
+    return tuple(f.key for f in declarations.UMKM if f.kind == RECORDS)
 
 
 def umkm_record(u: model.Umkm, today: date, site_url: str | None) -> dict[str, Any]:
     """One UMKM of api/registri/<kecamatan>.json, with its certificates."""
     record: dict[str, Any] = {}
-    for key, value in _public(u, model.UMKM, skip=_umkm_fields_skip()).items():
+    for key, value in _public(u, declarations.UMKM, skip=_umkm_fields_skip()).items():
         record[key] = value
         if key == "kecamatan":
             record["kecamatan_slug"] = u.kecamatan_slug
@@ -533,8 +533,8 @@ def registry_files(
         "lisensi": dict(LICENCE),
         "url_situs": site_url,
         "registri": {
-            **_public(registry.registri, model.REGISTRY_INFO, skip=("kunci",)),
-            "kunci": [_public(k, model.SIGNING_KEY) for k in registry.registri.kunci],
+            **_public(registry.registri, declarations.REGISTRY_INFO, skip=("kunci",)),
+            "kunci": [_public(k, declarations.SIGNING_KEY) for k in registry.registri.kunci],
         },
         "sektor": [{"kode": k, "nama": v} for k, v in registry.sektor.items()],
         "kecamatan": [{"nama": k, "slug": model.slugify(k)} for k in registry.kecamatan],
@@ -655,8 +655,8 @@ def umkm_rows(registry: model.Registry, site_url: str | None) -> list[dict[str, 
     site_url = normalise_site_url(site_url)
     rows = []
     for u in registry.umkm:
-        row = _public(u, model.UMKM, skip=("kontak", *_umkm_fields_skip()))
-        row.update(_public(u.kontak, model.UMKM_CONTACT))
+        row = _public(u, declarations.UMKM, skip=("kontak", *_umkm_fields_skip()))
+        row.update(_public(u.kontak, declarations.UMKM_CONTACT))
         row["sektor_nama"] = registry.sektor[u.sektor]
         row["kecamatan_slug"] = u.kecamatan_slug
         row["sertifikat"] = [c.id for c in u.sertifikat]

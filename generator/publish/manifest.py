@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from ..api import exports
-from ..data import model
+from ..data import declarations, model
 from . import fetch
 
 KINDS = ("sertifikat", "umkm")
 TIMEOUT_SECONDS = 30.0  # for the whole request, redirects and every byte included
 MAX_BYTES = 64 * 1024 * 1024  # ~1.5 million ids
-_SLUG = re.compile(model.SLUG_RE)
+_SLUG = re.compile(declarations.SLUG_RE)
 
 
 class ManifestError(Exception):

@@ -46,7 +46,7 @@ from urllib.parse import urlsplit
 import jinja2
 import segno
 
-from ..data import config, model
+from ..data import config, declarations, model
 
 ERROR_LEVEL = "q"  # at least Q (25% of codewords recoverable); segno boosts it when it fits
 BORDER = 4  # quiet zone in modules, as ISO/IEC 18004 asks of a QR Code
@@ -101,7 +101,7 @@ def verification_url(site_url: str, cert_id: str) -> str:
 
     `site_url` must be absolute (config.ConfigError otherwise): a printed code never guesses."""
     base = config.require_site_url(site_url)
-    if not re.match(model.SLUG_RE, cert_id):
+    if not re.match(declarations.SLUG_RE, cert_id):
         raise ValueError(f"id sertifikat tidak sah: {cert_id!r}")
     return f"{base}verifikasi/{cert_id}/"
 
@@ -675,7 +675,7 @@ def _is_print_folder(path: Path) -> bool:
         and not p.is_symlink()
         and (
             p.name == LABEL_SHEET
-            or (p.suffix in (".svg", ".png") and re.match(model.SLUG_RE, p.stem) is not None)
+            or (p.suffix in (".svg", ".png") and re.match(declarations.SLUG_RE, p.stem) is not None)
         )
         for p in entries
     )
