@@ -241,10 +241,10 @@ def cmd_kunci_baru(args: argparse.Namespace) -> int:
     """A new signing key pair: private key to --out, the YAML item to stdout."""
     import re
 
-    from .data import config, model
+    from .data import config, declarations
     from .signing import newkey
 
-    if args.id is not None and not re.match(model.KEY_RE, args.id):
+    if args.id is not None and not re.match(declarations.KEY_RE, args.id):
         print(
             f"--id '{args.id}' tidak sah: pakai huruf kecil a-z, angka atau tanda -",
             file=sys.stderr,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from generator.data import reference, schema
-from generator.data.model import NAMED, RECORDS, ROOT, walk_fields
+from generator.data.declarations import NAMED, RECORDS, ROOT, walk_fields
 
 PROJECT = Path(__file__).resolve().parent.parent
 README = PROJECT / "README.md"

@@ -17,8 +17,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from generator.api import csv_files, declarations, exports, registry_parts
-from generator.data import load, model
+from generator.api import catalogue, csv_files, exports, registry_parts
+from generator.data import declarations, load, model
 from generator.publish import manifest
 
 BUILT = datetime(2024, 5, 1, 10, 30, tzinfo=UTC)
@@ -277,14 +277,14 @@ def test_registry_json_is_the_public_data(files, raw):
         certs = want.get("sertifikat", [])
         assert len(got["sertifikat"]) == len(certs)
         for gc, wc in zip(got["sertifikat"], certs, strict=True):
-            for f in model.CERTIFICATE:
-                if f.kind == model.RECORDS:  # riwayat: every declared key, null when absent
+            for f in declarations.CERTIFICATE:
+                if f.kind == declarations.RECORDS:  # riwayat: every declared key, null when absent
                     want_events = [
                         {x.key: _plain(e.get(x.key)) for x in f.fields} for e in wc.get(f.key, [])
                     ]
                     assert gc[f.key] == want_events, f.key
                     continue
-                default = [] if f.kind == model.TEXTS else f.default
+                default = [] if f.kind == declarations.TEXTS else f.default
                 assert gc[f.key] == _plain(wc.get(f.key, default)), f.key
             assert gc["status_tampil"] == EXPECTED_STATUS[wc["id"]]
             assert gc["url_verifikasi"] == f"{SITE}verifikasi/{wc['id']}/"
@@ -432,7 +432,7 @@ def _csv_records(files, path):
     whole = {"umkm": "api/umkm.csv", "sertifikat": "api/sertifikat.csv"}
     if path.startswith("api/csv/"):
         path, files = whole[path.split("/")[2]], {whole[path.split("/")[2]]: files[path]}
-    api_file = next(f for f in declarations.API_FILES if f.path == path)
+    api_file = next(f for f in catalogue.API_FILES if f.path == path)
     header, rows = _read_csv(files[path])
     assert header == [f.name for f in api_file.fields]
     types = {f.name: f.type for f in api_file.fields}
@@ -627,35 +627,35 @@ def _documented(index_md: str) -> dict[str, list[str]]:
 def test_index_documents_every_field_present_and_no_absent_one(files):
     documented = _documented(files["api/index.md"].decode())
     present = _present(files)
-    assert set(documented) == set(present) == {f.path for f in declarations.API_FILES}
+    assert set(documented) == set(present) == {f.path for f in catalogue.API_FILES}
     for path, names in documented.items():
         assert len(names) == len(set(names)), f"{path}: a field is documented twice"
         assert set(names) - present[path] == set(), f"{path}: documented but absent"
         assert present[path] - set(names) == set(), f"{path}: present but undocumented"
-    for f in declarations.API_FILES:
+    for f in catalogue.API_FILES:
         assert documented[f.path] == [x.name for x in f.fields]
         for x in f.fields:
             assert x.type and x.doc.strip(), x
 
 
 def test_every_public_model_field_is_exported():
-    declared = {x.name for x in declarations.REGISTRY_JSON.fields} | {
-        x.name for x in declarations.REGISTRY_PART_JSON.fields
+    declared = {x.name for x in catalogue.REGISTRY_JSON.fields} | {
+        x.name for x in catalogue.REGISTRY_PART_JSON.fields
     }
     for prefix, fields in (
-        ("registri.", model.REGISTRY_INFO),
-        ("lsp[].", model.LSP),
-        ("umkm[].", model.UMKM),
-        ("umkm[].kontak.", model.UMKM_CONTACT),
-        ("umkm[].sertifikat[].", model.CERTIFICATE),
+        ("registri.", declarations.REGISTRY_INFO),
+        ("lsp[].", declarations.LSP),
+        ("umkm[].", declarations.UMKM),
+        ("umkm[].kontak.", declarations.UMKM_CONTACT),
+        ("umkm[].sertifikat[].", declarations.CERTIFICATE),
     ):
         for f in fields:
             if f.secret:
                 assert prefix + f.key not in declared
             else:
                 assert prefix + f.key in declared, prefix + f.key
-    columns = {x.name for x in declarations.CERTIFICATE_CSV.fields}
-    assert {f.key for f in model.CERTIFICATE} <= columns
+    columns = {x.name for x in catalogue.CERTIFICATE_CSV.fields}
+    assert {f.key for f in declarations.CERTIFICATE} <= columns
 
 
 def test_index_page_is_markdown_with_front_matter_and_escaped_values(files):

@@ -26,7 +26,7 @@ from conftest import SAMPLE, make_project, run_generator
 from mkdocs.utils.meta import get_data
 
 from generator.__main__ import main
-from generator.data import load
+from generator.data import limits, load
 from generator.site import pages
 
 SEED = 20261128
@@ -389,7 +389,7 @@ def test_fuzz_check_and_pages(tmp_path):
             assert s not in output, (where, s)
         # the loader's slices read exactly like the whole file
         decoded = path.read_bytes().decode("utf-8", "replace")
-        if "\ufffd" not in decoded and len(text) < load.MAX_ITEM_BYTES:
+        if "\ufffd" not in decoded and len(text) < limits.MAX_ITEM_BYTES:
             a, pa = _parse(text, True)
             b, pb = _parse(text, False)
             if not (_structural(pa or []) or _structural(pb or [])):

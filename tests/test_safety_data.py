@@ -21,7 +21,7 @@ from mkdocs.utils.meta import get_data
 from test_load import SECRET_NIK, SECRET_NOTE, broken, problems, valid_text
 
 from generator.cli import report
-from generator.data import confidential, load, model
+from generator.data import compose, confidential, diagnostics, limits, load, model
 from generator.site import docs_files
 
 LINE = re.compile(r"^(?P<file>.+?):(?P<line>[0-9]+):(?P<col>[0-9]+): (?P<message>\S.*)$")
@@ -233,7 +233,7 @@ def test_a_phone_number_is_not_a_nik(tmp_path):
 
 
 def test_an_oversized_rahasia_file_is_told_in_its_own_words(tmp_path):
-    big = "x" * (load.MAX_WHOLE_BYTES + 1000)
+    big = "x" * (limits.MAX_WHOLE_BYTES + 1000)
     (tmp_path / "rahasia.yaml").write_text(
         f"umkm:\n  batik-satu:\n    catatan: {big}\n", encoding="utf-8"
     )
@@ -465,7 +465,7 @@ def test_alias_bomb_refused_at_once(tmp_path):
     code, out, err, name = check(tmp_path, alias_bomb(300))
     assert code == 1
     lines = problem_lines(out)
-    assert len(lines) == 2 + load.SHOWN_PER_CAUSE + 1, len(lines)  # 2 anchors, 598 aliases
+    assert len(lines) == 2 + diagnostics.SHOWN_PER_CAUSE + 1, len(lines)  # 2 anchors, 598 aliases
     assert (
         lines[0] == f"{name}:18:8: anchor YAML '&u' tidak dipakai di berkas ini: hapus "
         "tanda & beserta namanya"
@@ -510,7 +510,7 @@ def test_whole_file_composer_refuses_in_the_checkers_words(text):
     with pytest.raises(load.DataError) as checked:
         load.parse(text)
     with pytest.raises(load.DataError) as whole:
-        load.compose_whole(text, "data/umkm.yaml")
+        compose.compose_whole(text, "data/umkm.yaml")
     assert whole.value.lines()[0] == checked.value.lines()[0]
 
 
@@ -528,7 +528,7 @@ def test_lines_printed_per_cause_are_capped(tmp_path):
     code, out, err, name = check(tmp_path, text)
     assert code == 1
     lines = problem_lines(out)
-    assert len(lines) == load.SHOWN_PER_CAUSE + 1, lines[-3:]
+    assert len(lines) == diagnostics.SHOWN_PER_CAUSE + 1, lines[-3:]
     assert lines[-1].startswith(f"{name}:{6 * 20 + 19 + 5}:5: ... dan 4.980 kesalahan serupa lagi")
     assert "Ditemukan 5.000 masalah" in err
 

@@ -360,6 +360,7 @@ def origin(tmp_path) -> tuple[Path, Path]:
         "publish/ledger.py",
         "data/__init__.py",
         "data/model.py",
+        "data/declarations.py",
     ):
         (seed / "generator" / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / "generator" / name, seed / "generator" / name)

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from generator.data import load, model, yaml_edit
+from generator.data import declarations, load, yaml_edit
 from generator.sheets.importer import _CERT_FIELD, _UMKM_FIELD, index_data
 
 HEAD = """registri:
@@ -80,7 +80,7 @@ def test_edits_on_an_unusual_layout(crlf):
     doc, idx = _doc(text)
     doc.set_record(
         idx.umkm["batik-satu"],
-        model.UMKM,
+        declarations.UMKM,
         {
             "pemilik": "Ani Rahayu",  # single-quoted stays single-quoted
             "desa": "Asembagus",  # empty value filled in place
@@ -89,14 +89,14 @@ def test_edits_on_an_unusual_layout(crlf):
             "produk": ["Batik tulis", "Batik cap"],  # new key, after its predecessor
         },
     )
-    doc.set_record(idx.cert["c-1"][1], model.CERTIFICATE,
+    doc.set_record(idx.cert["c-1"][1], declarations.CERTIFICATE,
                    {"asesor": ["A", "B, S.E."], "berlaku_sampai": dt.date(2023, 1, 1)})  # fmt: skip
-    doc.set_record(idx.cert["c-2"][1], model.CERTIFICATE, {"nomor": "0003"})
+    doc.set_record(idx.cert["c-2"][1], declarations.CERTIFICATE, {"nomor": "0003"})
     doc.append_items(
         idx.umkm["kopi-dua"],
         "sertifikat",
         _CERT_FIELD,
-        model.UMKM,
+        declarations.UMKM,
         [({"id": "c-3", "nomor": "0004", "pemegang": "Budi", "skema": "S", "lsp": "mwpm",
            "tanggal_terbit": dt.date(2021, 1, 1), "pembiayaan": "mandiri"}, None)],
     )  # fmt: skip
@@ -104,7 +104,7 @@ def test_edits_on_an_unusual_layout(crlf):
         doc.root,
         "umkm",
         _UMKM_FIELD,
-        model.ROOT.fields,
+        declarations.ROOT.fields,
         [({"id": "baru", "nama": "Baru: Usaha #1", "pemilik": "true", "sektor": "kopi",
            "kecamatan": "Paiton", "produk": ["a, b", "c"]}, None)],
     )  # fmt: skip

@@ -10,12 +10,12 @@ import io
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from ..data import model
+from ..data import declarations, model
 from ..data.config import normalise_site_url
 from . import records
 
 if TYPE_CHECKING:
-    from .declarations import ApiFile
+    from .catalogue import ApiFile
 
 CSV_DELIMITER = ";"
 CSV_LIST_JOIN = " | "
@@ -76,8 +76,10 @@ def umkm_rows(registry: model.Registry, site_url: str | None) -> list[dict[str, 
     site_url = normalise_site_url(site_url)
     rows = []
     for u in registry.umkm:
-        row = records.public_fields(u, model.UMKM, skip=("kontak", *records.umkm_nested_keys()))
-        row.update(records.public_fields(u.kontak, model.UMKM_CONTACT))
+        row = records.public_fields(
+            u, declarations.UMKM, skip=("kontak", *records.umkm_nested_keys())
+        )
+        row.update(records.public_fields(u.kontak, declarations.UMKM_CONTACT))
         row["sektor_nama"] = registry.sektor[u.sektor]
         row["kecamatan_slug"] = u.kecamatan_slug
         row["sertifikat"] = [c.id for c in u.sertifikat]

@@ -2,7 +2,7 @@
 manifest, the feeds) and the /api/ page that documents them, as {path relative to docs/:
 bytes}; the site pipeline writes them.
 
-The files are made in their own modules: declarations (what each file holds, the
+The files are made in their own modules: catalogue (what each file holds, the
 documentation's source), records (JSON records), registry_parts (api/registri.json and its
 parts, the CSV files), csv_files (CSV cells and rows), feed (the status feeds), page (the
 /api/ page) and publish/manifest (the id manifest, which the permanent-URL guard reads back).

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from ..data import history, model
 from ..data.config import normalise_site_url
 from ..site.pages import ENV
-from .declarations import API_FILES
+from .catalogue import API_FILES
 from .records import LICENCE
 
 # HTML's own specials, then what Markdown, its extensions or a template engine could act on,

@@ -10,9 +10,9 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from ..data import model
+from ..data import declarations, model
 from ..data.config import normalise_site_url
-from ..data.model import RECORD, RECORDS, Field
+from ..data.declarations import RECORD, RECORDS, Field
 from ..publish.manifest import FORMAT_VERSION
 
 LICENCE = {"nama": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/deed.id"}
@@ -45,7 +45,7 @@ def public_fields(
 
 
 def certificate_fields(c: model.Certificate) -> dict[str, Any]:
-    return public_fields(c, model.CERTIFICATE)
+    return public_fields(c, declarations.CERTIFICATE)
 
 
 def absolute_url(site_url: str | None, path: str) -> str | None:
@@ -69,18 +69,18 @@ def build_stamp(built: datetime) -> dict[str, Any]:
 
 
 def lsp_record(lsp: model.Lsp) -> dict[str, Any]:
-    return {"kode": lsp.key, **public_fields(lsp, model.LSP)}
+    return {"kode": lsp.key, **public_fields(lsp, declarations.LSP)}
 
 
 def umkm_nested_keys() -> tuple[str, ...]:
     """The UMKM keys that hold lists of records (its certificates): written apart."""
-    return tuple(f.key for f in model.UMKM if f.kind == RECORDS)
+    return tuple(f.key for f in declarations.UMKM if f.kind == RECORDS)
 
 
 def umkm_record(u: model.Umkm, today: date, site_url: str | None) -> dict[str, Any]:
     """One UMKM of api/registri/<kecamatan>.json, with its certificates."""
     record: dict[str, Any] = {}
-    for key, value in public_fields(u, model.UMKM, skip=umkm_nested_keys()).items():
+    for key, value in public_fields(u, declarations.UMKM, skip=umkm_nested_keys()).items():
         record[key] = value
         if key == "kecamatan":
             record["kecamatan_slug"] = u.kecamatan_slug

@@ -8,11 +8,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ..data import model
+from ..data import declarations, model
 from ..data.config import normalise_site_url
 from ..publish.manifest import FORMAT_VERSION
+from .catalogue import CERTIFICATE_CSV, UMKM_CSV
 from .csv_files import certificate_rows, csv_bytes, csv_row_size, umkm_rows
-from .declarations import CERTIFICATE_CSV, UMKM_CSV
 from .records import LICENCE, absolute_url, json_bytes, lsp_record, public_fields, umkm_record
 
 PART_MAX_BYTES = 8_000_000  # a part of the registry: under the 10 MB an integrator fetches whole
@@ -111,8 +111,8 @@ def registry_files(
         "lisensi": dict(LICENCE),
         "url_situs": site_url,
         "registri": {
-            **public_fields(registry.registri, model.REGISTRY_INFO, skip=("kunci",)),
-            "kunci": [public_fields(k, model.SIGNING_KEY) for k in registry.registri.kunci],
+            **public_fields(registry.registri, declarations.REGISTRY_INFO, skip=("kunci",)),
+            "kunci": [public_fields(k, declarations.SIGNING_KEY) for k in registry.registri.kunci],
         },
         "sektor": [{"kode": k, "nama": v} for k, v in registry.sektor.items()],
         "kecamatan": [{"nama": k, "slug": model.slugify(k)} for k in registry.kecamatan],

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import sys
 
-from ..data import load
+from ..data import diagnostics, load
 
 FORMATS = ("teks", "github")
 
@@ -32,7 +32,7 @@ def configure_output() -> None:
 def say(message: object, file=None) -> None:
     """Print an error message that may quote data (a config value, an id, an engine's error)
     as one line: escaped like the problems, NIK-like numbers masked."""
-    print(load.one_line(load.mask_numbers(str(message))), file=file or sys.stdout)
+    print(diagnostics.one_line(diagnostics.mask_numbers(str(message))), file=file or sys.stdout)
 
 
 def escape_data(text: str) -> str:
@@ -46,10 +46,10 @@ def escape_property(text: str) -> str:
 
 
 def github_command(filename: str, p: load.Problem, level: str = "error") -> str:
-    props = f"file={escape_property(load.one_line(filename))}"
+    props = f"file={escape_property(diagnostics.one_line(filename))}"
     if p.line > 0:
         props += f",line={p.line},col={p.col}"
-    message = load.one_line(load.mask_numbers(p.message))
+    message = diagnostics.one_line(diagnostics.mask_numbers(p.message))
     return f"::{level} {props}::{escape_data(message)}"
 
 
@@ -89,9 +89,10 @@ def data_errors(errors: list[load.DataError], tail: str, fmt: str = "teks") -> i
                 print(github_command(name, p))
         else:
             for line in e.lines():
-                print(load.one_line(load.mask_numbers(line)))
+                print(diagnostics.one_line(diagnostics.mask_numbers(line)))
     counts = " dan ".join(
-        f"{load.number_id(e.total)} masalah di {load.one_line(e.filename)}" for e in errors
+        f"{diagnostics.number_id(e.total)} masalah di {diagnostics.one_line(e.filename)}"
+        for e in errors
     )
     print(f"\nDitemukan {counts}. {tail}", file=sys.stderr)
     return 1

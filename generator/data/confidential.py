@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import load, model, yaml_text
+from . import compose, declarations, diagnostics, load, model, yaml_text
 
 RAHASIA_PATH = "data/rahasia.yaml"
 
@@ -44,7 +44,7 @@ def read(path: str | Path, registry: model.Registry | None) -> dict[str, model.S
     text = load.read_text(p)
     if not load.has_content(text):
         return {}
-    data, r = load.read_tree(text, name, model.RAHASIA_ROOT, secret=True)
+    data, r = compose.read_tree(text, name, declarations.RAHASIA_ROOT, secret=True)
     records = data.get("umkm") or {}
     if registry is not None and isinstance(records, dict):
         known = [u.id for u in registry.umkm]
@@ -54,7 +54,7 @@ def read(path: str | Path, registry: model.Registry | None) -> dict[str, model.S
                 r.problem(
                     records.key_marks[key],
                     f"umkm.{key}",
-                    f"UMKM '{key}' tidak ada di data registri{load._suggest(key, known)}",
+                    f"UMKM '{key}' tidak ada di data registri{diagnostics.suggest(key, known)}",
                     records.offset,
                 )
     if r.problems:
@@ -66,7 +66,7 @@ def render(secrets: dict[str, model.Secret]) -> str:
     """The YAML text of data/rahasia.yaml holding `secrets` (read(render(s)) == s)."""
     body = []
     for umkm_id, secret in secrets.items():
-        fields = [(f.key, getattr(secret, f.key)) for f in model.SECRET]
+        fields = [(f.key, getattr(secret, f.key)) for f in declarations.SECRET]
         fields = [(k, v) for k, v in fields if v]
         if fields:
             body.append(f"  {yaml_text.key(umkm_id)}:")
@@ -84,6 +84,9 @@ def all_secrets(registry: model.Registry, data_path: str | Path) -> dict[str, mo
             merged[umkm_id] = secret
         else:
             merged[umkm_id] = model.Secret(
-                **{f.key: getattr(secret, f.key) or getattr(old, f.key) for f in model.SECRET}
+                **{
+                    f.key: getattr(secret, f.key) or getattr(old, f.key)
+                    for f in declarations.SECRET
+                }
             )
     return merged

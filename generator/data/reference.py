@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .model import BOOL, DATE, LABELS, NAMED, RECORD, RECORDS, TEXT, TEXTS, walk_fields
+from .declarations import BOOL, DATE, LABELS, NAMED, RECORD, RECORDS, TEXT, TEXTS, walk_fields
 
 GUIDE_PATH = "docs/panduan/index.md"  # the admin guide: in the repository and on the site
 README_START = "<!-- field-reference:start (python -m generator docs) -->"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model import BOOL, DATE, LABELS, NAMED, RECORD, RECORDS, ROOT, TEXT, TEXTS, Field
+from .declarations import BOOL, DATE, LABELS, NAMED, RECORD, RECORDS, ROOT, TEXT, TEXTS, Field
 
 SCHEMA_PATH = "schema/umkm.schema.json"
 

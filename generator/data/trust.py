@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from . import config, load, model
+from . import config, diagnostics, load, model
 
 # The sample registry's own values (data/umkm.yaml as shipped): a real registry that still
 # holds one of them has not been filled in.
@@ -261,7 +261,7 @@ def require_publishable(
 
 def print_warnings(registry: model.Registry, site_url: str | None, config_file: Path | None):
     for w in warnings(registry, site_url, config_file):
-        print(load.one_line(str(w)), file=sys.stderr)
+        print(diagnostics.one_line(str(w)), file=sys.stderr)
 
 
 # ---------------------------------------------------------------------------------------------

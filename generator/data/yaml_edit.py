@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from .model import DATE, RECORD, RECORDS, TEXT, TEXTS, Field
+from .declarations import DATE, RECORD, RECORDS, TEXT, TEXTS, Field
 
 DELETE = object()  # a change that removes the key
 
@@ -51,7 +51,7 @@ _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 
 def compose(text: str) -> yaml.Node | None:
     """The node tree of `text` for editing (trusted text: a registry file goes through
-    load.compose_whole, which guards and words the errors)."""
+    compose.compose_whole, which guards and words the errors)."""
     return yaml.compose(text, Loader=PositionLoader)
 
 

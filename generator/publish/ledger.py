@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..data import model
+from ..data import declarations, model
 
 LEDGER_PATH = "data/id-terbit.txt"
 HEADER = (
@@ -102,7 +102,7 @@ def parse(text: str, name: str = LEDGER_PATH) -> Ledger:
     certs: list[str] = []
     umkm: list[str] = []
     lines: dict[tuple[str, str], int] = {}
-    slug = re.compile(model.SLUG_RE)
+    slug = re.compile(declarations.SLUG_RE)
     for n, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..data import model
+from ..data import declarations, model
 from . import fetch
 
 # The version of every file under /api/ (generator/api reads it from here: publish is below api).
@@ -23,7 +23,7 @@ FORMAT_VERSION = 2  # 2: api/registri.json is an index of per-kecamatan parts; t
 KINDS = ("sertifikat", "umkm")
 TIMEOUT_SECONDS = 30.0  # for the whole request, redirects and every byte included
 MAX_BYTES = 64 * 1024 * 1024  # ~1.5 million ids
-_SLUG = re.compile(model.SLUG_RE)
+_SLUG = re.compile(declarations.SLUG_RE)
 
 
 def published_ids(registry: model.Registry) -> dict[str, list[str]]:

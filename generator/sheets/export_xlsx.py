@@ -20,8 +20,8 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..data import model
-from ..data.model import DATE, TEXTS
+from ..data import declarations, model
+from ..data.declarations import DATE, TEXTS
 from . import layout
 from .layout import CERT_SHEET, REF_SHEET, SECRET_SHEET, UMKM_SHEET, Column
 
@@ -197,8 +197,8 @@ def _validations(ws, cols: list[Column], ranges: dict[str, str], umkm_ids: str |
 def _reference_sheet(wb: Workbook, registry: model.Registry) -> dict[str, str]:
     """The vocabularies, one block of columns each; returns the drop-down range of each."""
     ws = wb.create_sheet(REF_SHEET)
-    status = next(f for f in model.CERTIFICATE if f.key == "status")
-    funding = next(f for f in model.CERTIFICATE if f.key == "pembiayaan")
+    status = next(f for f in declarations.CERTIFICATE if f.key == "status")
+    funding = next(f for f in declarations.CERTIFICATE if f.key == "pembiayaan")
     blocks = [
         ("sektor", ["sektor", "label"], [[k, v] for k, v in registry.sektor.items()]),
         ("kecamatan", ["kecamatan"], [[k] for k in registry.kecamatan]),

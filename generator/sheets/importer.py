@@ -19,14 +19,14 @@ from pathlib import Path
 import yaml
 from openpyxl.utils import get_column_letter
 
-from ..data import load, model, yaml_edit
-from ..data.model import RECORD, RECORDS, Field
+from ..data import compose, declarations, diagnostics, load, model, yaml_edit
+from ..data.declarations import RECORD, RECORDS, Field
 from . import layout, read_sheet, sheet_values
 from .layout import CERT_SHEET, SECRET_SHEET, UMKM_SHEET, Column
 
 SHEET_ORDER = (UMKM_SHEET, CERT_SHEET, SECRET_SHEET)
-_UMKM_FIELD = next(f for f in model.ROOT.fields if f.key == "umkm")
-_CERT_FIELD = next(f for f in model.UMKM if f.key == "sertifikat")
+_UMKM_FIELD = next(f for f in declarations.ROOT.fields if f.key == "umkm")
+_CERT_FIELD = next(f for f in declarations.UMKM if f.key == "sertifikat")
 
 
 # -- where a problem is ----------------------------------------------------------------------
@@ -495,7 +495,7 @@ def merge(doc: yaml_edit.Document, tables: list[Table], report: Report) -> Plan:
         for uid, node in idx.umkm.items():
             if uid not in sheet_ids:
                 nama = yaml_edit.node_value(yaml_edit.mapping_items(node).get("nama", (0, None))[1],
-                                            model.UMKM[1])  # fmt: skip
+                                            declarations.UMKM[1])  # fmt: skip
                 by_name.setdefault(str(nama).casefold(), uid)
         for row in umkm_t.rows:
             uid = row.values.get("id")
@@ -506,7 +506,7 @@ def merge(doc: yaml_edit.Document, tables: list[Table], report: Report) -> Plan:
             if node is not None:
                 ch = _changes(row, node, umkm_t, report)
                 if ch:
-                    _apply(doc, node, model.UMKM, ch, row, report)
+                    _apply(doc, node, declarations.UMKM, ch, row, report)
                     plan.changed.append((row, uid, ", ".join(_flat_keys(ch))))
                     plan.touched.add(id(row))
                 continue
@@ -519,7 +519,7 @@ def merge(doc: yaml_edit.Document, tables: list[Table], report: Report) -> Plan:
                     f"sudah terbit tidak boleh diubah: kembalikan id '{by_name[nama]}'",
                 )
                 continue
-            if _missing_required(row, umkm_t, model.UMKM, report, "UMKM"):
+            if _missing_required(row, umkm_t, declarations.UMKM, report, "UMKM"):
                 continue
             new_umkm[uid] = _new_record(row, umkm_t)
             new_umkm_rows[uid] = row
@@ -546,7 +546,7 @@ def merge(doc: yaml_edit.Document, tables: list[Table], report: Report) -> Plan:
                     continue
                 ch = _changes(row, node, cert_t, report)
                 if ch:
-                    _apply(doc, node, model.CERTIFICATE, ch, row, report)
+                    _apply(doc, node, declarations.CERTIFICATE, ch, row, report)
                     plan.changed.append((row, cid, ", ".join(_flat_keys(ch))))
                     plan.touched.add(id(row))
                 continue
@@ -574,7 +574,7 @@ def merge(doc: yaml_edit.Document, tables: list[Table], report: Report) -> Plan:
                     f"UMKM '{owner}' tidak ada di data maupun di lembar {UMKM_SHEET}{hint}",
                 )
                 continue
-            if _missing_required(row, cert_t, model.CERTIFICATE, report, "sertifikat"):
+            if _missing_required(row, cert_t, declarations.CERTIFICATE, report, "sertifikat"):
                 continue
             new_certs_of.setdefault(owner, []).append((_new_record(row, cert_t), row))
             plan.new_cert.append(cid)
@@ -601,12 +601,12 @@ def merge(doc: yaml_edit.Document, tables: list[Table], report: Report) -> Plan:
         if owner in new_umkm:
             new_umkm[owner]["sertifikat"] = [values for values, _ in items]
         else:
-            doc.append_items(idx.umkm[owner], "sertifikat", _CERT_FIELD, model.UMKM, items)
+            doc.append_items(idx.umkm[owner], "sertifikat", _CERT_FIELD, declarations.UMKM, items)
     doc.append_items(
         doc.root,
         "umkm",
         _UMKM_FIELD,
-        model.ROOT.fields,
+        declarations.ROOT.fields,
         [(values, new_umkm_rows[uid]) for uid, values in new_umkm.items()],
     )
     plan.new_umkm = list(new_umkm)
@@ -739,9 +739,9 @@ def _gh_escape(s: str, prop: bool = False) -> str:
 
 def format_issue(issue: Issue, source: str, data_name: str, fmt: str) -> str:
     # a message may quote a cell (a header, an id): one line whatever it holds, NIKs masked
-    issue = Issue(issue.where, load.one_line(load.mask_numbers(issue.message)), issue.warning,
-                  issue.data_line)  # fmt: skip
-    source, data_name = load.one_line(source), load.one_line(data_name)
+    issue = Issue(issue.where, diagnostics.one_line(diagnostics.mask_numbers(issue.message)),
+                  issue.warning, issue.data_line)  # fmt: skip
+    source, data_name = diagnostics.one_line(source), diagnostics.one_line(data_name)
     level = "warning" if issue.warning else "error"
     if fmt == "github":
         if issue.data_line:
@@ -916,8 +916,8 @@ def _secret_changes(plan: Plan, registry, data: Path, report: Report):
             report.error(row.cell("umkm_id"), f"UMKM '{uid}' tidak ada di data registri")
             continue
         old = current.get(uid) or model.Secret()
-        values = {f.key: getattr(old, f.key) for f in model.SECRET}
-        for f in model.SECRET:
+        values = {f.key: getattr(old, f.key) for f in declarations.SECRET}
+        for f in declarations.SECRET:
             if f.key in row.values and f.key not in row.bad:
                 values[f.key] = row.values[f.key]
         new = model.Secret(**values)
@@ -933,7 +933,7 @@ def _secret_changes(plan: Plan, registry, data: Path, report: Report):
 def _compose(text: str, name: str) -> yaml.MappingNode:
     # the checker's guards (aliases, deep nesting, characters, syntax worded for the admin) come
     # before the editor's loader composes the whole file
-    return load.compose_whole(text, name, yaml_edit.PositionLoader)
+    return compose.compose_whole(text, name, yaml_edit.PositionLoader)
 
 
 def _summary(plan: Plan, data_name: str) -> list[str]:

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..data import model
-from ..data.model import DATE, RECORD, RECORDS, TEXT, TEXTS, Field
+from ..data import declarations, model
+from ..data.declarations import DATE, RECORD, RECORDS, TEXT, TEXTS, Field
 
 UMKM_SHEET = "UMKM"
 CERT_SHEET = "Sertifikat"
@@ -27,7 +27,7 @@ UMKM_ID = Field(
     TEXT,
     "id UMKM pemilik sertifikat ini (kolom id di lembar UMKM).",
     required=True,
-    pattern=model.SLUG_RE,
+    pattern=declarations.SLUG_RE,
     pattern_hint="2-63 huruf kecil a-z, angka atau tanda -, diawali huruf atau angka",
 )
 
@@ -79,16 +79,16 @@ def _columns(fields: tuple[Field, ...]) -> list[Column]:
 
 
 def umkm_columns() -> list[Column]:
-    return _columns(model.UMKM)
+    return _columns(declarations.UMKM)
 
 
 def certificate_columns() -> list[Column]:
-    cols = _columns(model.CERTIFICATE)
+    cols = _columns(declarations.CERTIFICATE)
     return [cols[0], Column(UMKM_ID.key, UMKM_ID), *cols[1:]]
 
 
 def secret_columns() -> list[Column]:
-    return [Column(UMKM_ID.key, UMKM_ID), *(Column(f.key, f) for f in model.SECRET)]
+    return [Column(UMKM_ID.key, UMKM_ID), *(Column(f.key, f) for f in declarations.SECRET)]
 
 
 def columns_of(sheet: str) -> list[Column]:

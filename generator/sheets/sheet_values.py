@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from ..data.model import DATE, TEXT, TEXTS
+from ..data.declarations import DATE, TEXT, TEXTS
 from .layout import MULTILINE, NUMBER_LIKE, Column, split_list
 from .read_sheet import RawCell
 

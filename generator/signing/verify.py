@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote
 
-from ..data import load
+from ..data import diagnostics
 from . import credentials, keys, proof, sums
 
 _MULTIKEY = re.compile(r"\bz6Mk[1-9A-HJ-NP-Za-km-z]{44}\b")
@@ -440,15 +440,15 @@ def main(target: str, kunci: str | None) -> int:
         pinned = pinned_keys(kunci) if kunci else None
         report = check(source, pinned)
     except VerifyError as e:
-        print(load.one_line(str(e)))
+        print(diagnostics.one_line(str(e)))
         return 1
     # file names, key ids and the site's name come from the site checked: one line each
     for line in report.problems:
-        print(load.one_line(line))
+        print(diagnostics.one_line(line))
     for note in report.notes:
-        print(load.one_line(note))
+        print(diagnostics.one_line(note))
     s = report.statuses
-    name = load.one_line(str(source.name))
+    name = diagnostics.one_line(str(source.name))
     print(
         f"{name}: {report.n_files} berkas diperiksa terhadap api/SHA256SUMS, "
         f"{report.n_credentials} sertifikat digital (berlaku {s['berlaku']}, kedaluwarsa "

@@ -69,7 +69,7 @@ def verification_url(site_url: str, cert_id: str) -> str:
 
     `site_url` must be absolute (config.ConfigError otherwise): a printed code never guesses."""
     base = config.require_site_url(site_url)
-    if not re.match(model.SLUG_RE, cert_id):
+    if not re.match(declarations.SLUG_RE, cert_id):
         raise ValueError(f"id sertifikat tidak sah: {cert_id!r}")
     return f"{base}verifikasi/{cert_id}/"
 

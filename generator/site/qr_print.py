@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from ..data import config, model
+from ..data import config, declarations, model
 from . import qr
 
 LABEL_SHEET = "lembar-label.html"
@@ -232,7 +232,7 @@ def _is_print_folder(path: Path) -> bool:
         and not p.is_symlink()
         and (
             p.name == LABEL_SHEET
-            or (p.suffix in (".svg", ".png") and re.match(model.SLUG_RE, p.stem) is not None)
+            or (p.suffix in (".svg", ".png") and re.match(declarations.SLUG_RE, p.stem) is not None)
         )
         for p in entries
     )
