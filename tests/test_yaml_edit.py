@@ -8,8 +8,8 @@ import datetime as dt
 
 import pytest
 
-from generator.data import declarations, load, yaml_edit
-from generator.sheets.importer import _CERT_FIELD, _UMKM_FIELD, index_data
+from generator.data import declarations, load, yaml_edit, yaml_nodes, yaml_style
+from generator.sheets.import_merge import _CERT_FIELD, _UMKM_FIELD, index_data
 
 HEAD = """registri:
   judul: Uji
@@ -62,7 +62,7 @@ BODY = """umkm:
 
 
 def _doc(text: str):
-    root = yaml_edit.compose(text)
+    root = yaml_nodes.compose(text)
     return yaml_edit.Document(text, root), index_data(root)
 
 
@@ -157,13 +157,13 @@ def test_plain_scalars_that_would_change_type_are_quoted():
         "tab\there",
         "ok\u2028",
     ):
-        assert not yaml_edit.plain_ok(s), s
+        assert not yaml_style.plain_ok(s), s
     for s in ("Batik Tulis", "MWPM/UMKM/2020/0001", "Jl. Mawar No. 12", "a:b", "Café"):
-        assert yaml_edit.plain_ok(s), s
+        assert yaml_style.plain_ok(s), s
 
     def parsed(s: str):
         return load.parse(
-            HEAD + f"umkm:\n- id: x1\n  nama: {yaml_edit.double_quoted(s)}\n"
+            HEAD + f"umkm:\n- id: x1\n  nama: {yaml_style.double_quoted(s)}\n"
             "  pemilik: a\n  sektor: kopi\n  kecamatan: Paiton\n"  # fmt: skip
         )
 
