@@ -21,7 +21,7 @@ from generator.site import pages, qr
 DAY = 86_400
 # Run `python -m generator` with the Markdown lever off: every page through Python-Markdown.
 WITHOUT_LEVER = (
-    "import sys; from generator import pages; pages.raw_html_page = lambda *a: None; "
+    "import sys; from generator.site import pages; pages.raw_html_page = lambda *a: None; "
     "from generator.__main__ import main; sys.exit(main(sys.argv[1:]))"
 )
 
