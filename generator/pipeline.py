@@ -6,11 +6,8 @@
 
 from __future__ import annotations
 
-import ctypes
-import errno
 import logging
 import os
-import re
 import shutil
 import sys
 import time
@@ -22,6 +19,8 @@ from .api import exports
 from .data import config, load, trust
 from .data.model import Registry
 from .publish import guard, ledger, lock
+from .publish.site_folder import check_site_dir, mark_site
+from .publish.swap import aside, clean_leftovers, swap_in
 from .site import docs_files, pages
 
 DATA_ENV = "REGISTRI_DATA"  # lets `generator build --data X` reach the hook
@@ -214,194 +213,6 @@ def use_engine(name: str) -> None:
         ) from None
 
 
-# -- where a build may write -----------------------------------------------------------------
-
-SITE_MARKER = ".registri-situs"  # written into every site this generator builds
-_MARKER_TEXT = (
-    "Folder ini dibangun oleh Registri UMKM (python -m generator build) dan diganti utuh pada\n"
-    "setiap pembangunan. Jangan menyimpan berkas lain di sini.\n"
-)
-
-
-class SiteDirError(BuildError):
-    """The site folder may not be replaced; the message is for the admin."""
-
-
-def _is_within(path: Path, parent: Path) -> bool:
-    return path == parent or parent in path.parents
-
-
-def protected_paths(
-    project_dir: Path, data: Path | None = None, cfg: dict | None = None
-) -> list[tuple[Path, str, bool]]:
-    """(path, what, also_inside) of what a site folder may never be or hold; with also_inside,
-    the site folder may not sit inside it either."""
-    cfg = cfg or {}
-    docs = project_dir / str(cfg.get("docs_dir") or "docs")
-    theme = cfg.get("theme") if isinstance(cfg.get("theme"), dict) else {}
-    overrides = project_dir / str(theme.get("custom_dir") or "overrides")
-    out = [
-        (project_dir, "folder proyek", False),
-        (docs, "folder halaman (docs_dir)", True),
-        (overrides, "folder tema (overrides)", True),
-        (project_dir / "data", "folder data", False),
-        (project_dir / ".git", "riwayat git (.git)", True),
-        (project_dir / "hooks", "folder hooks", True),
-        (project_dir / "generator", "kode generator", True),
-    ]
-    if data is not None:
-        out.append((data.parent, "folder berkas data", False))
-    return [(p.resolve(), what, inside) for p, what, inside in out]
-
-
-def looks_like_our_site(folder: Path) -> bool:
-    """A site built by this generator: the marker, or (sites built before the marker existed)
-    the home page together with the id manifest."""
-    if (folder / SITE_MARKER).is_file():
-        return True
-    return (folder / "index.html").is_file() and (folder / "api" / "manifest.json").is_file()
-
-
-def check_site_dir(
-    target: Path, project_dir: Path, data: Path | None = None, cfg: dict | None = None
-) -> Path:
-    """The resolved `target` when a build may replace it; SiteDirError otherwise.
-
-    Allowed: a folder that is missing, empty, or an earlier site of this generator. Never the
-    project folder, docs/, data/, the theme overrides, .git (nor a parent of one of them, nor a
-    folder inside docs/, overrides/ or .git)."""
-    target = Path(target).resolve()
-    for path, what, also_inside in protected_paths(Path(project_dir).resolve(), data, cfg):
-        if target == path:
-            where = f"ini adalah {what}"
-        elif _is_within(path, target):
-            where = f"folder ini memuat {what} ({path})"
-        elif also_inside and _is_within(target, path):
-            where = f"folder ini ada di dalam {what} ({path})"
-        else:
-            continue
-        raise SiteDirError(
-            f"{target}: tidak boleh dipakai sebagai folder situs: {where}. Pembangunan "
-            "mengganti seluruh isi folder situs. Pilih folder lain, mis. --site-dir site."
-        )
-    if target.exists() and not target.is_dir():
-        raise SiteDirError(
-            f"{target}: tidak boleh dipakai sebagai folder situs: ini berkas, bukan folder. "
-            "Berkas ini tidak diubah; pilih folder lain untuk situs."
-        )
-    if target.is_dir() and any(target.iterdir()) and not looks_like_our_site(target):
-        raise SiteDirError(
-            f"{target}: tidak boleh dipakai sebagai folder situs: folder ini berisi berkas yang "
-            "bukan situs buatan Registri UMKM, dan pembangunan mengganti seluruh isinya. Isinya "
-            "tidak diubah. Pilih folder kosong atau folder baru, atau kosongkan folder ini sendiri "
-            "bila isinya memang tidak diperlukan."
-        )
-    return target
-
-
-def mark_site(folder: Path) -> None:
-    (folder / SITE_MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
-
-
-# -- the swap --------------------------------------------------------------------------------
-
-_AT_FDCWD = -100
-_RENAME_EXCHANGE = 2
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two directories in one step (Linux renameat2 RENAME_EXCHANGE): at every moment
-    both names exist. False where the system or the file system cannot (then the caller
-    falls back to two renames)."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):  # glibc < 2.28, or another libc without it
-        return False
-    renameat2.argtypes = [
-        ctypes.c_int,
-        ctypes.c_char_p,
-        ctypes.c_int,
-        ctypes.c_char_p,
-        ctypes.c_uint,
-    ]
-    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
-        return True
-    err = ctypes.get_errno()
-    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP):
-        return False
-    raise OSError(err, os.strerror(err), str(b))
-
-
-def _aside(target: Path, kind: str, pid: int | None = None) -> Path:
-    return target.with_name(f".{target.name}.{kind}-{pid or os.getpid()}")
-
-
-def swap_in(new: Path, target: Path) -> None:
-    """Put the finished site `new` at `target`; `target` is never missing on Linux, even if
-    the process is killed (elsewhere, a kill between two renames leaves the old site aside,
-    and the next build puts it back)."""
-    if not target.exists():
-        new.rename(target)
-        return
-    if _exchange(new, target):
-        shutil.rmtree(new, ignore_errors=True)  # `new` now holds the old site
-        return
-    old = _aside(target, "lama")
-    target.rename(old)
-    try:
-        new.rename(target)
-    except OSError:
-        old.rename(target)  # put the old site back before saying anything
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
-_LEFTOVER = re.compile(r"\.(?P<name>.+)\.(?P<kind>baru|lama)-(?P<pid>[0-9]+)")
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    if sys.platform == "win32":
-        return False  # never os.kill on Windows (it terminates); we hold the project lock
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
-
-
-def clean_leftovers(target: Path) -> list[Path]:
-    """Remove what killed builds left next to `target` (`.site.baru-PID`, `.site.lama-PID`,
-    only folders this generator marked, only of dead processes); if `target` itself is missing
-    and an old site was left aside, put it back first. Returns the folders removed."""
-    removed: list[Path] = []
-    parent = target.parent
-    if not parent.is_dir():
-        return removed
-    leftovers = []
-    for p in parent.iterdir():
-        m = _LEFTOVER.fullmatch(p.name)
-        if m and m["name"] == target.name and p.is_dir() and not p.is_symlink():
-            if (p / SITE_MARKER).is_file() and not _alive(int(m["pid"])):
-                leftovers.append((m["kind"], p))
-    if not target.exists():
-        for kind, p in leftovers:
-            if kind == "lama":
-                p.rename(target)
-                leftovers.remove((kind, p))
-                break
-    for _, p in leftovers:
-        shutil.rmtree(p, ignore_errors=True)
-        removed.append(p)
-    return removed
-
-
 def build(
     config_file: Path,
     data: Path,
@@ -412,10 +223,10 @@ def build(
 ) -> Registry:
     """Generate and build the site into a fresh folder, then swap it into place.
 
-    Holds the project lock throughout; refuses a site folder it may not replace. `record`
-    (a build that is going to be published: `build --catat`) also checks the ledger's git
-    history first and appends the new ids to the ledger before the swap. `engine`: one of
-    ENGINES."""
+    Holds the project lock throughout; refuses a site folder it may not replace (SiteDirError
+    of publish/site_folder.py). `record` (a build that is going to be published: `build
+    --catat`) also checks the ledger's git history first and appends the new ids to the ledger
+    before the swap. `engine`: one of ENGINES."""
     use_engine(engine)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     # One clock for the whole build: the engine's hook then sees the same date and finds the
@@ -477,7 +288,7 @@ def _build_locked(
         if history.errors:
             raise BuildError("\n".join(history.errors))
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _aside(target, "baru")
+    tmp = aside(target, "baru")
     shutil.rmtree(tmp, ignore_errors=True)
     global _building
     _building = True  # the hook leaves finishing the site to us
@@ -490,7 +301,10 @@ def _build_locked(
 
     if not postbuild.done(tmp):
         try:
-            postbuild.finish(tmp, registry, config.build_datetime(), cfg_raw.get("site_url"))
+            seconds = postbuild.finish(
+                tmp, registry, config.build_datetime(), cfg_raw.get("site_url")
+            )
+            TIMINGS.add("postbuild", seconds)
         except search.SearchIndexError as e:
             shutil.rmtree(tmp, ignore_errors=True)
             raise BuildError(str(e)) from None
@@ -525,20 +339,6 @@ def _record(registry: Registry, data: Path) -> None:
             f"{path}: {len(after) - len(before)} id baru dicatat. Berkas ini wajib di-commit.",
             file=sys.stderr,
         )
-
-
-_KEEP_WHITESPACE = re.compile(r"(<pre\b.*?</pre>|<textarea\b.*?</textarea>)", re.S | re.I)
-_INDENT = re.compile(r"[ \t]*\n\s*")
-
-
-def compact_html(html: str) -> str:
-    """Fold each run of white space that holds a line break into one line break. Browsers
-    render it the same (outside <pre> and <textarea>, which are kept as they are); the theme's
-    indentation is ~17% of a generated Material page."""
-    parts = _KEEP_WHITESPACE.split(html)
-    for i in range(0, len(parts), 2):
-        parts[i] = _INDENT.sub("\n", parts[i])
-    return "".join(parts)
 
 
 def quiet_mkdocs_logging(level: int = logging.WARNING) -> None:

@@ -16,7 +16,7 @@ from mkdocs.exceptions import PluginError
 from generator import pipeline, signing
 from generator.data import config as registri_config
 from generator.data import load, trust
-from generator.publish import lock
+from generator.publish import lock, site_folder
 from generator.site import docs_files, postbuild, search, security
 
 log = logging.getLogger("mkdocs.registri")
@@ -37,10 +37,10 @@ def on_config(config, **kwargs):
         project = Path(config.config_file_path).parent
         cfg = {"docs_dir": config.docs_dir, "theme": {"custom_dir": config.theme.custom_dir}}
         try:
-            pipeline.check_site_dir(
+            site_folder.check_site_dir(
                 Path(config.site_dir), project, pipeline.data_path(project), cfg
             )
-        except pipeline.SiteDirError as e:
+        except site_folder.SiteDirError as e:
             raise PluginError(str(e)) from None
     return config
 
@@ -109,7 +109,7 @@ def on_page_content(html: str, page, config, files) -> str:
 
 
 def on_post_page(output: str, page, config) -> str:
-    output = pipeline.compact_html(output)
+    output = postbuild.compact_html(output)
     # CSP last: its hashes are of the inline scripts exactly as published. Plain `mkdocs
     # serve` injects an inline live-reload script the policy would block: no policy there
     # (`python -m generator serve` keeps it).
@@ -129,15 +129,16 @@ def on_post_build(config, **kwargs) -> None:
     # The search index and the sitemaps are made from the finished site (site/postbuild.py).
     if _registry is not None:
         try:
-            postbuild.finish(
+            seconds = postbuild.finish(
                 Path(config.site_dir), _registry, registri_config.build_datetime(), config.site_url
             )
+            pipeline.TIMINGS.add("postbuild", seconds)
         except search.SearchIndexError as e:
             if _command != "serve":
                 _held.close()
                 raise PluginError(str(e)) from None
             log.error(str(e))
-    pipeline.mark_site(Path(config.site_dir))
+    site_folder.mark_site(Path(config.site_dir))
     # last: SHA256SUMS (and its JWS) over the final site. `generator build` does this itself
     # after the engine; a preview (serve) publishes nothing.
     try:

@@ -14,8 +14,7 @@ import pytest
 from conftest import ROOT, make_project, run_generator, run_mkdocs
 from hostile import hostile_yaml
 
-from generator import pipeline
-from generator.publish import lock
+from generator.publish import lock, site_folder
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -95,7 +94,7 @@ def test_plain_mkdocs_build_is_guarded_by_the_hook(project, tmp_path, site_dir):
 def test_plain_mkdocs_build_marks_its_site(project, tmp_path):
     r = run_mkdocs(project, env={"REGISTRI_CACHE_DIR": str(tmp_path / "qr")}, timeout=300)
     assert r.returncode == 0, r.stderr
-    assert (project / "site" / pipeline.SITE_MARKER).is_file()
+    assert (project / "site" / site_folder.SITE_MARKER).is_file()
 
 
 def test_build_replaces_a_missing_folder_and_then_its_own_earlier_site(project, tmp_path):
@@ -104,29 +103,29 @@ def test_build_replaces_a_missing_folder_and_then_its_own_earlier_site(project, 
         r = run_generator(project, "build", "--site-dir", str(target))
         assert r.returncode == 0, r.stdout + r.stderr
         assert (target / "umkm" / "jahat" / "index.html").is_file()
-        assert (target / pipeline.SITE_MARKER).is_file()
+        assert (target / site_folder.SITE_MARKER).is_file()
 
 
 def test_check_site_dir_unit(tmp_path):
     project = tmp_path / "p"
     (project / "docs").mkdir(parents=True)
-    assert pipeline.check_site_dir(project / "site", project) == (project / "site").resolve()
+    assert site_folder.check_site_dir(project / "site", project) == (project / "site").resolve()
     (project / "kosong").mkdir()  # an empty folder
-    assert pipeline.check_site_dir(project / "kosong", project)
+    assert site_folder.check_site_dir(project / "kosong", project)
     legacy = project / "lama"  # a site built before the marker existed
     (legacy / "api").mkdir(parents=True)
     (legacy / "index.html").write_text("<!doctype html>")
     (legacy / "api" / "manifest.json").write_text("{}")
-    assert pipeline.check_site_dir(legacy, project)
+    assert site_folder.check_site_dir(legacy, project)
     (legacy / "api" / "manifest.json").unlink()
-    with pytest.raises(pipeline.SiteDirError, match="bukan situs buatan"):
-        pipeline.check_site_dir(legacy, project)
-    with pytest.raises(pipeline.SiteDirError):
-        pipeline.check_site_dir(tmp_path, project)
-    with pytest.raises(pipeline.SiteDirError):  # the data file's own folder
-        pipeline.check_site_dir(tmp_path / "d", project, tmp_path / "d" / "umkm.yaml")
-    with pytest.raises(pipeline.SiteDirError):  # docs_dir as mkdocs.yml names it
-        pipeline.check_site_dir(project / "halaman", project, cfg={"docs_dir": "halaman"})
+    with pytest.raises(site_folder.SiteDirError, match="bukan situs buatan"):
+        site_folder.check_site_dir(legacy, project)
+    with pytest.raises(site_folder.SiteDirError):
+        site_folder.check_site_dir(tmp_path, project)
+    with pytest.raises(site_folder.SiteDirError):  # the data file's own folder
+        site_folder.check_site_dir(tmp_path / "d", project, tmp_path / "d" / "umkm.yaml")
+    with pytest.raises(site_folder.SiteDirError):  # docs_dir as mkdocs.yml names it
+        site_folder.check_site_dir(project / "halaman", project, cfg={"docs_dir": "halaman"})
 
 
 # -- fault 7: one build at a time ------------------------------------------------------------
@@ -209,12 +208,12 @@ def test_two_builds_at_once_both_give_complete_sites(tmp_path):
 
 KILLER = """
 import os, pathlib, signal, sys
-from generator import pipeline
+from generator.publish import swap
 target = pathlib.Path(sys.argv[1]).resolve()
 mode = sys.argv[2]
 if mode == "no-exchange":
-    pipeline._exchange = lambda a, b: False
-orig_exchange = getattr(pipeline, "_exchange", lambda a, b: False)
+    swap._exchange = lambda a, b: False
+orig_exchange = getattr(swap, "_exchange", lambda a, b: False)
 orig_rename = pathlib.Path.rename
 def die():
     os.kill(os.getpid(), signal.SIGKILL)
@@ -228,7 +227,7 @@ def rename(self, dest):
     if pathlib.Path(self).resolve() == target:  # the old site was just moved away
         die()
     return out
-pipeline._exchange = exchange
+swap._exchange = exchange
 pathlib.Path.rename = rename
 from generator.__main__ import main
 sys.exit(main(sys.argv[3:]))
@@ -291,7 +290,7 @@ def test_leftovers_of_killed_builds_are_cleaned(project):
     ).stdout.strip()
     left = project / f".site.baru-{dead}"
     left.mkdir()
-    pipeline.mark_site(left)
+    site_folder.mark_site(left)
     (left / "index.html").write_text("setengah")
     foreign = project / f".site.baru-{dead}x"  # not ours by name: kept
     foreign.mkdir()

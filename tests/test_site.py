@@ -391,7 +391,7 @@ def test_plain_mkdocs_build_with_bad_data_fails_clearly(tmp_path):
 
 
 def test_compact_html_keeps_preformatted_text():
-    from generator.pipeline import compact_html
+    from generator.site.postbuild import compact_html
 
     html = "<div>\n    <p>a</p>\n\n   <pre>x\n    y</pre>\n  <textarea>1\n  2</textarea>\n</div>"
     assert compact_html(html) == (

@@ -96,3 +96,8 @@ def data_errors(errors: list[load.DataError], tail: str, fmt: str = "teks") -> i
     )
     print(f"\nDitemukan {counts}. {tail}", file=sys.stderr)
     return 1
+
+
+def data_error(e: load.DataError, tail: str = "Perbaiki lalu jalankan lagi.") -> int:
+    """Print every problem as FILE:LINE:COL: message, and a count; exit code 1."""
+    return data_errors([e], tail)

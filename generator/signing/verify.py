@@ -25,92 +25,9 @@ from urllib.parse import unquote
 
 from ..data import diagnostics
 from . import credentials, keys, proof, sums
+from .site_source import VerifyError, source_for
 
 _MULTIKEY = re.compile(r"\bz6Mk[1-9A-HJ-NP-Za-km-z]{44}\b")
-
-
-class VerifyError(Exception):
-    """The site cannot be checked at all (not found, not a site); for the user."""
-
-
-# ---------------------------------------------------------------------------------------------
-# Where the files come from
-# ---------------------------------------------------------------------------------------------
-
-
-class FolderSource:
-    def __init__(self, root: Path):
-        if not root.is_dir():
-            raise VerifyError(f"{root}: folder situs tidak ditemukan")
-        self.root = root.resolve()
-        self.name = str(root)
-
-    def _inside(self, rel: str) -> Path | None:
-        """The file `rel` names, if it is a file inside the site (no absolute path, no '..',
-        no symlink leading out): a hostile SHA256SUMS or site never makes us read elsewhere."""
-        target = (self.root / rel).resolve()
-        if not target.is_relative_to(self.root) or not target.is_file():
-            return None
-        return target
-
-    def read(self, rel: str) -> bytes | None:
-        target = self._inside(rel)
-        try:
-            return None if target is None else target.read_bytes()
-        except OSError:
-            return None
-
-    def all_files(self) -> list[str] | None:
-        return sums.site_files(self.root)
-
-    def sha256(self, rel: str) -> str | None:
-        target = self._inside(rel)
-        try:
-            return None if target is None else sums.file_sha256(target)
-        except OSError:
-            return None
-
-    def sha256_many(self, rels: list[str]) -> dict[str, str | None]:
-        return {rel: self.sha256(rel) for rel in rels}
-
-
-class UrlSource:
-    """A published site, read over HTTP with the project's one bounded client (fetch.py).
-    Every file listed in SHA256SUMS is downloaded and hashed (a web server lists nothing, so
-    files the list does not name cannot be seen)."""
-
-    MAX_BYTES = 512 * 1024 * 1024  # SHA256SUMS of a national registry is tens of MB
-    WORKERS = 8
-
-    def __init__(self, base: str):
-        self.base = base if base.endswith("/") else base + "/"
-        self.name = self.base
-
-    def read(self, rel: str) -> bytes | None:
-        from ..publish import fetch
-
-        try:
-            return fetch.get(self.base + rel, max_bytes=self.MAX_BYTES).body
-        except fetch.FetchError as e:
-            if e.status == 404:
-                return None
-            raise VerifyError(f"{self.base}{rel}: {e}") from None
-
-    def all_files(self) -> list[str] | None:
-        return None
-
-    def sha256(self, rel: str) -> str | None:
-        data = self.read(rel)
-        return None if data is None else hashlib.sha256(data).hexdigest()
-
-    def sha256_many(self, rels: list[str]) -> dict[str, str | None]:
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(self.WORKERS) as pool:
-            return dict(zip(rels, pool.map(self.sha256, rels), strict=True))
-
-
-# ---------------------------------------------------------------------------------------------
 
 
 def did_to_site_url(did: str) -> str:
@@ -426,12 +343,6 @@ def _credential_status(doc: dict, rel: str, status_bits, report: Report, now: da
     if isinstance(until, str) and until < now.strftime("%Y-%m-%dT%H:%M:%SZ"):
         return "kedaluwarsa"
     return "berlaku"
-
-
-def source_for(target: str):
-    if target.startswith(("http://", "https://")):
-        return UrlSource(target)
-    return FolderSource(Path(target))
 
 
 def main(target: str, kunci: str | None) -> int:
