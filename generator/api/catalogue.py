@@ -9,7 +9,10 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from ..data import history
-from .csv_files import CSV_TEXT_COLUMNS
+
+# Identifiers that Excel would read as numbers or dates always get the mark: it would turn the
+# phone number 0812... into 812..., +62 ... into a formula error, nomor 0001 into 1.
+CSV_TEXT_COLUMNS = ("nomor", "telepon", "whatsapp")
 
 
 class ApiField(NamedTuple):

@@ -8,14 +8,12 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..data import declarations, model
 from ..data.config import normalise_site_url
 from . import records
-
-if TYPE_CHECKING:
-    from .catalogue import ApiFile
+from .catalogue import CSV_TEXT_COLUMNS, ApiFile
 
 CSV_DELIMITER = ";"
 CSV_LIST_JOIN = " | "
@@ -24,9 +22,6 @@ CSV_LIST_JOIN = " | "
 # a cell that starts with ' itself, so that reading back is always "drop one leading '".
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 CSV_TEXT_MARK = "'"
-# Identifiers that Excel would read as numbers or dates always get the mark: it would turn the
-# phone number 0812... into 812..., +62 ... into a formula error, nomor 0001 into 1.
-CSV_TEXT_COLUMNS = ("nomor", "telepon", "whatsapp")
 
 
 def csv_list(items: list[str] | tuple[str, ...]) -> str:

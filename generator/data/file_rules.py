@@ -177,7 +177,7 @@ def key_rules(data: Rec, r: Reader) -> None:
     keys = info.get("kunci") if isinstance(info, Rec) else None
     if not keys:
         return
-    from ..signing.keys import decode_public
+    from .multikey import decode_public
 
     seen: dict[tuple[str, str], int] = {}
     for i, k in enumerate(keys):

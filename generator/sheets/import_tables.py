@@ -12,7 +12,7 @@ from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
-from . import layout, read_sheet, sheet_values
+from . import layout, raw_cells, read_sheet, sheet_values
 from .import_problems import Report, Where
 from .layout import CERT_SHEET, SECRET_SHEET, UMKM_SHEET, Column
 
@@ -69,7 +69,7 @@ def _which_sheet(title: str) -> str | None:
     return None
 
 
-def _csv_sheet(raw: read_sheet.RawSheet) -> str | None:
+def _csv_sheet(raw: raw_cells.RawSheet) -> str | None:
     """A CSV holds one sheet: the one whose columns its header names."""
     if not raw.rows:
         return None
@@ -153,14 +153,14 @@ def read_tables(path: Path, report: Report) -> list[Table]:
     return tables
 
 
-def _table(raw: read_sheet.RawSheet, sheet: str, order: int, report: Report) -> Table | None:
+def _table(raw: raw_cells.RawSheet, sheet: str, order: int, report: Report) -> Table | None:
     def where(row: int, col: int) -> Where:
         return Where(order, row, col, raw.title if not raw.csv else "", raw.csv)
 
     if raw.too_long:
         report.error(
             where(raw.too_long, 1),
-            f"terlalu banyak baris (lebih dari {read_sheet.MAX_ROWS:,}): pecah menjadi beberapa "
+            f"terlalu banyak baris (lebih dari {raw_cells.MAX_ROWS:,}): pecah menjadi beberapa "
             "berkas".replace(",", "."),
         )
         return None
@@ -168,7 +168,7 @@ def _table(raw: read_sheet.RawSheet, sheet: str, order: int, report: Report) -> 
         r, c = raw.too_wide
         report.error(
             where(r, c),
-            f"ada isi di kolom ke-{c}: lembar ini paling banyak {read_sheet.MAX_COLUMNS} kolom; "
+            f"ada isi di kolom ke-{c}: lembar ini paling banyak {raw_cells.MAX_COLUMNS} kolom; "
             "hapus kolom yang tidak dipakai",
         )
     if not raw.rows:

@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from ..data import compose, load, yaml_edit, yaml_nodes
-from . import read_sheet
+from . import raw_cells
 from .import_check import validate
 from .import_merge import Plan, merge
 from .import_problems import Report, format_issue, sort_key
@@ -80,7 +80,7 @@ def run(
         return Result(1, out, notes)
     try:
         tables = read_tables(source, report)
-    except read_sheet.ReadError as e:
+    except raw_cells.ReadError as e:
         report.error(None, str(e))
         return finish(1, "Data tidak diubah.")
     doc = yaml_edit.Document(text, root)

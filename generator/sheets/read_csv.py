@@ -9,7 +9,7 @@ import codecs
 import csv
 import io
 
-from .read_sheet import MAX_COLUMNS, MAX_ROWS, RawCell, RawSheet, ReadError
+from .raw_cells import MAX_COLUMNS, MAX_ROWS, RawCell, RawSheet, ReadError
 
 
 def decode(data: bytes) -> tuple[str, str]:

@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 
 from ..data.declarations import DATE, TEXT, TEXTS
 from .layout import MULTILINE, NUMBER_LIKE, Column, split_list
-from .read_sheet import RawCell
+from .raw_cells import RawCell
 
 MAX_CELL_CHARS = 5_000  # a description of a few paragraphs; Excel itself allows 32,767
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from ..data import model
+from ..data import model, multikey
 from ..publish import ledger
 from . import cache, credentials, keys, proof, sums
 from .keys import Signer, SigningError, signer_for
@@ -103,7 +103,7 @@ def signed_files(
         else:
             hashes = [_hash_data((m[1], m[2])) for m in misses]
         for m, data in zip(misses, hashes, strict=True):
-            proofs.put(m[4], "z" + keys.b58encode(signer.sign(data)))
+            proofs.put(m[4], "z" + multikey.b58encode(signer.sign(data)))
         for path, _, options, body, digest in pending:
             # the proof is the last key: the signed file is the unsigned JSON plus the proof
             signed = {**options, "proofValue": proofs.get(digest)}

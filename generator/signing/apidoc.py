@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from ..data import model
+from ..data import model, multikey
 from . import keys, sums
 
 # sha256sum for one file, then the detached JWS over SHA256SUMS with OpenSSL 3 and coreutils.
@@ -31,7 +31,7 @@ def section(registry: model.Registry, site_url: str | None, today, esc) -> str:
     listed = registry.registri.kunci if site_url else ()
     rows = []
     for k in listed:
-        public = keys.decode_public(k.publik)
+        public = multikey.decode_public(k.publik)
         rows.append(
             {
                 "id": k.id,

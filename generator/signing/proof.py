@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
+from ..data import multikey
 from . import contexts, keys
 
 TYPE = "DataIntegrityProof"
@@ -84,7 +85,7 @@ def hash_data(document: dict, options: dict, loader: Callable = contexts.load) -
 def create(document: dict, options: dict, sign: Callable[[bytes], bytes], loader=contexts.load):
     """The proof (options + proofValue) for `document` (which has no proof)."""
     signature = sign(hash_data(document, options, loader))
-    return {**options, "proofValue": "z" + keys.b58encode(signature)}
+    return {**options, "proofValue": "z" + multikey.b58encode(signature)}
 
 
 def verify(document: dict, public, loader=contexts.load) -> None:
@@ -100,7 +101,7 @@ def verify(document: dict, public, loader=contexts.load) -> None:
     if not isinstance(value, str) or not value.startswith("z"):
         raise ProofError("proofValue bukan multibase base58btc")
     try:
-        signature = keys.b58decode(value[1:])
+        signature = multikey.b58decode(value[1:])
     except ValueError:
         raise ProofError("proofValue rusak") from None
     if len(signature) != 64:

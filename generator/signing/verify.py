@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote
 
-from ..data import diagnostics
+from ..data import diagnostics, multikey
 from . import credentials, keys, proof, sums
 from .site_source import VerifyError, source_for
 
@@ -49,7 +49,7 @@ def pinned_keys(path: str) -> set[str]:
     found = set(_MULTIKEY.findall(text))
     for k in found:
         try:
-            keys.decode_public(k)
+            multikey.decode_public(k)
         except ValueError:
             raise VerifyError(f"{path}: '{k}' bukan kunci publik Ed25519") from None
     if not found:
@@ -93,7 +93,7 @@ class _Keys:
             raise ValueError(f"kunci {vm_id} tidak ada di did.json (assertionMethod)")
         if self.pinned is not None and publik not in self.pinned:
             raise ValueError(f"kunci {vm_id} ({publik}) bukan kunci yang disematkan (--kunci)")
-        return keys.decode_public(publik)
+        return multikey.decode_public(publik)
 
 
 def _json(raw: bytes | None, where: str, report: Report) -> dict | None:

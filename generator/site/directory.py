@@ -16,8 +16,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from . import search
 from ..data.model import DISPLAYED_STATUSES, Registry, slugify
+from . import search
 
 FOLDER = "api/direktori"
 PAGE = 100  # rows a shard

@@ -15,8 +15,8 @@ from datetime import datetime
 from pathlib import Path
 
 from ..data import config
-from . import search, sitemap
 from ..data.model import Registry
+from . import search, sitemap
 
 # The site folders `finish` completed in this process (resolved paths).
 _done: set[Path] = set()

@@ -37,7 +37,7 @@ from pathlib import Path
 
 import segno
 
-from ..data import config, model
+from ..data import config, declarations
 from . import qr_code
 from .qr_code import Code
 
