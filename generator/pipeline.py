@@ -66,7 +66,7 @@ def data_path(project_dir: Path, explicit: str | os.PathLike | None = None) -> P
 def generate(
     project_dir: Path,
     data: Path,
-    site_url: str | None,
+    site_url: config.SiteUrl | str | None,
     docs_dir: Path | None = None,
     overrides_dir: Path | None = None,
     config_file: Path | None = None,
@@ -83,7 +83,7 @@ def generate(
     is built unsigned instead."""
     global _last_generated, _last_signer, _last_docs_dir
     built = config.build_datetime()
-    site_url = config.normalise_site_url(site_url)
+    site_url = config.SiteUrl.of(site_url)  # the hook's MkDocs setting, or a test's str
     st = data.stat() if data.exists() else None
     led = ledger.path_for(data)
     lst = led.stat() if led.exists() else None
@@ -280,7 +280,8 @@ def _build_locked(
 ) -> Registry:
     clean_leftovers(target)  # first: a site a killed build left aside is put back
     check_site_dir(target, project_dir, data, cfg_raw)  # again: it may have changed meanwhile
-    registry = generate(project_dir, data, cfg_raw.get("site_url"), config_file=config_file)
+    site_url = config.SiteUrl.of(cfg_raw.get("site_url"))
+    registry = generate(project_dir, data, site_url, config_file=config_file)
     if record and not registry.registri.contoh:
         history = guard.history_problems(data)
         for line in history.warnings:
@@ -301,9 +302,7 @@ def _build_locked(
 
     if not postbuild.done(tmp):
         try:
-            seconds = postbuild.finish(
-                tmp, registry, config.build_datetime(), cfg_raw.get("site_url")
-            )
+            seconds = postbuild.finish(tmp, registry, config.build_datetime(), site_url)
             TIMINGS.add("postbuild", seconds)
         except search.SearchIndexError as e:
             shutil.rmtree(tmp, ignore_errors=True)

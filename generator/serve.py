@@ -305,8 +305,8 @@ def serve(config_file: Path, data: Path, host: str, port: int) -> int:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     pipeline.quiet_mkdocs_logging()
     cfg = config.read_mkdocs_yml(config_file)
-    site_url = cfg.get("site_url")
-    mount = urlsplit(config.normalise_site_url(site_url) or "/").path or "/"
+    site_url = config.SiteUrl.of(cfg.get("site_url"))
+    mount = site_url.path if site_url else "/"
     preview = Preview(config_file, data, site_url)
     project = config_file.parent.resolve()
     snapshot = watched(project, data, cfg)

@@ -254,7 +254,7 @@ def signer_of(project: Path, key: Path):
     from generator.data import config, load
 
     registry = load.load(project / "data" / "umkm.yaml")
-    site_url = config.normalise_site_url(config.read_mkdocs_yml(project / "mkdocs.yml")["site_url"])
+    site_url = config.read_site_url(project / "mkdocs.yml")
     from datetime import UTC, datetime
 
     built = datetime.fromtimestamp(int(FIXED_EPOCH), tz=UTC)

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from ..data import declarations, model
-from ..data.config import normalise_site_url
+from ..data.config import SiteUrl
 from . import records
 from .catalogue import CSV_TEXT_COLUMNS, ApiFile
 
@@ -67,8 +67,7 @@ def csv_row_size(api_file: ApiFile, row: dict[str, Any]) -> int:
     return len(csv_bytes(api_file, [row])) - len(csv_bytes(api_file, []))
 
 
-def umkm_rows(registry: model.Registry, site_url: str | None) -> list[dict[str, Any]]:
-    site_url = normalise_site_url(site_url)
+def umkm_rows(registry: model.Registry, site_url: SiteUrl | None) -> list[dict[str, Any]]:
     rows = []
     for u in registry.umkm:
         row = records.public_fields(
@@ -84,9 +83,8 @@ def umkm_rows(registry: model.Registry, site_url: str | None) -> list[dict[str, 
 
 
 def certificate_rows(
-    registry: model.Registry, built: datetime, site_url: str | None
+    registry: model.Registry, built: datetime, site_url: SiteUrl | None
 ) -> list[dict[str, Any]]:
-    site_url = normalise_site_url(site_url)
     rows = []
     for u, c in registry.certificates():
         row = records.certificate_fields(c)

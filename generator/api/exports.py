@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from ..data import model
-from ..data.config import normalise_site_url
+from ..data.config import SiteUrl
 from ..publish.manifest import manifest_data
 from . import feed
 from .page import index_page
@@ -22,16 +22,17 @@ from .records import build_stamp, certificate_data, json_bytes
 from .registry_parts import registry_files
 
 
-def api_files(registry: model.Registry, built: datetime, site_url: str | None) -> dict[str, bytes]:
+def api_files(
+    registry: model.Registry, built: datetime, site_url: SiteUrl | None
+) -> dict[str, bytes]:
     """Every file of /api/, as {path relative to docs/: content}. Same input, same bytes."""
     return dict(iter_api_files(registry, built, site_url))
 
 
 def iter_api_files(
-    registry: model.Registry, built: datetime, site_url: str | None
+    registry: model.Registry, built: datetime, site_url: SiteUrl | None
 ) -> Iterator[tuple[str, bytes]]:
     """`api_files` one file at a time (the build writes each before the next is made)."""
-    site_url = normalise_site_url(site_url)
     yield "api/index.md", index_page(registry, built, site_url).encode("utf-8")
     yield "api/dibangun.json", json_bytes(build_stamp(built))
     yield from registry_files(registry, built, site_url).items()

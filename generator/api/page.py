@@ -14,7 +14,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..data import history, model
-from ..data.config import normalise_site_url
+from ..data.config import SiteUrl
 from ..site.pages import ENV
 from .catalogue import API_FILES
 from .records import LICENCE
@@ -85,11 +85,10 @@ def _relative(path: str) -> str:
     return path.removeprefix("api/")
 
 
-def index_page(registry: model.Registry, built: datetime, site_url: str | None) -> str:
+def index_page(registry: model.Registry, built: datetime, site_url: SiteUrl | None) -> str:
     """The Markdown of the /api/ page."""
     from ..signing import apidoc  # the signatures section belongs to generator/signing
 
-    site_url = normalise_site_url(site_url)
     info = registry.registri
     base = site_url or "https://alamat-situs/"
     example_id = next((c.id for _, c in registry.certificates()), "contoh-2020-0001")

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..data import declarations, model
-from ..data.config import normalise_site_url
+from ..data.config import SiteUrl
 from ..data.declarations import RECORD, RECORDS, Field
 from ..publish.manifest import FORMAT_VERSION
 
@@ -48,15 +48,15 @@ def certificate_fields(c: model.Certificate) -> dict[str, Any]:
     return public_fields(c, declarations.CERTIFICATE)
 
 
-def absolute_url(site_url: str | None, path: str) -> str | None:
+def absolute_url(site_url: SiteUrl | None, path: str) -> str | None:
     return f"{site_url}{path}" if site_url else None
 
 
-def verification_url(site_url: str | None, cert_id: str) -> str | None:
+def verification_url(site_url: SiteUrl | None, cert_id: str) -> str | None:
     return absolute_url(site_url, f"verifikasi/{cert_id}/")
 
 
-def profile_url(site_url: str | None, umkm_id: str) -> str | None:
+def profile_url(site_url: SiteUrl | None, umkm_id: str) -> str | None:
     return absolute_url(site_url, f"umkm/{umkm_id}/")
 
 
@@ -77,7 +77,7 @@ def umkm_nested_keys() -> tuple[str, ...]:
     return tuple(f.key for f in declarations.UMKM if f.kind == RECORDS)
 
 
-def umkm_record(u: model.Umkm, today: date, site_url: str | None) -> dict[str, Any]:
+def umkm_record(u: model.Umkm, today: date, site_url: SiteUrl | None) -> dict[str, Any]:
     """One UMKM of api/registri/<kecamatan>.json, with its certificates."""
     record: dict[str, Any] = {}
     for key, value in public_fields(u, declarations.UMKM, skip=umkm_nested_keys()).items():
@@ -101,10 +101,9 @@ def certificate_data(
     umkm: model.Umkm,
     c: model.Certificate,
     built: datetime,
-    site_url: str | None,
+    site_url: SiteUrl | None,
 ) -> dict:
     """The content of api/sertifikat/<id>.json."""
-    site_url = normalise_site_url(site_url)
     status = c.displayed_status(built.date())
     label_id, label_en = model.STATUS_LABELS[status]
     info = registry.registri

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from ..data import declarations, model
-from ..data.config import normalise_site_url
+from ..data.config import SiteUrl
 from ..publish.manifest import FORMAT_VERSION
 from .catalogue import CERTIFICATE_CSV, UMKM_CSV
 from .csv_files import certificate_rows, csv_bytes, csv_row_size, umkm_rows
@@ -46,20 +46,19 @@ def part_name(folder: str, slug: str, n: int, ext: str) -> str:
     return f"{folder}/{slug}.{ext}" if n == 1 else f"{folder}/{slug}.{n}.{ext}"
 
 
-def _ref(path: str, site_url: str | None, slug: str | None, size: int) -> dict[str, Any]:
+def _ref(path: str, site_url: SiteUrl | None, slug: str | None, size: int) -> dict[str, Any]:
     return {"berkas": path, "url": absolute_url(site_url, path), "kecamatan": slug, "ukuran": size}
 
 
 def registry_files(
     registry: model.Registry,
     built: datetime,
-    site_url: str | None,
+    site_url: SiteUrl | None,
     part_max: int = PART_MAX_BYTES,
     csv_max: int = CSV_WHOLE_MAX_BYTES,
 ) -> dict[str, bytes]:
     """api/registri.json (the index), api/registri/<kecamatan>[.<n>].json, and the CSVs: whole
     while small, else one (or more) per kecamatan under api/csv/."""
-    site_url = normalise_site_url(site_url)
     today = built.date()
     out: dict[str, bytes] = {}
     parts = []

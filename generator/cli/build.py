@@ -40,8 +40,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         report.say(e)
         print("Situs tidak diubah.", file=sys.stderr)
         return 1
-    site_url = config.read_mkdocs_yml(config_file).get("site_url")
-    trust.print_warnings(registry, config.normalise_site_url(site_url), config_file)
+    trust.print_warnings(registry, config.read_site_url(config_file), config_file)
     n_cert = sum(1 for _ in registry.certificates())
     target = args.site_dir or "site"
     print(f"Situs dibangun di {target}/: {len(registry.umkm)} UMKM, {n_cert} sertifikat.")

@@ -93,11 +93,10 @@ def _published_ids_guard(registry, args: argparse.Namespace, config_file: Path |
     return findings
 
 
-def _site_url_for_check(config_arg: str | None) -> tuple[str | None, Path | None]:
+def _site_url_for_check(config_arg: str | None) -> tuple[config.SiteUrl | None, Path | None]:
     """site_url from mkdocs.yml, and the file it came from. `check` without --config in a
     folder that has no mkdocs.yml checks the data alone (config file None)."""
     path = Path(config_arg or "mkdocs.yml")
     if config_arg is None and not path.exists():
         return None, None
-    raw = config.read_mkdocs_yml(path).get("site_url")
-    return config.normalise_site_url(None if raw is None else str(raw)), path
+    return config.read_site_url(path), path

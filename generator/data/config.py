@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, date, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -51,14 +52,41 @@ def read_mkdocs_yml(path: str | Path = "mkdocs.yml") -> dict:
     return data
 
 
-def normalise_site_url(url: str | None) -> str | None:
-    """`site_url` ending in exactly one slash, or None when unset."""
-    if not url:
-        return None
-    return url.rstrip("/") + "/"
+class SiteUrl(str):
+    """mkdocs.yml's `site_url`, normalised once where the configuration is read (`SiteUrl.of`,
+    `read_site_url`, `require_site_url`) and passed on as this value: it ends in exactly one
+    slash, so pages and files join paths to it as to a str (`site_url + "verifikasi/x/"`), and
+    its host and path are read here, not parsed again by each user."""
+
+    __slots__ = ()
+
+    def __new__(cls, url: str) -> SiteUrl:
+        return super().__new__(cls, url.rstrip("/") + "/")
+
+    @classmethod
+    def of(cls, url: object) -> SiteUrl | None:
+        """The value of a raw setting (any YAML scalar), or None when unset or empty."""
+        if isinstance(url, SiteUrl) or url is None:
+            return url
+        return cls(str(url)) if str(url) else None
+
+    @property
+    def host(self) -> str:
+        """The host name, lower case ('' when the address has none)."""
+        return urlsplit(self).hostname or ""
+
+    @property
+    def path(self) -> str:
+        """Where the site lives on its host: '/' or '/registri-umkm/'."""
+        return urlsplit(self).path or "/"
 
 
-def require_site_url(url: str | None, source: str = "mkdocs.yml") -> str:
+def read_site_url(config_file: str | Path) -> SiteUrl | None:
+    """site_url of a mkdocs.yml (ConfigError when the file cannot be read)."""
+    return SiteUrl.of(read_mkdocs_yml(config_file).get("site_url"))
+
+
+def require_site_url(url: str | None, source: str = "mkdocs.yml") -> SiteUrl:
     """An absolute http(s) site_url, or ConfigError: printed QR codes must never guess it."""
     if not url:
         raise ConfigError(
@@ -73,7 +101,7 @@ def require_site_url(url: str | None, source: str = "mkdocs.yml") -> str:
     rest = url.split("://", 1)[1]
     if not rest or rest.startswith("/"):
         raise ConfigError(f"{source}: site_url '{url}' tidak memuat nama situs")
-    return normalise_site_url(url)  # type: ignore[return-value]
+    return SiteUrl(url)
 
 
 def build_datetime() -> datetime:

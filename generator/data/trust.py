@@ -319,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     config_file = Path(args[1] if len(args) > 1 else "mkdocs.yml")
     try:
-        site_url = config.normalise_site_url(config.read_mkdocs_yml(config_file).get("site_url"))
+        site_url = config.read_site_url(config_file)
     except config.ConfigError as e:
         print(e)
         return 1

@@ -11,7 +11,6 @@ import math
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from ..data import history
 from ..data.model import DISPLAYED_STATUSES, STATUS_LABELS, Registry, Umkm, slugify
@@ -54,9 +53,9 @@ class Site:
         self.built = built
         self.today = built.date()
         self.site_url = site_url
-        self.host = urlsplit(site_url).hostname if site_url else None
+        self.host = site_url.host if site_url else None
         # Absolute path of the site's root (GitHub Pages serves 404.html at any depth).
-        self.base_path = urlsplit(site_url).path if site_url else "/"
+        self.base_path = site_url.path if site_url else "/"
         self.views = [self._view(u) for u in registry.umkm]
         self.views.sort(key=lambda v: (v.u.nama.casefold(), v.u.id))
         self.common = dict(

@@ -14,7 +14,6 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from ..data import config
 from ..data.model import Registry
 from . import search, sitemap
 
@@ -28,7 +27,7 @@ def finish(site_dir: Path, registry: Registry, built: datetime, site_url: str | 
     t0 = time.perf_counter()
     site_dir = Path(site_dir).resolve()
     search.build_index(site_dir, registry, built.date())
-    sitemap.write(site_dir, config.normalise_site_url(site_url))
+    sitemap.write(site_dir, site_url)
     seconds = time.perf_counter() - t0
     _done.add(site_dir)
     return seconds

@@ -14,7 +14,6 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import jinja2
 
@@ -99,7 +98,7 @@ def write_print_files(
     The label sheet puts certificates that are not BERLAKU on pages of their own, each label
     marked with its status and "JANGAN DITEMPEL"; every label shows the official host."""
     site_url = config.require_site_url(site_url)
-    host = urlsplit(site_url).hostname or ""
+    host = site_url.host
     today = today or config.build_date()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
