@@ -1,9 +1,15 @@
 """The api wing: the registry as open data under /api/, for integrators.
 
-`exports` writes the JSON and CSV copies of everything public (parts per kecamatan, one file
-per certificate, the id manifest) and the /api/ page that documents every field, from one
-declaration of each file; `feed` writes the registry's latest status events as Atom and JSON.
-The /api/ page's section on signatures comes from the signing wing.
+Every file is declared once with the words that document its fields, so the /api/ page and the
+tests read the same declaration and cannot drift from what the files hold.
+
+    catalogue.py       every published file and field, with its documentation
+    records.py         model objects as public JSON values, URLs, the build stamp
+    registry_parts.py  api/registri.json and its parts per kecamatan, whole or split CSVs
+    csv_files.py       CSV for Excel with Indonesian settings (formulas defused)
+    feed.py            the latest status events as Atom and JSON
+    page.py            the /api/ page, rendered from templates/index.md.j2
+    exports.py         every file of /api/, one at a time
 
 May import: data, sheets, site, publish, signing.
 """

@@ -29,7 +29,7 @@ def _value(v: Any) -> Any:
 def public_fields(
     obj: Any, fields: tuple[Field, ...], skip: tuple[str, ...] = ()
 ) -> dict[str, Any]:
-    """The public fields of a model object, in declaration order (model.py is the source)."""
+    """The public fields of a model object, in declaration order (declarations.py is the source)."""
     out: dict[str, Any] = {}
     for f in fields:
         if f.secret or f.key in skip:

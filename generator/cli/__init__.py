@@ -1,7 +1,13 @@
-"""The command line: `python -m generator check | build | serve | qr | docs | kunci | verify |
-export | import`, in Indonesian.
+"""The command line, in Indonesian: one module per command family.
 
-`argparse_id` gives argparse Indonesian words; `report` prints problems one line each, safe on
-any terminal, or as GitHub annotations. The commands call the pipeline and the wings; nothing
-below imports this folder.
+    main.py         the parser (every command and option with its help) and `main`
+    check.py        check: the data, rahasia.yaml, placeholders, the permanent-URL guard
+    build.py        build, serve, docs
+    qr.py           qr: the print folder
+    keys.py         kunci baru, verify
+    sheets.py       export, import
+    report.py       problems one line each, or as GitHub annotations
+    argparse_id.py  the words argparse writes itself, in Indonesian
+
+It sits at the top with pipeline.py and serve.py: it may import any wing, and no wing imports it.
 """

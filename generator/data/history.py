@@ -42,7 +42,7 @@ class Event:
 
 
 # ---------------------------------------------------------------------------------------------
-# The rules `check` applies (called by load.py on the raw record, with its marks)
+# The rules `check` applies (called by the reader on the raw record, with its marks)
 # ---------------------------------------------------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-"""The JSON Schema of data/umkm.yaml, derived from model.py (committed in schema/)."""
+"""The JSON Schema of data/umkm.yaml, derived from declarations.py (committed in schema/)."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def _schema(f: Field) -> dict[str, Any]:
             "additionalProperties": _record(f.fields),
             "minProperties": 1,
         }
-    else:  # pragma: no cover - model.py declares no other kind
+    else:  # pragma: no cover - declarations.py declares no other kind
         raise AssertionError(f.kind)
     if not f.required and f.kind != RECORDS:
         # `key:` left empty is the same as no key for the checker: let editors agree

@@ -1,10 +1,17 @@
 """The publish wing: what makes publishing safe and permanent.
 
-`ledger` keeps every id ever published (data/id-terbit.txt; it runs with the standard library
-only, in the publishing workflow); `guard` refuses a build that would lose a published id;
-`manifest` reads a site's id manifest back; `fetch` is the one bounded HTTP client; `lock`
-lets one build run at a time per project; and the site folder's guard and atomic swap make a
-failed build leave the previous site untouched.
+A printed QR code leads to its page for ever, so every id ever published is kept and a build
+that would lose one is refused; a failed or concurrent build never leaves a half-written site;
+and everything read over the network goes through one bounded client.
+
+    ledger.py       data/id-terbit.txt: every id ever published (standard library only: the
+                    publishing workflow runs it with `python3 -S`)
+    guard.py        the permanent-URL guard: the ledger, its git history, built manifests
+    manifest.py     api/manifest.json: made, read back and compared
+    fetch.py        the one HTTP client: deadline, size cap, redirects, safe JSON
+    lock.py         one build at a time per project
+    site_folder.py  where a build may write (never the project, docs/, data/, ...)
+    swap.py         the finished site replaces the old one in one step
 
 May import: data, sheets, site.
 """

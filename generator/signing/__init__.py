@@ -1,13 +1,14 @@
 """Signing the registry (SPEC "Keys and signatures").
 
-    keys.py         Multikey encoding, the private key from the environment, did:web, which
-                    listed key signs this build
+    keys.py         the private key from the environment, did:web, which listed key signs
+                    this build (the Multikey encoding is data/multikey.py)
     contexts/       the JSON-LD contexts (local copies) and an offline document loader
     proof.py        eddsa-rdfc-2022 Data Integrity proofs (pyld RDFC-1.0 + Ed25519)
     credentials.py  the OpenBadgeCredential of a certificate, the status lists, did.json
     cache.py        proofs cached by what determines them (a rebuild re-signs nothing)
     sums.py         api/SHA256SUMS and its detached JWS, over the finished site
     verify.py       `python -m generator verify`: everything above, checked
+    site_source.py  where verify reads a site from: a folder, or a URL (bounded)
     newkey.py       `python -m generator kunci baru`
 
 The site pipeline calls `signed_files` while generating docs/ and `finish_site` on the folder
