@@ -325,20 +325,20 @@ def cache_file(tmp_path: Path) -> Path:
 
 def test_one_code_serves_the_page_and_both_print_files(monkeypatch):
     url = qr.verification_url(SITE, "uji-2020-0001")
-    first = (qr.inline_img(url), qr.inline_svg(url), qr.print_svg(url), qr.print_png(url))
+    first = (qr.inline_png(url), qr.inline_svg(url), qr.print_svg(url), qr.print_png(url))
     assert qr.stats["made"] == 1
     forbid_segno(monkeypatch)
-    assert (qr.inline_img(url), qr.inline_svg(url), qr.print_svg(url), qr.print_png(url)) == first
+    assert (qr.inline_png(url), qr.inline_svg(url), qr.print_svg(url), qr.print_png(url)) == first
 
 
 def test_disk_cache_survives_a_new_process(monkeypatch, tmp_path):
     urls = [qr.verification_url(SITE, f"uji-2020-{i:04d}") for i in (1, 2)]
     qr.prepare(urls)
-    made = [(qr.inline_img(u), qr.print_svg(u), qr.print_png(u)) for u in urls]
+    made = [(qr.inline_png(u), qr.print_svg(u), qr.print_png(u)) for u in urls]
     assert [p.name for p in (tmp_path / "cache").iterdir()] == [qr.CACHE_FILE]  # no debris
     qr.clear_memory_cache()
     forbid_segno(monkeypatch)
-    assert [(qr.inline_img(u), qr.print_svg(u), qr.print_png(u)) for u in urls] == made
+    assert [(qr.inline_png(u), qr.print_svg(u), qr.print_png(u)) for u in urls] == made
     assert qr.stats["made"] == 2
 
 
@@ -375,12 +375,12 @@ def test_damaged_cache_file_is_made_again(damage, tmp_path):
 
 def test_unreadable_cache_file_is_made_again(tmp_path):
     url = qr.verification_url(SITE, "uji-2020-0001")
-    good = qr.inline_img(url)
+    good = qr.inline_png(url)
     qr.clear_memory_cache()
     path = cache_file(tmp_path)
     path.unlink()
     path.mkdir()  # a folder where the file should be: reading fails, writing too
-    assert qr.inline_img(url) == good
+    assert qr.inline_png(url) == good
     qr.prepare([url])
 
 
@@ -398,13 +398,13 @@ def test_cache_holds_only_codes_made_with_the_parameters_in_force(change, monkey
     assert qr.stats == {"made": 2, "cached": 0}
     qr.clear_memory_cache()
     change(monkeypatch)
-    qr.inline_img(url)
+    qr.inline_png(url)
     assert qr.stats["made"] == 3
 
 
 def test_two_processes_writing_the_cache_keep_both_codes(tmp_path):
     a, b = (qr.verification_url(SITE, f"uji-2020-{i:04d}") for i in (1, 2))
-    qr.inline_img(a)  # process 1 made a, not yet saved
+    qr.inline_png(a)  # process 1 made a, not yet saved
     other = qr._Cache(cache_file(tmp_path))  # process 2 makes b and saves first
     other.add(b, qr_code.make(b).record())
     other.save()

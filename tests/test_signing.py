@@ -584,6 +584,7 @@ def test_signed_site_publishes_did_credentials_status_lists_and_sums(signed):
 
 
 def test_api_page_documents_the_keys_with_fingerprints(signed, keys):
+    from generator.data import multikey
     from generator.signing import keys as k
 
     page = BeautifulSoup((signed / "site" / "api" / "index.html").read_text("utf-8"), "html.parser")
@@ -592,7 +593,7 @@ def test_api_page_documents_the_keys_with_fingerprints(signed, keys):
     text = table.get_text(" ")
     publik = keys["a"][2]
     assert publik in text and "kunci-a" in text and "aktif" in text
-    expected = k.fingerprint(k.decode_public(publik))
+    expected = k.fingerprint(multikey.decode_public(publik))
     assert table.select_one("[data-sidik-jari]").get_text() == expected
     assert "openssl pkeyutl -verify" in page.get_text()
 

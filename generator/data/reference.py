@@ -1,4 +1,4 @@
-"""Field reference tables, generated from declarations.py, for the admin guide and the /api/ page."""
+"""Field reference tables, generated from the declarations, for the admin guide and /api/."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """The workbook layout, read from the data model: sheets, columns, how a value looks in a cell.
 
-Export (`export_xlsx.py`) and import (`importer.py`) both take their columns from here, so a field
-added to `declarations.py` appears in the workbook and is imported without touching either. A column is a
+Export (`export_xlsx.py`) and import (`importer.py`) both take their columns from here, so a
+field declared in `declarations.py` appears in the workbook and is imported without touching
+either. A column is a
 key of the data file (`nama`) or a key inside a one-level block (`kontak.telepon`); lists of
 records (`umkm[].sertifikat`, and any later list of records such as a status history) are not
 columns: the certificates have their own sheet, the rest stays in the YAML, untouched by an import.

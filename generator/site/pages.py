@@ -285,7 +285,7 @@ class Site:
     def verification(self, v: UmkmView, cv: CertView) -> str:
         url = qr.verification_url(self.site_url, cv.c.id) if self.site_url else None
         # Without site_url there is no absolute address to encode: no QR rather than a guess.
-        svg = qr.inline_img(url, title=f"Kode QR sertifikat {cv.c.nomor}") if url else None
+        qr_img = qr.inline_png(url) if url else None
         label = STATUS_LABELS[cv.status]
         og_title = f"Sertifikat {cv.c.nomor} — {label[0]} · {v.u.nama}"
         timeline = history.events(cv.c, self.today)
@@ -294,7 +294,7 @@ class Site:
             v=v,
             cv=cv,
             url=url,
-            qr_svg=svg,
+            qr_img=qr_img,
             og_title=og_title,
             host=self.host,
             signed=bool(self.r.registri.kunci and self.site_url),  # a signed credential
