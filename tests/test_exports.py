@@ -378,7 +378,14 @@ def test_without_site_url_the_urls_are_null(registry):
 
 
 def test_site_url_without_slash_is_normalised(registry):
-    out = exports.api_files(registry, BUILT, SITE.rstrip("/"))
+    """site_url is normalised once, where mkdocs.yml is read (config.SiteUrl), and the api wing
+    joins paths to the value it is given."""
+    from generator.data.config import SiteUrl
+
+    site_url = SiteUrl.of(SITE.rstrip("/"))
+    assert site_url == SiteUrl.of(SITE + "//") == SITE and SiteUrl.of(site_url) is site_url
+    assert site_url.host == "dinas.example.id" and site_url.path == "/registri/"
+    out = exports.api_files(registry, BUILT, site_url)
     data = json.loads(out["api/sertifikat/mwpm-2020-0001.json"])
     assert data["url_verifikasi"] == f"{SITE}verifikasi/mwpm-2020-0001/"
 
