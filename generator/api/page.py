@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from ..data import history, model
 from ..data.config import SiteUrl
-from ..site.pages import ENV
+from ..site.render import ENV
 from .catalogue import API_FILES
 from .records import LICENCE
 
