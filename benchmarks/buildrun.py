@@ -4,7 +4,7 @@
 
 Runs the command line exactly as `python -m generator` does, then prints one JSON line
 prefixed with BENCH: the seconds of each stage (generator.pipeline.TIMINGS), the QR counters
-(site.qr.stats), the seconds spent inside site.qr.prepare and .inline_img (making
+(site.qr.stats), the seconds spent inside site.qr.prepare and .inline_png (making
 the missing QR codes, then drawing each on its verification page; a part of the `generate`
 stage), how many times
 the pages were rendered (pages.Site.files), and the part of the `engine` stage that the
@@ -72,7 +72,7 @@ def _engine(fn):
 def main() -> int:
     # pages.py looks these up on the module at each call
     qr.prepare = _timed(qr.prepare)
-    qr.inline_img = _timed(qr.inline_img)
+    qr.inline_png = _timed(qr.inline_png)
     pages.Site.files = _counted(pages.Site.files)
     # pipeline.build imports it at call time, from this module
     mkdocs.commands.build.build = _engine(mkdocs.commands.build.build)
