@@ -33,6 +33,8 @@ def on_startup(command: str, **kwargs) -> None:
 
 
 def on_config(config, **kwargs):
+    # site_url becomes a SiteUrl here, once, for everything below (it is still a str to MkDocs)
+    config["site_url"] = registri_config.SiteUrl.of(config.site_url)
     if _command != "serve":  # serve builds into a temporary folder of its own
         project = Path(config.config_file_path).parent
         cfg = {"docs_dir": config.docs_dir, "theme": {"custom_dir": config.theme.custom_dir}}
@@ -56,7 +58,7 @@ def on_pre_build(config, **kwargs) -> None:
         _registry = pipeline.generate(
             project,
             pipeline.data_path(project),
-            registri_config.SiteUrl.of(config.site_url),
+            config.site_url,
             docs_dir=Path(config.docs_dir),
             config_file=Path(config.config_file_path),
             # a preview (mkdocs serve: site_url is 127.0.0.1; generator serve) is not published
@@ -125,15 +127,12 @@ def on_post_template(output: str, template_name: str, config) -> str:
 
 def on_post_build(config, **kwargs) -> None:
     if _command != "serve":  # build, gh-deploy
-        trust.write_cname(Path(config.site_dir), registri_config.SiteUrl.of(config.site_url))
+        trust.write_cname(Path(config.site_dir), config.site_url)
     # The search index and the sitemaps are made from the finished site (site/postbuild.py).
     if _registry is not None:
         try:
             seconds = postbuild.finish(
-                Path(config.site_dir),
-                _registry,
-                registri_config.build_datetime(),
-                registri_config.SiteUrl.of(config.site_url),
+                Path(config.site_dir), _registry, registri_config.build_datetime(), config.site_url
             )
             pipeline.TIMINGS.add("postbuild", seconds)
         except search.SearchIndexError as e:
