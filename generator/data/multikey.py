@@ -34,8 +34,7 @@ def b58decode(text: str) -> bytes:
 
 
 def public_multibase(public: Ed25519PublicKey) -> str:
-    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return "z" + b58encode(ED25519_PUB + raw)
+    return "z" + b58encode(ED25519_PUB + raw_public(public))
 
 
 def decode_public(multibase: str) -> Ed25519PublicKey:

@@ -1,8 +1,8 @@
-"""Ed25519 keys: Multikey encoding, the private key file, and which listed key signs a build.
+"""Ed25519 keys: the private key file, did:web, and which listed key signs a build.
 
-A public key is written as in a W3C Multikey: multibase base58btc (`z`) of the multicodec
-header 0xed01 and the 32 key bytes, e.g. `z6Mk...`. The private key file is PKCS#8 PEM (what
-OpenSSL and every crypto library read); the build also accepts a Multikey secret key
+A public key is written as in a W3C Multikey (data/multikey.py: multibase base58btc of the
+multicodec header 0xed01 and the 32 key bytes, e.g. `z6Mk...`). The private key file is PKCS#8
+PEM (what OpenSSL and every crypto library read); the build also accepts a Multikey secret key
 (`z3u2...`, multicodec 0x1300) as key text.
 """
 
@@ -21,11 +21,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from ..data import model
-from ..data.multikey import (
-    b58decode,
-    public_multibase,
-    raw_public,
-)
+from ..data.multikey import b58decode, public_multibase, raw_public
 
 KEY_FILE_ENV = "REGISTRI_KUNCI_FILE"
 KEY_TEXT_ENV = "REGISTRI_KUNCI"
