@@ -154,6 +154,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="kunci publik tepercaya: did.json, atau berkas yang memuat kunci z6Mk... "
         "(mis. data/umkm.yaml)",
     )
+    v.add_argument(
+        "--portal",
+        default=None,
+        metavar="URL_OR_FILE",
+        help="daftar anggota portal (alamat portal, api/anggota.json, atau berkasnya): "
+        "kunci penerbit harus terdaftar di sana",
+    )
+    v.add_argument(
+        "--pada",
+        default=None,
+        metavar="TANGGAL",
+        help="nilai status per tanggal ini, bukan sekarang (mis. 2026-11-28)",
+    )
     v.set_defaults(func=keys.cmd_verify)
 
     e = sub.add_parser(

@@ -18,6 +18,7 @@ RESERVED_UMKM_ID = r"^halaman-[0-9]+$"  # /umkm/halaman-2/ is a page of the dire
 TEXT = "text"  # one line or more of plain text
 DATE = "date"  # ISO date, YYYY-MM-DD
 BOOL = "bool"
+INT = "int"  # a whole number within Field.bounds
 TEXTS = "texts"  # list of plain texts
 RECORD = "record"  # mapping with declared fields
 RECORDS = "records"  # list of records
@@ -42,6 +43,7 @@ class Field:
     fields: tuple[Field, ...] = ()  # for RECORD, RECORDS and NAMED
     secret: bool = False  # never published
     example: str = ""
+    bounds: tuple[int, int] | None = None  # INT: smallest and largest allowed value
 
     def child(self, key: str) -> Field | None:
         for f in self.fields:
@@ -302,6 +304,15 @@ REGISTRY_INFO = (
         "Kunci publik tanda tangan registri (Ed25519). Kosongkan bila situs tidak "
         "ditandatangani. Lihat Panduan admin, bagian Tanda tangan digital.",
         fields=SIGNING_KEY,
+    ),
+    Field(
+        "masa_status_hari",
+        INT,
+        "Berapa hari daftar status (pencabutan, pembekuan) yang ditandatangani tetap sah "
+        "setelah build. Situs dibangun ulang setiap hari; lewat masa ini, pemeriksa menolak "
+        "daftar itu sebagai data basi dan halaman verifikasi memperingatkan pembaca.",
+        default=7,
+        bounds=(1, 366),
     ),
 )
 

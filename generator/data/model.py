@@ -125,6 +125,7 @@ class RegistryInfo:
     kontak: RegistryContact = field(default_factory=RegistryContact)
     contoh: bool = False
     kunci: tuple[SigningKey, ...] = ()
+    masa_status_hari: int = 7
 
 
 @dataclass(frozen=True)

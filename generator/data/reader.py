@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from . import declarations, yaml_text
-from .declarations import BOOL, DATE, LABELS, NAMED, RECORD, RECORDS, TEXT, TEXTS, Field
+from .declarations import BOOL, DATE, INT, LABELS, NAMED, RECORD, RECORDS, TEXT, TEXTS, Field
 from .diagnostics import Pos, Problem, Problems, show, suggest, unknown_key
 from .limits import FORBIDDEN, char_problem
 
@@ -27,6 +27,7 @@ _KIND_WORDS = {
     TEXT: "teks",
     DATE: "tanggal (YYYY-MM-DD)",
     BOOL: "true atau false",
+    INT: "bilangan bulat",
     TEXTS: "daftar (list) teks",
     RECORD: "pemetaan kunci: nilai",
     RECORDS: "daftar (list) pemetaan",
@@ -150,7 +151,7 @@ class Reader:
     def value(self, node: yaml.Node, f: Field, path: str) -> Any:
         """Convert `node` per field `f`; None (with a problem recorded) when it does not fit."""
         kind = f.kind
-        if kind in (TEXT, DATE, BOOL):
+        if kind in (TEXT, DATE, BOOL, INT):
             if not isinstance(node, yaml.ScalarNode):
                 self.problem(
                     node.start_mark,
@@ -222,6 +223,17 @@ class Reader:
                 )
                 return None
             return text.lower() == "true"
+        if f.kind == INT:
+            low, high = f.bounds or (0, 10**6)
+            if node.style or not re.fullmatch(r"[0-9]{1,7}", text) or not low <= int(text) <= high:
+                self.problem(
+                    here,
+                    path,
+                    f"harus bilangan bulat {low} sampai {high} (tanpa tanda kutip), "
+                    f"bukan {show(text)}",
+                )
+                return None
+            return int(text)
         if f.kind == DATE:
             if not _DATE_RE.fullmatch(text):
                 if any(c.isdigit() and not c.isascii() for c in text):

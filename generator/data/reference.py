@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .declarations import BOOL, DATE, LABELS, NAMED, RECORD, RECORDS, TEXT, TEXTS, walk_fields
+from .declarations import BOOL, DATE, INT, LABELS, NAMED, RECORD, RECORDS, TEXT, TEXTS, walk_fields
 
 GUIDE_PATH = "docs/panduan/index.md"  # the admin guide: in the repository and on the site
 README_START = "<!-- field-reference:start (python -m generator docs) -->"
@@ -12,6 +12,7 @@ _KIND = {
     TEXT: "teks",
     DATE: "tanggal",
     BOOL: "true/false",
+    INT: "bilangan",
     TEXTS: "daftar teks",
     RECORD: "bagian",
     RECORDS: "daftar",

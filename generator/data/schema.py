@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .declarations import BOOL, DATE, LABELS, NAMED, RECORD, RECORDS, ROOT, TEXT, TEXTS, Field
+from .declarations import BOOL, DATE, INT, LABELS, NAMED, RECORD, RECORDS, ROOT, TEXT, TEXTS, Field
 
 SCHEMA_PATH = "schema/umkm.schema.json"
 
@@ -22,6 +22,10 @@ def _schema(f: Field) -> dict[str, Any]:
         s = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
     elif f.kind == BOOL:
         s = {"type": "boolean"}
+    elif f.kind == INT:
+        s = {"type": "integer"}
+        if f.bounds:
+            s["minimum"], s["maximum"] = f.bounds
     elif f.kind == TEXTS:
         s = {"type": "array", "items": {"type": "string"}}
         if f.unique:

@@ -82,7 +82,9 @@ def signed_files(
     size = credentials.list_size(max(indices.values(), default=0) + 1)
     for purpose, status in credentials.STATUS_OF_PURPOSE.items():
         bits = sorted(indices[c.id] for _, c in registry.certificates() if c.status == status)
-        doc = credentials.status_list_credential(purpose, bits, size, did, site_url, built)
+        doc = credentials.status_list_credential(
+            purpose, bits, size, did, site_url, built, registry.registri.masa_status_hari
+        )
         options = proof.proof_options(doc, signer.verification_method, doc["validFrom"])
         doc["proof"] = proof.create(doc, options, signer.sign)
         yield credentials.status_list_path(purpose), json_bytes(doc)

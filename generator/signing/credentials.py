@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import gzip
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from ..data import model
 from . import contexts, keys
@@ -161,9 +161,17 @@ def list_size(n_indices: int) -> int:
 
 
 def status_list_credential(
-    purpose: str, set_bits: list[int], size: int, did: str, site_url: str, built: datetime
+    purpose: str,
+    set_bits: list[int],
+    size: int,
+    did: str,
+    site_url: str,
+    built: datetime,
+    days: int,
 ) -> dict:
-    """The unsigned BitstringStatusListCredential of one purpose, valid from the build."""
+    """The unsigned BitstringStatusListCredential of one purpose, valid from the build for
+    `days` days (registri.masa_status_hari): the daily rebuild signs it anew, and a replayed
+    old copy of the site is stale once its lists' validUntil has passed (SPEC "Trust")."""
     url = f"{site_url}{status_list_path(purpose)}"
     return {
         "@context": [contexts.VC_V2],
@@ -171,6 +179,7 @@ def status_list_credential(
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": did,
         "validFrom": _stamp(built),
+        "validUntil": _stamp(built + timedelta(days=days)),
         "credentialSubject": {
             "id": f"{url}#daftar",
             "type": "BitstringStatusList",

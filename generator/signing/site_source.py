@@ -62,16 +62,24 @@ class UrlSource:
     def __init__(self, base: str):
         self.base = base if base.endswith("/") else base + "/"
         self.name = self.base
+        self.arrived: dict[str, str] = {}  # file -> the URL it came from, after redirects
 
     def read(self, rel: str) -> bytes | None:
         from ..publish import fetch
 
         try:
-            return fetch.get(self.base + rel, max_bytes=self.MAX_BYTES).body
+            response = fetch.get(self.base + rel, max_bytes=self.MAX_BYTES)
         except fetch.FetchError as e:
             if e.status == 404:
                 return None
             raise VerifyError(f"{self.base}{rel}: {e}") from None
+        self.arrived[rel] = response.url
+        return response.body
+
+    def root_of(self, rel: str) -> str:
+        """The site root `rel` was read from: the base URL, or where a redirect led."""
+        url = self.arrived.get(rel, self.base + rel).split("?", 1)[0]
+        return url[: -len(rel)] if url.endswith("/" + rel) else url.rsplit("/", 1)[0] + "/"
 
     def all_files(self) -> list[str] | None:
         return None

@@ -5,9 +5,12 @@ against the pinned keys, every credential's proof (eddsa-rdfc-2022) and issuer, 
 status bits in the signed status lists. Offline for a folder. Every problem is one line that
 names the file; exit 1 when there is any.
 
-Keys are pinned with --kunci: a did.json, or any text file whose `z6Mk...` words are the
-trusted keys (data/umkm.yaml itself, or the lines `kunci baru` printed). Without it the site's
-own did.json is believed, which proves integrity but not who signed: the report says so.
+Keys are believed only when anchored outside the site checked (anchor.py): `verify URL`
+reads them from the host the did:web names and refuses a site claiming another host's did:web;
+a folder needs --kunci (a did.json, or any text file whose `z6Mk...` words are the trusted
+keys: data/umkm.yaml itself, or the lines `kunci baru` printed), a portal's trust list
+(--portal), or the did:web's own host, online. The two status lists must not be past their
+validUntil: an old copy of a site, served whole, is stale, not valid.
 """
 
 from __future__ import annotations
@@ -21,23 +24,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import unquote
 
 from ..data import diagnostics, multikey
-from . import credentials, keys, proof, sums
-from .site_source import VerifyError, source_for
+from . import anchor, credentials, keys, proof, sums
+from .site_source import UrlSource, VerifyError, source_for
 
 _MULTIKEY = re.compile(r"\bz6Mk[1-9A-HJ-NP-Za-km-z]{44}\b")
-
-
-def did_to_site_url(did: str) -> str:
-    """https URL of the folder a did:web lives in (the site root)."""
-    parts = did.split(":")
-    if len(parts) < 3 or parts[:2] != ["did", "web"]:
-        raise ValueError(f"'{did}' bukan did:web")
-    host = unquote(parts[2])
-    path = "/".join(parts[3:])
-    return f"https://{host}/" + (f"{path}/" if path else "")
 
 
 def pinned_keys(path: str) -> set[str]:
@@ -73,19 +65,11 @@ class _Keys:
     """Verification methods of the site's DID document that may be believed."""
 
     def __init__(self, did_doc: dict, pinned: set[str] | None):
+        """`pinned`: keys from --kunci (None: not given); `anchors` gets the others."""
         self.did = did_doc.get("id")
-        self.methods: dict[str, str] = {}
-        assertion = set(did_doc.get("assertionMethod") or [])
-        for vm in did_doc.get("verificationMethod") or []:
-            if (
-                isinstance(vm, dict)
-                and vm.get("type") == "Multikey"
-                and vm.get("controller") == self.did
-                and vm.get("id") in assertion
-                and isinstance(vm.get("publicKeyMultibase"), str)
-            ):
-                self.methods[vm["id"]] = vm["publicKeyMultibase"]
+        self.methods = anchor.document_methods(did_doc, self.did)
         self.pinned = pinned
+        self.anchors: list[tuple[set[str], str]] = []  # (keys, where they were read)
 
     def public(self, vm_id: str):
         publik = self.methods.get(vm_id)
@@ -93,6 +77,9 @@ class _Keys:
             raise ValueError(f"kunci {vm_id} tidak ada di did.json (assertionMethod)")
         if self.pinned is not None and publik not in self.pinned:
             raise ValueError(f"kunci {vm_id} ({publik}) bukan kunci yang disematkan (--kunci)")
+        for found, where in self.anchors:
+            if publik not in found:
+                raise ValueError(f"kunci {vm_id} ({publik}) bukan kunci penerbit menurut {where}")
         return multikey.decode_public(publik)
 
 
@@ -111,7 +98,9 @@ def _json(raw: bytes | None, where: str, report: Report) -> dict | None:
     return data
 
 
-def check(source, pinned: set[str] | None, now: datetime | None = None) -> Report:
+def check(
+    source, pinned: set[str] | None, now: datetime | None = None, portal: str | None = None
+) -> Report:
     report = Report()
     now = now or datetime.now(tz=UTC)
     sums_raw = source.read(sums.SUMS_PATH)
@@ -126,15 +115,11 @@ def check(source, pinned: set[str] | None, now: datetime | None = None) -> Repor
         return report
     try:
         trust = _Keys(did_doc, pinned)
-        site_url = did_to_site_url(str(trust.did))
+        site_url = anchor.did_to_site_url(str(trust.did))
     except (ValueError, TypeError, AttributeError) as e:
         report.bad(credentials.DID_PATH, f"dokumen DID tidak sah ({e})")
         return report
-    if pinned is None:
-        report.notes.append(
-            "Kunci tidak disematkan (--kunci): kunci diambil dari did.json situs ini sendiri. "
-            "Ini membuktikan isi utuh, bukan siapa penandatangannya."
-        )
+    site_url = _anchor(source, trust, site_url, portal, report)
     if not trust.methods:
         report.bad(credentials.DID_PATH, "tidak memuat kunci Multikey di assertionMethod")
 
@@ -189,7 +174,7 @@ def check(source, pinned: set[str] | None, now: datetime | None = None) -> Repor
 
     def status_bits(url: str, purpose: str, where: str) -> bytes | None:
         if url not in lists:
-            lists[url] = _status_list(source, url, site_url, trust, report)
+            lists[url] = _status_list(source, url, site_url, trust, report, now)
         entry = lists[url]
         if entry is None:
             return None
@@ -276,7 +261,31 @@ def _verify_one(job: tuple[dict, bytes]) -> str | None:
     return None
 
 
-def _status_list(source, url: str, site_url: str, trust: _Keys, report: Report):
+def _anchor(source, trust: _Keys, site_url: str, portal: str | None, report: Report) -> str:
+    """Bind the site to its issuer (SPEC "Trust"); the site's root URL. VerifyError when the
+    site claims another host's did:web, or when its keys are anchored nowhere."""
+    did = str(trust.did)
+    if isinstance(source, UrlSource):
+        # the did:web must name the host (and path) the site was fetched from
+        fetched = source.root_of(credentials.DID_PATH)
+        if did != anchor.did_of_site(fetched):
+            raise VerifyError(
+                f"{fetched}: situs ini mengaku sebagai {did}, tetapi diambil dari "
+                f"{anchor.did_of_site(fetched)}: bukan situs penerbit itu (tiruan?)."
+            )
+        report.notes.append(f"Kunci dibaca dari host penerbit sendiri ({fetched}).")
+        site_url = fetched
+    if portal:
+        trust.anchors.append((anchor.from_portal(portal, did), f"daftar portal {portal}"))
+        report.notes.append(f"Kunci penerbit {did} dicocokkan dengan daftar portal {portal}.")
+    if trust.pinned is None and not trust.anchors and not isinstance(source, UrlSource):
+        where = anchor.did_document_url(did)
+        trust.anchors.append((anchor.from_host(did), where))
+        report.notes.append(f"Kunci penerbit dibaca dari hostnya sendiri ({where}).")
+    return site_url
+
+
+def _status_list(source, url: str, site_url: str, trust: _Keys, report: Report, now: datetime):
     if not url.startswith(site_url):
         report.bad(url, "daftar status di luar situs ini")
         return None
@@ -302,12 +311,34 @@ def _status_list(source, url: str, site_url: str, trust: _Keys, report: Report):
     if doc.get("issuer") != trust.did or "BitstringStatusListCredential" not in doc.get("type", []):
         report.bad(rel, "bukan BitstringStatusListCredential dari penerbit ini")
         return None
+    stale = _stale(doc.get("validUntil"), now)
+    if stale:
+        report.bad(rel, stale)
+        return None
     try:
         bits = credentials.decode_bits(str(subject.get("encodedList", "")))
     except (ValueError, OSError, EOFError):
         report.bad(rel, "encodedList rusak")
         return None
     return str(subject.get("statusPurpose")), bits
+
+
+def _stale(until, now: datetime) -> str | None:
+    """Why a status list is not current on `now` (None when it is): past its validUntil, it
+    is an old copy of the registry, whatever its signature says."""
+    try:
+        end = datetime.fromisoformat(until) if isinstance(until, str) else None
+    except ValueError:
+        end = None
+    if end is None or end.tzinfo is None:
+        return "daftar status tanpa validUntil yang sah: tidak bisa dinilai kebaruannya"
+    if now > end:
+        return (
+            f"daftar status basi: berlaku sampai {until}, kini {now:%Y-%m-%dT%H:%M:%SZ}. Ini "
+            "salinan lama situs; status sertifikat bisa sudah berubah (situs resmi membangun "
+            "ulang daftar ini setiap hari)"
+        )
+    return None
 
 
 def _credential_status(doc: dict, rel: str, status_bits, report: Report, now: datetime):
@@ -345,11 +376,12 @@ def _credential_status(doc: dict, rel: str, status_bits, report: Report, now: da
     return "berlaku"
 
 
-def main(target: str, kunci: str | None) -> int:
+def main(target: str, kunci: str | None, portal: str | None = None, pada: str | None = None) -> int:
     try:
+        now = _when(pada)
         source = source_for(target)
         pinned = pinned_keys(kunci) if kunci else None
-        report = check(source, pinned)
+        report = check(source, pinned, now, portal)
     except VerifyError as e:
         print(diagnostics.one_line(str(e)))
         return 1
@@ -370,3 +402,16 @@ def main(target: str, kunci: str | None) -> int:
         return 1
     print("SAH: semua hash, tanda tangan dan status cocok.")
     return 0
+
+
+def _when(pada: str | None) -> datetime:
+    """The moment statuses are judged at: now, or --pada (an auditor's earlier date)."""
+    if not pada:
+        return datetime.now(tz=UTC)
+    try:
+        when = datetime.fromisoformat(pada)
+    except ValueError:
+        raise VerifyError(
+            f"--pada '{pada}' bukan tanggal: tulis mis. 2026-11-28 atau 2026-11-28T09:00:00Z"
+        ) from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)

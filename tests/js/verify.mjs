@@ -1,11 +1,20 @@
 // Independent verifier of a built Registri UMKM site, with the digitalbazaar libraries.
 //
 //   node verify.mjs SITE_DIR [--now ISO_DATE_TIME|validFrom] [--did PINNED_DID_JSON]
+//                   [--origin URL]
 //
-// --now validFrom judges each credential on its own first day (to check every proof and status
-// entry, expired ones too).
-// Offline: the JSON-LD contexts come from the npm context packages, the did:web document and
-// the status lists are read from SITE_DIR. Checks, like `python -m generator verify`:
+// --now validFrom judges each credential (and each status list) on its own first day (to check
+// every proof and status entry, expired ones too). A status list is judged at --now like a
+// credential: past its validUntil it is stale and the credential does not verify.
+// The issuer's keys (SPEC "Trust": a signature proves nothing without its issuer):
+//   --did FILE    a pinned DID document;
+//   --origin URL  the address SITE_DIR was published at: the did:web resolver answers only for
+//                 that host (and path), and reads its did.json and the status lists from there
+//                 over HTTP; a site claiming any other did:web fails;
+//   neither       the site's own did.json, which proves integrity only: the report says
+//                 "anchor": "none".
+// The JSON-LD contexts come from the npm context packages; without --origin, the did:web
+// document and the status lists are read from SITE_DIR. Checks, like `python -m generator verify`:
 // api/SHA256SUMS.jws (EdDSA, detached payload) with the key it names, every file listed in
 // api/SHA256SUMS, and every credential of api/kredensial/ with @digitalbazaar/vc (proof
 // eddsa-rdfc-2022 via @digitalbazaar/data-integrity, issuer key from did:web, both status
@@ -34,14 +43,39 @@ const opt = name => {
 };
 const now = opt('--now');
 const pinnedDid = opt('--did');
+const origin = opt('--origin');
 
 const readJson = file => JSON.parse(readFileSync(file, 'utf8'));
-const didDoc = readJson(pinnedDid || path.join(site, 'did.json'));
-const did = didDoc.id;
-// did:web:host[:path...] -> https://host/path/ (the site root)
-const [, , host, ...segments] = did.split(':');
-const siteUrl = `https://${decodeURIComponent(host)}/` +
-  (segments.length ? segments.join('/') + '/' : '');
+// https://host:port/a/b/ -> did:web:host%3Aport:a:b (did:web method specification)
+const didOf = url => {
+  const u = new URL(url);
+  return ['did:web', u.host.toLowerCase().replace(':', '%3A'),
+    ...u.pathname.split('/').filter(Boolean)].join(':');
+};
+let didDoc;
+let did;
+let siteUrl;
+let anchor;
+if(origin) {
+  // the resolver answers for the origin's own did:web only, from the origin itself
+  siteUrl = origin.endsWith('/') ? origin : origin + '/';
+  did = didOf(siteUrl);
+  const bare = new URL(siteUrl).pathname === '/';
+  const response = await fetch(siteUrl + (bare ? '.well-known/did.json' : 'did.json'));
+  didDoc = response.ok ? await response.json() : {};
+  anchor = 'origin';
+} else {
+  didDoc = readJson(pinnedDid || path.join(site, 'did.json'));
+  did = didDoc.id;
+  // did:web:host[:path...] -> https://host/path/ (the site root)
+  const [, , host, ...segments] = did.split(':');
+  siteUrl = `https://${decodeURIComponent(host)}/` +
+    (segments.length ? segments.join('/') + '/' : '');
+  anchor = pinnedDid ? 'pinned' : 'none';
+}
+if(didDoc.id !== did) {
+  didDoc = {id: did, verificationMethod: []};  // the origin serves no DID document of its own
+}
 
 const loader = securityLoader();
 for(const [url, doc] of obContext.contexts) {
@@ -74,6 +108,13 @@ async function documentLoader(url) {
       document: {'@context': didDoc['@context'], ...vm}
     };
   }
+  if(url.startsWith(siteUrl) && origin) {
+    const response = await fetch(url);
+    if(!response.ok) {
+      throw new Error(`HTTP ${response.status}: ${url}`);
+    }
+    return {contextUrl: null, documentUrl: url, document: await response.json()};
+  }
   if(url.startsWith(siteUrl)) {
     const rel = url.slice(siteUrl.length);
     const file = path.join(site, rel);
@@ -86,6 +127,28 @@ async function documentLoader(url) {
 }
 
 const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022CryptoSuite});
+
+// checkStatus verifies each status list at the real clock; a status list is judged here at the
+// same moment as the credential (--now), so a stale list (past its validUntil) fails it.
+async function checkStatusAt(options) {
+  for(const entry of [].concat(options.credential.credentialStatus || [])) {
+    let list;
+    try {
+      ({document: list} = await documentLoader(entry.statusListCredential));
+    } catch(e) {
+      break;  // checkStatus below reports it
+    }
+    const at = now === 'validFrom' ? list.validFrom : now;
+    const result = await vc.verifyCredential({credential: list, suite, documentLoader, now: at});
+    if(!result.verified) {
+      const reason = result.error && (result.error.message ||
+        (result.error.errors || []).map(e => e.message).join('; '));
+      return {verified: false, error: new Error(
+        `"BitstringStatusListCredential" not verified; reason: ${reason}`)};
+    }
+  }
+  return checkStatus({...options, verifyBitstringStatusListCredential: false});
+}
 const b64url = buf => Buffer.from(buf).toString('base64url');
 
 async function checkSums() {
@@ -165,7 +228,7 @@ async function checkCredentials() {
       continue;
     }
     const result = await vc.verifyCredential({
-      credential, suite, documentLoader, checkStatus,
+      credential, suite, documentLoader, checkStatus: checkStatusAt,
       now: now === 'validFrom' ? credential.validFrom : now
     });
     const statuses = {};
@@ -197,5 +260,7 @@ async function checkCredentials() {
   return out;
 }
 
-const report = {sums: await checkSums(), credentials: await checkCredentials()};
+const report = {
+  anchor, did, sums: await checkSums(), credentials: await checkCredentials()
+};
 process.stdout.write(JSON.stringify(report) + '\n');
