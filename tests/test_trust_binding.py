@@ -183,7 +183,7 @@ def hosted(tmp_path_factory, keys, serve_dir):  # noqa: F811
     for sub in ("", "registri/"):
         project = signed_project(tmp_path_factory.mktemp("dihosting") / "p", keys["a"], base + sub)
         shutil.copytree(project / "site", root / sub, dirs_exist_ok=True)
-        sites[base + sub] = project
+        sites[base + sub] = (project, root / sub)
     return sites
 
 
@@ -197,6 +197,16 @@ def test_a_genuine_site_at_a_port_or_a_path_verifies_by_url(hosted):
         assert "4 sertifikat digital" in r.stdout and "SAH" in r.stdout
         assert "id kredensial bukan halaman verifikasi" not in r.stdout
         assert f"Kunci dibaca dari host penerbit sendiri ({url})" in r.stdout
+    # one changed byte on the server fails (restored after: the sites are shared)
+    url, (_, folder) = next(iter(hosted.items()))
+    served = folder / "api" / "registri.json"
+    data = served.read_bytes()
+    served.write_bytes(data.replace(b'"versi_format":2', b'"versi_format":3', 1))
+    try:
+        r = verify(url)
+    finally:
+        served.write_bytes(data)
+    assert r.returncode == 1 and "api/registri.json: isi berubah" in r.stdout, r.stdout
 
 
 def test_a_forged_site_by_url_is_refused(forged, keys, tmp_path, serve_dir):  # noqa: F811
@@ -213,7 +223,7 @@ def test_a_forged_site_by_url_is_refused(forged, keys, tmp_path, serve_dir):  # 
 def test_a_site_moved_to_another_path_is_refused(hosted, tmp_path, serve_dir):
     """A genuine site copied under another path of another server claims an address it is not
     served from: refused, like a forgery."""
-    (url, project), *_ = hosted.items()
+    (url, (project, _)), *_ = hosted.items()
     other = tmp_path / "lain"
     shutil.copytree(project / "site", other / "salinan")
     r = verify(serve_dir(other) + "salinan/")
@@ -308,7 +318,7 @@ def test_js_verifier_refuses_the_forgery_pinned_or_by_origin(real, forged, js_ve
 
 
 def test_js_verifier_accepts_a_genuine_site_by_origin(hosted, js_verify):  # noqa: F811
-    for url, project in hosted.items():
+    for url, (project, _) in hosted.items():
         report = js_verify(project / "site", "--origin", url)
         assert report["sums"]["jws"]["verified"] is True, url
         creds = report["credentials"]
