@@ -336,3 +336,88 @@ def test_js_verifier_refuses_a_stale_status_list(tmp_path, keys, js_verify):  # 
     built = json.loads((old / "site" / "api/status/pencabutan.json").read_text())["validFrom"]
     report = js_verify(old / "site", "--did", pinned, "--now", built)
     assert report["credentials"]["api/kredensial/sah-2024-0001.json"]["verified"] is True
+
+
+# ---------------------------------------------------------------------------------------------
+# From a folder, anchored by the did:web's own host (a real local HTTPS server)
+
+
+def _https_server(directory: Path, tmp: Path):
+    """An HTTPS server on 127.0.0.1 for `directory`, with a certificate made here; returns
+    (server, base URL, CA file for SSL_CERT_FILE)."""
+    import datetime as dt
+    import functools
+    import http.server
+    import ipaddress
+    import ssl
+    import threading
+
+    from conftest import _QuietHandler
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    start = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(start + dt.timedelta(days=7))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+        .sign(key, hashes.SHA256())
+    )
+    pem = tmp / "server.pem"
+    pem.write_bytes(
+        cert.public_bytes(serialization.Encoding.PEM)
+        + key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    ca = tmp / "ca.pem"
+    ca.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(pem)
+    srv.socket = context.wrap_socket(srv.socket, server_side=True)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv, f"https://127.0.0.1:{srv.server_address[1]}/", ca
+
+
+def test_a_folder_is_anchored_by_its_did_web_host(tmp_path, keys):  # noqa: F811
+    """No --kunci and no --portal: `verify FOLDER` reads the issuer's keys where did:web
+    resolution says (https://<host>/.well-known/did.json for a bare host). The genuine
+    folder passes; a forged folder claiming that did:web with its own key is refused."""
+    www = tmp_path / "www"
+    www.mkdir()
+    srv, base, ca = _https_server(www, tmp_path)
+    try:
+        real = signed_project(tmp_path / "asli", keys["a"], base)
+        shutil.copytree(real / "site", www, dirs_exist_ok=True)
+        fake = signed_project(tmp_path / "palsu", keys["c"], base, forged=True)
+        env = {"SSL_CERT_FILE": str(ca)}
+        r = verify(real / "site", env=env)
+        assert r.returncode == 0, r.stdout
+        assert (
+            f"Kunci penerbit dibaca dari hostnya sendiri ({base}.well-known/did.json)" in r.stdout
+        )
+        r = verify(fake / "site", env=env)
+        assert r.returncode == 1, r.stdout
+        assert f"bukan kunci penerbit menurut {base}.well-known/did.json" in r.stdout, r.stdout
+        # the host's certificate not trusted: not anchored, one line
+        r = verify(real / "site")
+        assert r.returncode == 1 and len(r.stdout.splitlines()) == 1, r.stdout
+        assert "tidak tertambat" in r.stdout and "HTTPS" in r.stdout, r.stdout
+    finally:
+        srv.shutdown()
