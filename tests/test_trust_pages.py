@@ -172,23 +172,53 @@ def test_official_host_next_to_the_status_in_the_first_screen(page, base, cid):
     assert not page.errors
 
 
-def test_checked_on_line_is_filled_by_the_browser(browser, base):
-    ctx = browser.new_context(**ARGS, timezone_id="Asia/Jakarta")
+def _first_screen(browser, base: str, when: datetime | None, cid: str = "uji-baru"):
+    """The verification page at 360x640, the reader's clock at `when` (None: no JavaScript)."""
+    ctx = browser.new_context(**ARGS, java_script_enabled=when is not None)
     page = ctx.new_page()
-    page.clock.set_fixed_time(datetime.fromisoformat("2026-12-01T09:05:00+07:00"))
-    page.goto(base + "verifikasi/uji-baru/")
-    line = page.locator("[data-status] .v-diperiksa")
-    assert line.is_visible()
-    text = " ".join(line.inner_text().split())
-    assert "Diperiksa pada 1 Desember 2026 pukul 09.05 UTC+7" in text
-    assert "Checked on 2026-12-01 09:05 UTC+7" in text
-    box = line.bounding_box()
-    assert box["y"] + box["height"] <= 640
+    if when is not None:
+        page.clock.set_fixed_time(when)
+    page.goto(base + f"verifikasi/{cid}/")
+    return ctx, page
+
+
+@pytest.mark.parametrize("cid", sorted(STATUSES))
+def test_data_date_next_to_the_status_never_the_readers_clock(browser, base, cid):
+    """Issue 18 item 2: the first screen shows the date of the data (the build: 28 November
+    2026, FIXED_EPOCH) inside the status block, with or without JavaScript; the reader's own
+    clock is not presented as a check ("Diperiksa pada <phone clock>" is gone)."""
+    for when in (datetime(2026, 11, 29, 9), None):
+        ctx, page = _first_screen(browser, base, when, cid)
+        line = page.locator("[data-status] .v-data-per")
+        text = " ".join(line.inner_text().split())
+        assert "Data per 28 November 2026" in text and "Data as of 28 November 2026" in text
+        assert line.is_visible()
+        for box in (line.bounding_box(), page.locator("[data-status]").bounding_box()):
+            assert box["y"] >= 0 and box["y"] + box["height"] <= 640, (cid, box)
+        body = page.locator("body").inner_text()
+        assert "Diperiksa pada" not in body and "Checked on" not in body
+        assert page.locator(".v-data-lama").is_hidden()  # one day old: within masa_status_hari
+        ctx.close()
+
+
+@pytest.mark.parametrize("cid", sorted(STATUSES))
+def test_data_older_than_masa_status_hari_says_so_in_the_first_screen(browser, base, cid):
+    """The page built on 28 November 2026 read on 8 December (10 days; masa_status_hari is
+    7): the first screen says how many days old the data is and that the status may have
+    changed. On day 7 it does not yet."""
+    ctx, page = _first_screen(browser, base, datetime(2026, 12, 8, 9), cid)
+    warn = page.locator("[data-status] .v-data-lama")
+    assert warn.is_visible()
+    text = " ".join(warn.inner_text().split())
+    assert "Data ini sudah 10 hari" in text and "status sertifikat mungkin sudah berubah" in text
+    assert "10 days old" in text
+    for el in (warn, page.locator("[data-status] .v-resmi"), page.locator("[data-status]")):
+        box = el.bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 640, (cid, box)
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
     ctx.close()
-    ctx = browser.new_context(**ARGS, java_script_enabled=False)
-    page = ctx.new_page()
-    page.goto(base + "verifikasi/uji-baru/")
-    assert page.locator(".v-diperiksa").is_hidden()  # no empty or stale time without JS
+    ctx, page = _first_screen(browser, base, datetime(2026, 12, 5, 23), cid)
+    assert page.locator(".v-data-lama").is_hidden()
     ctx.close()
 
 

@@ -57,35 +57,26 @@
         el.getAttribute("data-judul-belakang");
     }
   }
-  var MONTHS_ID = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-    "September", "Oktober", "November", "Desember"];
-  /* Indonesian "28 November 2026 pukul 18.50 UTC+7"; English "2026-11-28 18:50 UTC+7". */
-  function stamp(d, en) {
-    var off = -d.getTimezoneOffset();
-    var zone = "UTC" + (off >= 0 ? "+" : "-") + Math.floor(Math.abs(off) / 60) +
-      (off % 60 ? ":" + pad(Math.abs(off) % 60) : "");
-    if (en) {
-      return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + " " +
-        pad(d.getHours()) + ":" + pad(d.getMinutes()) + " " + zone;
-    }
-    return d.getDate() + " " + MONTHS_ID[d.getMonth()] + " " + d.getFullYear() + " pukul " +
-      pad(d.getHours()) + "." + pad(d.getMinutes()) + " " + zone;
-  }
-  /* "Diperiksa pada / Checked on": the reader's clock, for a screenshot a partner files. */
-  function checkedOn() {
-    var line = document.querySelector(".v-diperiksa");
-    if (!line) return;
-    var now = new Date();
-    var iso = now.toISOString();
-    var id = line.querySelector(".v-diperiksa__id");
-    var en = line.querySelector(".v-diperiksa__en");
-    if (id) { id.textContent = stamp(now, false); id.setAttribute("datetime", iso); }
-    if (en) { en.textContent = stamp(now, true); en.setAttribute("datetime", iso); }
-    line.hidden = false;
+  /* "Data per <date>" is the build's date, written in the page: the reader's clock is never
+     shown as a check of the registry. Past masa_status_hari days (data-masa), the first screen
+     says how many days old the data is (SPEC "Trust": status is only as good as its date). */
+  function dataAge() {
+    var line = document.querySelector("[data-per]");
+    var warn = document.querySelector(".v-data-lama");
+    if (!line || !warn) return;
+    var per = line.getAttribute("data-per").split("-");
+    var now = today().split("-");
+    var days = Math.round((Date.UTC(+now[0], +now[1] - 1, +now[2]) -
+      Date.UTC(+per[0], +per[1] - 1, +per[2])) / 86400000);
+    var limit = parseInt(line.getAttribute("data-masa"), 10) || 7;
+    if (!(days > limit)) return;
+    var spots = warn.querySelectorAll(".v-data-lama__hari");
+    for (var i = 0; i < spots.length; i++) spots[i].textContent = String(days);
+    warn.hidden = false;
   }
   function run(root) {
     var date = today();
-    checkedOn();
+    dataAge();
     var els = (root || document).querySelectorAll("[data-status-data]");
     for (var i = 0; i < els.length; i++) {
       var el = els[i];
