@@ -238,6 +238,7 @@ def test_registry_json_is_the_public_data(files, raw):
         "wilayah": info["wilayah"],
         "kontak": {k: info["kontak"].get(k) for k in ("email", "telepon", "alamat")},
         "contoh": True,
+        "masa_status_hari": 7,
         "kunci": [
             {
                 "id": "kunci-lama",

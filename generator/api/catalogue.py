@@ -175,6 +175,8 @@ REGISTRY_JSON = ApiFile(
     F("registri.kunci[].berlaku_mulai", "date", "Hari pertama kunci dipakai."),
     F("registri.kunci[].berlaku_sampai", "date / null", "Hari terakhir kunci dipakai; `null` "
       "selama masih berlaku."),
+    F("registri.masa_status_hari", "integer", "Berapa hari daftar status bertanda tangan "
+      "(`api/status/`) sah setelah pembangunan: `validUntil`-nya; lewat itu datanya basi."),
     F("sektor", "array[object]", "Daftar sektor, urut seperti di data."),
     F("sektor[].kode", "string", "Kode sektor, seperti di alamat `/sektor/<kode>/`."),
     F("sektor[].nama", "string", "Nama tampilan sektor."),
