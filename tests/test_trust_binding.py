@@ -209,6 +209,15 @@ def test_a_genuine_site_at_a_port_or_a_path_verifies_by_url(hosted):
     assert r.returncode == 1 and "api/registri.json: isi berubah" in r.stdout, r.stdout
 
 
+def test_a_folder_built_for_an_http_address_verifies(hosted):
+    """did:web names host and path, not the scheme: the folder of a site built for
+    http://127.0.0.1:PORT/[registri/] verifies with its keys pinned (its credentials' ids
+    start with http://, not the https:// rebuilt from the DID)."""
+    for project, _ in hosted.values():
+        r = verify(project / "site", "--kunci", str(project / "data" / "umkm.yaml"))
+        assert r.returncode == 0, r.stdout
+
+
 def test_a_forged_site_by_url_is_refused(forged, keys, tmp_path, serve_dir):  # noqa: F811
     """Served at 127.0.0.1 while claiming the registry's did:web: refused in one line, even
     with the forger's own key pinned. (Before: 'SAH', exit 0.)"""

@@ -35,12 +35,24 @@ def did_to_site_url(did: str) -> str:
     return f"https://{host}/" + (f"{path}/" if path else "")
 
 
+def site_root(url: str) -> str:
+    """`url` as a site root: the host in lower case, the path ending in '/', no query."""
+    parts = urlsplit(url)
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return f"{parts.scheme}://{parts.netloc.lower()}{path}"
+
+
 def did_of_site(site_url: str) -> str:
     """The did:web a site published at `site_url` must claim (scheme, query and case of the
     host aside; a port is part of the host)."""
-    parts = urlsplit(site_url)
-    path = parts.path if parts.path.endswith("/") else parts.path + "/"
-    return keys.did_web(f"{parts.scheme}://{parts.netloc.lower()}{path}")
+    return keys.did_web(site_root(site_url))
+
+
+def roots_of(did: str) -> tuple[str, str]:
+    """The roots a site of `did` may have been built for: did:web says host and path, not the
+    scheme (a site built for http://127.0.0.1:PORT/ names its pages with http)."""
+    https = did_to_site_url(did)
+    return https, "http://" + https.removeprefix("https://")
 
 
 def did_document_url(did: str) -> str:

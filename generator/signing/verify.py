@@ -115,11 +115,11 @@ def check(
         return report
     try:
         trust = _Keys(did_doc, pinned)
-        site_url = anchor.did_to_site_url(str(trust.did))
+        roots = anchor.roots_of(str(trust.did))
     except (ValueError, TypeError, AttributeError) as e:
         report.bad(credentials.DID_PATH, f"dokumen DID tidak sah ({e})")
         return report
-    site_url = _anchor(source, trust, site_url, portal, report)
+    roots = _anchor(source, trust, roots, portal, report)
     if not trust.methods:
         report.bad(credentials.DID_PATH, "tidak memuat kunci Multikey di assertionMethod")
 
@@ -174,7 +174,7 @@ def check(
 
     def status_bits(url: str, purpose: str, where: str) -> bytes | None:
         if url not in lists:
-            lists[url] = _status_list(source, url, site_url, trust, report, now)
+            lists[url] = _status_list(source, url, roots, trust, report, now)
         entry = lists[url]
         if entry is None:
             return None
@@ -199,7 +199,7 @@ def check(
             report.bad(rel, error)
             continue
         try:
-            state = _credential(rel, doc, trust, site_url, status_bits, report, now)
+            state = _credential(rel, doc, trust, roots, status_bits, report, now)
         except (TypeError, AttributeError, ValueError, KeyError) as e:
             report.bad(rel, f"sertifikat digital tidak bisa dibaca ({type(e).__name__})")
             continue
@@ -208,14 +208,14 @@ def check(
     return report
 
 
-def _credential(rel, doc, trust, site_url, status_bits, report, now) -> str | None:
+def _credential(rel, doc, trust, roots, status_bits, report, now) -> str | None:
     cert_id = rel.removeprefix(credentials.CREDENTIAL_DIR + "/").removesuffix(".json")
     issuer = doc.get("issuer")
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
     if issuer_id != trust.did:
         report.bad(rel, f"penerbit {issuer_id} bukan {trust.did}")
         return None
-    if doc.get("id") != f"{site_url}verifikasi/{cert_id}/":
+    if doc.get("id") not in [f"{root}verifikasi/{cert_id}/" for root in roots]:
         report.bad(rel, "id kredensial bukan halaman verifikasi sertifikat ini")
         return None
     return _credential_status(doc, rel, status_bits, report, now)
@@ -261,20 +261,20 @@ def _verify_one(job: tuple[dict, bytes]) -> str | None:
     return None
 
 
-def _anchor(source, trust: _Keys, site_url: str, portal: str | None, report: Report) -> str:
-    """Bind the site to its issuer (SPEC "Trust"); the site's root URL. VerifyError when the
-    site claims another host's did:web, or when its keys are anchored nowhere."""
+def _anchor(source, trust: _Keys, roots: tuple, portal: str | None, report: Report) -> tuple:
+    """Bind the site to its issuer (SPEC "Trust"); the root URLs the site may use. VerifyError
+    when the site claims another host's did:web, or when its keys are anchored nowhere."""
     did = str(trust.did)
     if isinstance(source, UrlSource):
         # the did:web must name the host (and path) the site was fetched from
-        fetched = source.root_of(credentials.DID_PATH)
+        fetched = anchor.site_root(source.root_of(credentials.DID_PATH))
         if did != anchor.did_of_site(fetched):
             raise VerifyError(
                 f"{fetched}: situs ini mengaku sebagai {did}, tetapi diambil dari "
                 f"{anchor.did_of_site(fetched)}: bukan situs penerbit itu (tiruan?)."
             )
         report.notes.append(f"Kunci dibaca dari host penerbit sendiri ({fetched}).")
-        site_url = fetched
+        roots = (fetched,)
     if portal:
         trust.anchors.append((anchor.from_portal(portal, did), f"daftar portal {portal}"))
         report.notes.append(f"Kunci penerbit {did} dicocokkan dengan daftar portal {portal}.")
@@ -282,14 +282,15 @@ def _anchor(source, trust: _Keys, site_url: str, portal: str | None, report: Rep
         where = anchor.did_document_url(did)
         trust.anchors.append((anchor.from_host(did), where))
         report.notes.append(f"Kunci penerbit dibaca dari hostnya sendiri ({where}).")
-    return site_url
+    return roots
 
 
-def _status_list(source, url: str, site_url: str, trust: _Keys, report: Report, now: datetime):
-    if not url.startswith(site_url):
+def _status_list(source, url: str, roots: tuple, trust: _Keys, report: Report, now: datetime):
+    root = next((r for r in roots if url.startswith(r)), None)
+    if root is None:
         report.bad(url, "daftar status di luar situs ini")
         return None
-    rel = url[len(site_url) :]
+    rel = url[len(root) :]
     doc = _json(source.read(rel), rel, report)
     if doc is None:
         return None
