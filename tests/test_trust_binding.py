@@ -326,6 +326,26 @@ def test_js_verifier_refuses_the_forgery_pinned_or_by_origin(real, forged, js_ve
     assert REAL_DID in errors, errors
 
 
+def test_js_verifier_calls_nothing_verified_without_an_anchor(real, js_verify, tmp_path):  # noqa: F811
+    """Neither --did nor --origin: the site's own did.json proves integrity only."""
+    import subprocess as sp
+
+    from conftest import ROOT
+
+    r = sp.run(
+        ["node", str(ROOT / "tests" / "js" / "verify.mjs"), str(real / "site")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert report["anchor"] == "none" and report["sums"]["jws"]["verified"] is True
+    for result in report["credentials"].values():
+        assert result["verified"] is False
+        assert any("not anchored" in e for e in result["errors"])
+
+
 def test_js_verifier_accepts_a_genuine_site_by_origin(hosted, js_verify):  # noqa: F811
     for url, (project, _) in hosted.items():
         report = js_verify(project / "site", "--origin", url)

@@ -111,14 +111,14 @@ def from_host(did: str) -> set[str]:
         doc = fetch.get_json(url)
     except fetch.FetchError as e:
         raise VerifyError(
-            f"kunci situs ini tidak tertambat: did.json penerbitnya di {url} tidak bisa "
+            f"Kunci situs ini tidak tertambat: did.json penerbitnya di {url} tidak bisa "
             f"diambil ({e}) Tanpa itu tanda tangan tidak membuktikan siapa penerbitnya; "
             "sematkan kuncinya dengan --kunci atau --portal."
         ) from None
     found = set(document_methods(doc, did).values())
     if not found:
         raise VerifyError(
-            f"kunci situs ini tidak tertambat: {url} bukan dokumen DID {did} yang memuat kunci; "
+            f"Kunci situs ini tidak tertambat: {url} bukan dokumen DID {did} yang memuat kunci; "
             "sematkan kuncinya dengan --kunci atau --portal."
         )
     return found

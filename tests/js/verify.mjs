@@ -11,8 +11,8 @@
 //   --origin URL  the address SITE_DIR was published at: the did:web resolver answers only for
 //                 that host (and path), and reads its did.json and the status lists from there
 //                 over HTTP; a site claiming any other did:web fails;
-//   neither       the site's own did.json, which proves integrity only: the report says
-//                 "anchor": "none".
+//   neither       not anchored: the site's own did.json is read (the sums are checked) but
+//                 no credential is called verified ("anchor": "none").
 // The JSON-LD contexts come from the npm context packages; without --origin, the did:web
 // document and the status lists are read from SITE_DIR. Checks, like `python -m generator verify`:
 // api/SHA256SUMS.jws (EdDSA, detached payload) with the key it names, every file listed in
@@ -255,7 +255,10 @@ async function checkCredentials() {
     if(result.statusResult) {
       collect(result.statusResult.error);
     }
-    out[rel] = {verified: result.verified, statuses, errors};
+    if(anchor === 'none') {
+      errors.push('issuer keys not anchored: give --did PINNED_DID_JSON or --origin URL');
+    }
+    out[rel] = {verified: result.verified && anchor !== 'none', statuses, errors};
   }
   return out;
 }
