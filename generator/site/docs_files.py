@@ -64,10 +64,6 @@ def raw_html_page(src_uri: str, markdown: str) -> str | None:
     return text.rstrip("\n")
 
 
-def page(template: str, meta: dict, **ctx) -> str:
-    return front_matter(**meta) + html_block(ENV.get_template(template).render(**ctx))
-
-
 def sync_tree(
     root: Path,
     files: Iterable[tuple[str, str | bytes]],
