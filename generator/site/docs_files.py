@@ -11,7 +11,6 @@ from html import escape
 from pathlib import Path
 
 from ..data import yaml_text
-from .render import ENV
 
 # Folders of docs/ (and of the theme overrides) that belong to the generator: git-ignored,
 # rewritten on every build, stale files removed.
