@@ -669,7 +669,10 @@ def test_every_public_model_field_is_exported():
 def test_index_page_is_markdown_with_front_matter_and_escaped_values(files):
     text = files["api/index.md"].decode()
     head, front, body = text.split("---\n", 2)
-    assert head == "" and yaml.safe_load(front) == {"title": "API dan Data Terbuka"}
+    assert head == "" and yaml.safe_load(front) == {
+        "title": "API dan Data Terbuka",
+        "hide": ["navigation", "toc"],  # no sidebars: it looks like the light pages
+    }
     for raw_value in (HOSTILE_TITLE, "<script", "<b>Contoh</b>", "javascript:", "{{", "{%", "}}"):
         assert raw_value not in text
     assert html.escape("Dinas Koperasi & Usaha Mikro") in text

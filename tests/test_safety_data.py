@@ -352,7 +352,7 @@ from generator.site import docs_files
 original = docs_files.front_matter
 def broken(**meta):
     text = original(**meta)
-    return text.replace("title: ", "title: [", 1) if "Verifikasi" in str(meta) else text
+    return text.replace("title: ", "title: [", 1) if "API" in str(meta) else text
 docs_files.front_matter = broken
 from generator.__main__ import main
 sys.exit(main(sys.argv[1:]))
@@ -376,7 +376,7 @@ def test_build_fails_on_a_page_whose_front_matter_did_not_parse(tmp_path, strict
         timeout=600,
     )
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert "verifikasi/index.md: front matter" in proc.stdout + proc.stderr
+    assert "api/index.md: front matter" in proc.stdout + proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
     assert not (project / "site").exists()
 

@@ -203,7 +203,9 @@ def test_verification_pages_are_light_and_outside_search(built):
     page = built / "verifikasi" / "uji-berlaku" / "index.html"
     assert page.stat().st_size < 12_000
     assert not (built / "search").exists()  # no whole-registry index at all
-    bundle = (built / "pagefind").rglob("*.pf_*")
+    # the words and pages Pagefind searches; its fragments carry each UMKM's row for the result
+    # list (certificate schemes and numbers included, issue 19), which is shown, not searched
+    bundle = [f for f in (built / "pagefind").rglob("*.pf_*") if f.suffix != ".pf_fragment"]
     index = b"".join(gzip.decompress(f.read_bytes()) for f in bundle)
     assert b"MWPM/UMKM/2024/0001" not in index
     soup = verify_page(built, "uji-berlaku")

@@ -52,6 +52,16 @@ def test_verification_page_is_light_and_self_contained(browser, server, weight):
     )
 
 
+def test_lookup_page_weighs_what_home_weighs(browser, server, weight):
+    """Issue 19: the look-up page (/verifikasi/) was a Material page, 79 KB gzip in 10
+    requests, the heaviest page of the site; it is now a light page, as home is."""
+    visit = weight.measure(browser, server, "verifikasi/")
+    assert visit.status == 200
+    assert visit.outside == []
+    assert not [h.path for h in visit.hits if "assets/stylesheets" in h.path or "bundle" in h.path]
+    assert visit.wire_bytes <= weight.LOOKUP_BUDGET, visit.largest(6)
+
+
 @pytest.mark.parametrize(
     "path", ["", "umkm/", "tidak-ada-di-registri/"], ids=["home", "directory", "404"]
 )

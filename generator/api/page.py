@@ -15,7 +15,8 @@ from markupsafe import Markup
 
 from ..data import history, model
 from ..data.config import SiteUrl
-from ..site.render import ENV
+from ..site.docs_files import front_matter
+from ..site.render import ENV, date_id
 from .catalogue import API_FILES
 from .records import LICENCE
 
@@ -93,10 +94,13 @@ def index_page(registry: model.Registry, built: datetime, site_url: SiteUrl | No
     base = site_url or "https://alamat-situs/"
     example_id = next((c.id for _, c in registry.certificates()), "contoh-2020-0001")
     listed = [(f.path, f.doc) for f in API_FILES] + [(FEED_ATOM_PATH, FEED_ATOM_DOC)]
-    return _ENV.get_template("index.md.j2").render(
+    # no sidebars: the page looks like the light pages (its own contents list is at its top)
+    meta = front_matter(title="API dan Data Terbuka", hide=["navigation", "toc"])
+    return meta + _ENV.get_template("index.md.j2").render(
         judul=info.judul,
         penerbit=info.penerbit,
         day=built.date().isoformat(),
+        day_text=date_id(built.date()),
         site_url=site_url,
         base=base,
         cert_url=f"{base}api/sertifikat/{example_id}.json",

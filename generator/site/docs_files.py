@@ -11,7 +11,6 @@ from html import escape
 from pathlib import Path
 
 from ..data import yaml_text
-from .render import ENV
 
 # Folders of docs/ (and of the theme overrides) that belong to the generator: git-ignored,
 # rewritten on every build, stale files removed.
@@ -62,10 +61,6 @@ def raw_html_page(src_uri: str, markdown: str) -> str | None:
     if not _ONE_BLOCK.fullmatch(text):
         return None
     return text.rstrip("\n")
-
-
-def page(template: str, meta: dict, **ctx) -> str:
-    return front_matter(**meta) + html_block(ENV.get_template(template).render(**ctx))
 
 
 def sync_tree(

@@ -1,5 +1,6 @@
 """Model -> pages: `Site` renders every generated file of the site (standalone HTML pages, the
-Markdown page of /verifikasi/, the theme partials, the directory and look-up data).
+theme partials that give the Material pages the same header, banner and footer, the directory
+and look-up data).
 
 Everything here is a pure function of (registry, build time, site_url) yielding relative paths
 and file contents; docs_files.sync_tree writes them. Templates get plain values only (views.py).
@@ -15,7 +16,6 @@ from datetime import datetime
 from ..data import history
 from ..data.model import DISPLAYED_STATUSES, STATUS_LABELS, Registry, Umkm, slugify
 from . import charts, directory, lookup, qr
-from .docs_files import page
 from .render import ENV, standalone
 from .views import CertView, UmkmView, current_certificate, tel_number, whatsapp_number
 
@@ -137,7 +137,7 @@ class Site:
                     facet_title=f"Sektor di Kecamatan {name}",
                 )
             )
-        yield "verifikasi/index.md", self.verification_home()
+        yield "verifikasi/index.html", self.verification_home()
         yield "404.html", self.not_found()
         yield from directory.files(self.r, self.today).items()
         yield from lookup.index_files(self.r).items()
@@ -146,14 +146,15 @@ class Site:
         """Theme partials that carry the registry's identity (banner, footer) and the UMKM search
         box to every page, hand-written ones included. Jinja-side text: braces are escaped too."""
         out = {}
-        for name in ("banner", "penerbit"):
-            html = ENV.get_template(f"{name}.html.j2").render(**self.common)
-            out[f"partials/registri/{name}.html"] = _theme_text(html)
-        # the same search box as the standalone pages', its links relative to the theme's page
-        form = ENV.get_template("_macros.html.j2").module.search_form(_ROOT_MARK)
-        out["partials/registri/cari.html"] = _theme_text(str(form)).replace(
-            _ROOT_MARK, "{{ base_url }}/"
-        )
+        # the same header, banner and footer as the standalone pages', their links relative
+        # to the theme's page
+        for name in ("kepala", "banner", "kaki"):
+            html = ENV.get_template(f"{name}.html.j2").render(
+                root=_ROOT_MARK, md_header=True, **self.common
+            )
+            out[f"partials/registri/{name}.html"] = _theme_text(html).replace(
+                _ROOT_MARK, "{{ base_url }}/"
+            )
         return out
 
     def home(self) -> str:
@@ -275,9 +276,11 @@ class Site:
         )
 
     def verification_home(self) -> str:
-        return page(
+        """The look-up page (/verifikasi/): a light page, as light as home."""
+        return standalone(
             "verify_home.html.j2",
-            dict(title="Verifikasi sertifikat", hide=["toc"]),
+            "verifikasi/",
+            title="Verifikasi sertifikat",
             root="../",
             **self.common,
         )
@@ -305,9 +308,14 @@ class Site:
         )
 
     def not_found(self) -> str:
-        """The standalone 404 page (GitHub Pages serves it for every missing path): as light
-        as a verification page, its asset URLs absolute from site_url's path, and a script
-        that looks the address up before it says "mungkin palsu"."""
-        return ENV.get_template("notfound.html.j2").render(
-            root=self.base_path, host=self.host, **self.common
+        """The 404 page (GitHub Pages serves it for every missing path): a light page, its
+        URLs absolute from site_url's path, and a script that looks the address up before it
+        says "mungkin palsu"."""
+        return standalone(
+            "notfound.html.j2",
+            None,
+            title="Tidak ditemukan · Not found",
+            root=self.base_path,
+            host=self.host,
+            **self.common,
         )

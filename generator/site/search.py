@@ -68,15 +68,16 @@ def statuses(u: Umkm, today: date) -> tuple[str, ...]:
     return tuple(s for s in DISPLAYED_STATUSES if s in shown)
 
 
-# A certificate in a list row: one letter for its displayed status at the build date (which
+# A certificate in a list row: [one letter for its displayed status at the build date (which
 # also tells its status in the data: b, k = aktif; f = dibekukan; c = dicabut), then its last
-# valid day if it has one: "k2023-09-06". pencarian.js reads it back.
+# valid day if it has one: "k2023-09-06"; its scheme; its printed number], so that a list
+# says which certificate each badge is. pencarian.js reads it back.
 STATUS_LETTER = {"berlaku": "b", "kedaluwarsa": "k", "dibekukan": "f", "dicabut": "c"}
 
 
 def row(u: Umkm, today: date) -> list:
     """What a list item needs: id, name, owner, sector, kecamatan slug, products, and its
-    certificates as STATUS_LETTER + last valid day."""
+    certificates as [STATUS_LETTER + last valid day, scheme, number]."""
     return [
         u.id,
         u.nama,
@@ -85,8 +86,12 @@ def row(u: Umkm, today: date) -> list:
         u.kecamatan_slug,
         ", ".join(u.produk),
         [
-            STATUS_LETTER[c.displayed_status(today)]
-            + (c.berlaku_sampai.isoformat() if c.berlaku_sampai else "")
+            [
+                STATUS_LETTER[c.displayed_status(today)]
+                + (c.berlaku_sampai.isoformat() if c.berlaku_sampai else ""),
+                c.skema,
+                c.nomor,
+            ]
             for c in u.sertifikat
         ],
     ]

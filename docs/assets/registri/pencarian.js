@@ -116,8 +116,9 @@
     return (this.exhausted ? "" : "lebih dari ") + fmt(this.rows.length) + " UMKM";
   };
 
-  /* A certificate in a row: a letter for its status at the build date (shown, and in the
-     data), then its last valid day: "k2023-09-06" (generator/site/search.py STATUS_LETTER). */
+  /* A certificate in a row: [a letter for its status at the build date (shown, and in the
+     data), then its last valid day: "k2023-09-06"; its scheme; its number]
+     (generator/site/search.py STATUS_LETTER). */
   var LETTERS = { b: ["berlaku", "aktif"], k: ["kedaluwarsa", "aktif"], f: ["dibekukan", "dibekukan"],
     c: ["dicabut", "dicabut"] };
 
@@ -155,10 +156,16 @@
     if (r[5] && !cls.ringkas) li.appendChild(el("span", "ru-item__produk", r[5]));
     var st = el("span", cls.status || "ru-item__status");
     r[6].forEach(function (c) {
-      var s = LETTERS[c.charAt(0)];
+      /* [status letter + last valid day, scheme, number]: the badge says which certificate */
+      var s = LETTERS[String(c[0]).charAt(0)];
       if (!s) return;
-      st.appendChild(badge(s[0], s[1], c.slice(1)));
-      st.appendChild(document.createTextNode(" "));
+      var one = el("span", cls.sert || "ru-item__sert");
+      one.appendChild(badge(s[0], s[1], String(c[0]).slice(1)));
+      one.appendChild(document.createTextNode(" "));
+      one.appendChild(el("span", "ru-item__skema", c[1]));
+      one.appendChild(document.createTextNode(" \u00b7 "));
+      one.appendChild(el("span", "ru-item__nomor", c[2]));
+      st.appendChild(one);
     });
     li.appendChild(st);
     return li;
@@ -221,7 +228,7 @@
           }
           var ul = el("ul");
           s.rows.slice(0, SHOW).forEach(function (r) {
-            ul.appendChild(item(r, root, v, { li: "", nama: "", meta: "k-cari__meta", status: "k-cari__meta", ringkas: true }));
+            ul.appendChild(item(r, root, v, { li: "", nama: "", meta: "k-cari__meta", status: "k-cari__meta", sert: "k-cari__sert", ringkas: true }));
           });
           show([status(s.countText() + " cocok dengan \u201c" + q + "\u201d"), ul, all(q)]);
           if (window.RegistriStatus) window.RegistriStatus.run(panel);

@@ -27,6 +27,24 @@
     var d = new Date();
     return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
   }
+  /* The date field is plain text, day first (HH/BB/TTTT), whatever the browser's locale: a
+     browser's own date field shows the order of the browser's language (12/06/2026 for 12 June
+     under English), not the page's. Read: DD/MM/YYYY with any separator, DDMMYYYY, or
+     YYYY-MM-DD; YYYY-MM-DD, or "" for no such day. */
+  function parseDay(text) {
+    var t = (text || "").trim(), m, d, mo, y;
+    if ((m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t))) { y = +m[1]; mo = +m[2]; d = +m[3]; }
+    else if ((m = /^(\d{1,2})\D+(\d{1,2})\D+(\d{4})$/.exec(t)) ||
+             (m = /^(\d{2})(\d{2})(\d{4})$/.exec(t))) { d = +m[1]; mo = +m[2]; y = +m[3]; }
+    else return "";
+    var when = new Date(Date.UTC(y, mo - 1, d));
+    if (when.getUTCFullYear() !== y || when.getUTCMonth() !== mo - 1 || when.getUTCDate() !== d) return "";
+    return y + "-" + pad(mo) + "-" + pad(d);
+  }
+  function dayFirst(iso) {
+    var p = iso.split("-");
+    return p[2] + "/" + p[1] + "/" + p[0];
+  }
   /* Status on `day` (YYYY-MM-DD); the event that decided it, if any. */
   function statusOn(list, day) {
     var issued = list.getAttribute("data-terbit");
@@ -84,15 +102,15 @@
     var list = document.querySelector(".v-linimasa");
     if (!form || !list) return;
     var input = form.querySelector("input");
-    input.value = today();
+    input.value = dayFirst(today());
     form.hidden = false;
-    var update = function () { answer(form, list, input.value); };
+    var update = function () { answer(form, list, parseDay(input.value)); };
     input.addEventListener("input", update);
     input.addEventListener("change", update);
     form.addEventListener("submit", function (e) { e.preventDefault(); update(); });
     update();
   }
-  window.RegistriRiwayat = { statusOn: statusOn };
+  window.RegistriRiwayat = { statusOn: statusOn, parseDay: parseDay };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();
