@@ -16,6 +16,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -45,8 +46,29 @@ class OutPathError(Exception):
     """--out names a place the workbook must not be written to."""
 
 
-def check_out_path(out: Path, data: Path) -> None:
-    """Refuse an --out that is not a new or existing .xlsx file (never the data file)."""
+MARK = "RegistriUMKM"  # a custom document property: this workbook was made by `export`
+_MARK_XML = b'name="RegistriUMKM"'
+_MAX_PROPS_BYTES = 64 * 1024
+
+
+def made_by_export(path: Path) -> bool:
+    """Whether the workbook at `path` carries our mark (Excel keeps custom properties when the
+    admin saves it). Anything unreadable, or not a workbook at all, is not ours."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo("docProps/custom.xml")
+            if info.file_size > _MAX_PROPS_BYTES:
+                return False
+            return _MARK_XML in z.read(info)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, RuntimeError):
+        return False
+
+
+def check_out_path(out: Path, data: Path, *, replace_any: bool = False) -> None:
+    """Refuse an --out that is not a new or existing .xlsx file (never the data file), and an
+    existing file that `export` did not make unless `replace_any` (--timpa)."""
     if out.suffix.lower() != ".xlsx":
         raise OutPathError(f"{out}: nama berkas hasil harus berakhiran .xlsx")
     if out.is_dir():
@@ -55,6 +77,11 @@ def check_out_path(out: Path, data: Path) -> None:
         raise OutPathError(f"{out}: ini berkas data; pilih nama lain untuk buku kerja")
     if not out.parent.exists():
         raise OutPathError(f"{out.parent}: folder tidak ada")
+    if (out.exists() or out.is_symlink()) and not replace_any and not made_by_export(out):
+        raise OutPathError(
+            f"{out}: berkas ini sudah ada dan bukan buatan perintah export; tidak ditimpa. "
+            "Pilih nama lain, atau tambahkan --timpa bila memang ingin menggantinya"
+        )
 
 
 def _header(ws, col: Column, *, secret: bool = False) -> WriteOnlyCell:
@@ -262,6 +289,7 @@ def write(
     wb = Workbook(write_only=True)
     wb.properties.title = registry.registri.judul
     wb.properties.creator = "Registri UMKM"
+    wb.custom_doc_props.append(StringProperty(name=MARK, value="export"))
     umkm_cols, cert_cols = layout.umkm_columns(), layout.certificate_columns()
     counts = {"umkm": 0, "sertifikat": 0, "rahasia": 0}
 
