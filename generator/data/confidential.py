@@ -40,8 +40,11 @@ def read(path: str | Path, registry: model.Registry | None) -> dict[str, model.S
     p = Path(path)
     if not p.exists():
         return {}
-    name = str(path)
-    text = load.read_text(p)
+    return parse(load.read_text(p), str(path), registry)
+
+
+def parse(text: str, name: str, registry: model.Registry | None) -> dict[str, model.Secret]:
+    """The secrets of the text of a rahasia.yaml (what `read` does once the file is read)."""
     if not load.has_content(text):
         return {}
     data, r = compose.read_tree(text, name, declarations.RAHASIA_ROOT, secret=True)

@@ -44,8 +44,15 @@ def secret_changes(plan: Plan, registry, data: Path, report: Report):
             changed += 1
     if not changed:
         return None
+    content = confidential.render(merged)
+    try:  # the checker over the text about to be written: an import never writes what it refuses
+        confidential.parse(content, str(path), registry)
+    except load.DataError as e:
+        for p in e.problems:
+            report.error(None, f"{path}: hasil impor tidak lolos pemeriksaan: {p.message}")
+        return None
     old_bytes = path.read_bytes() if path.exists() else b""
-    return path, confidential.render(merged), changed, old_bytes
+    return path, content, changed, old_bytes
 
 
 class DataChanged(Exception):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from ..data.declarations import DATE, TEXT, TEXTS
+from ..data.limits import FORBIDDEN, char_problem
 from .layout import MULTILINE, NUMBER_LIKE, Column, split_list
 from .raw_cells import RawCell
 
@@ -113,6 +114,9 @@ def _control_chars(s: str, multiline: bool) -> str | None:
             f"sel berisi karakter tak terlihat (kode U+{ord(m[0]):04X}): ketik ulang isinya "
             "atau tempel sebagai teks biasa"
         )
+    m = FORBIDDEN.search(s)  # the checker's own rule: whatever an import writes passes `check`
+    if m:
+        return f"sel berisi {char_problem(m[0])}"
     return None
 
 
