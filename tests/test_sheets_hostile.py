@@ -230,3 +230,19 @@ def test_import_message_cuts_a_long_cell(data, tmp_path, capsys):
     assert said.strip()
     for line in (said + err).splitlines():
         assert len(line) <= 1000, line[:200]
+
+
+def test_import_refuses_a_confidential_address_pasted_into_a_public_cell(data, tmp_path, capsys):
+    out = tmp_path / "b.xlsx"
+    assert main(["export", "--data", str(data), "--out", str(out)]) == 0
+    wb = openpyxl.load_workbook(out)
+    ws = wb["UMKM"]
+    desc = next(c.column for c in ws[1] if c.value == "deskripsi")
+    assert ws["A2"].value == "batik-kembang-kopi"
+    ws.cell(2, desc, "Alamat: jl. mawar no. 12 RT 002/RW 002, Desa Kandangjati Kulon,Kec.Kraksaan")
+    wb.save(out)
+    capsys.readouterr()
+    before = data.read_bytes()
+    code, said, err = run(capsys, "import", str(out), "--data", str(data))
+    assert code == 1 and "alamat rahasia" in said, said + err
+    assert data.read_bytes() == before

@@ -34,6 +34,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         secrets = confidential.read(confidential.path_for(args.data), registry)
     except load.DataError as e:
         errors.append(e)
+    copied = _copied_secrets(registry, secrets, args.data)
+    if copied is not None:
+        errors.append(copied)
     if errors:
         return report.data_errors(errors, "Perbaiki lalu jalankan lagi.", args.format)
     trust.print_warnings(registry, site_url, config_file)
@@ -54,6 +57,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     if secrets:
         print(f"{confidential.path_for(args.data)}: data rahasia sah untuk {len(secrets)} UMKM.")
     return 0
+
+
+def _copied_secrets(registry, secrets, data) -> load.DataError | None:
+    """A confidential value (alamat, catatan) copied into a public field of its UMKM."""
+    from ..data import confidential
+
+    if registry is None:
+        return None
+    found = confidential.copied_into_public(
+        registry, {**registry.confidential_records(), **secrets}
+    )
+    if not found:
+        return None
+    return load.DataError(str(data), [load.Problem(0, 0, m) for m in found])
 
 
 def _published_ids_guard(registry, args: argparse.Namespace, config_file: Path | None):

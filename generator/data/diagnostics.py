@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -19,6 +20,16 @@ _KEPT_PER_CAUSE = SHOWN_PER_CAUSE + 1
 _KEPT_TOTAL = 20_000
 
 _NIK_LIKE = re.compile(r"(?<![0-9])[0-9](?:[ .-]?[0-9]){15,}(?![0-9])")
+
+
+def ascii_digits(text: str) -> str:
+    """`text` with every digit of any script written as 0-9 and compatibility forms folded
+    (NFKC: full-width ３, mathematical 𝟑, Arabic-Indic ٣ all become 3), so that a pattern of
+    ASCII digits sees a number however it was typed or pasted."""
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(str(unicodedata.digit(c, c)) if c.isdigit() else c for c in text)
 
 
 def mask_numbers(text: str) -> str:

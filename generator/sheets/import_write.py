@@ -55,6 +55,23 @@ def secret_changes(plan: Plan, registry, data: Path, report: Report):
     return path, content, changed, old_bytes
 
 
+def copied_secrets(registry, data: Path, secrets_out, report: Report) -> None:
+    """Refuse a result whose public fields hold a confidential value of their UMKM (`check`'s
+    rule): the secrets as they will be after this import."""
+    from ..data import confidential
+
+    try:
+        if secrets_out:
+            secrets = confidential.parse(secrets_out[1], str(secrets_out[0]), registry)
+            secrets = {**registry.confidential_records(), **secrets}
+        else:
+            secrets = confidential.all_secrets(registry, data)
+    except load.DataError:
+        return  # said by secret_changes, or by `check` of the file as it is
+    for message in confidential.copied_into_public(registry, secrets):
+        report.error(None, message)
+
+
 class DataChanged(Exception):
     pass
 
