@@ -246,3 +246,105 @@ def test_import_refuses_a_confidential_address_pasted_into_a_public_cell(data, t
     code, said, err = run(capsys, "import", str(out), "--data", str(data))
     assert code == 1 and "alamat rahasia" in said, said + err
     assert data.read_bytes() == before
+
+
+# -- item 8: bounded reading: shared strings, cells, and sheets the import does not read --------
+
+
+def _with_extra_sheet(book: Path, out: Path, sheet_xml: bytes, strings: int = 0) -> Path:
+    """`book` with one more sheet ("Catatan") holding `sheet_xml`, and `strings` unused shared
+    strings: the parts written by hand, as a hostile file would be."""
+    with zipfile.ZipFile(book) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    wb = parts["xl/workbook.xml"].decode()
+    wb = wb.replace(
+        "</sheets>",
+        '<sheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+        'name="Catatan" sheetId="99" r:id="rIdX"/></sheets>',
+    )
+    parts["xl/workbook.xml"] = wb.encode()
+    rels = parts["xl/_rels/workbook.xml.rels"].decode()
+    rels = rels.replace(
+        "</Relationships>",
+        '<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/worksheet" Target="worksheets/extra.xml"/></Relationships>',
+    )
+    parts["xl/_rels/workbook.xml.rels"] = rels.encode()
+    ct = (
+        parts["[Content_Types].xml"]
+        .decode()
+        .replace(
+            "</Types>",
+            '<Override PartName="/xl/worksheets/extra.xml" ContentType="application/vnd.'
+            'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        )
+    )
+    parts["[Content_Types].xml"] = ct.encode()
+    parts["xl/worksheets/extra.xml"] = sheet_xml
+    if strings:  # our exports write inline strings: the part is added
+        parts["xl/sharedStrings.xml"] = (
+            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            + "<si><t>a</t></si>" * strings
+            + "</sst>"
+        ).encode()
+        parts["xl/_rels/workbook.xml.rels"] = (
+            parts["xl/_rels/workbook.xml.rels"]
+            .decode()
+            .replace(
+                "</Relationships>",
+                '<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/'
+                '2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+            )
+            .encode()
+        )
+        parts["[Content_Types].xml"] = (
+            parts["[Content_Types].xml"]
+            .decode()
+            .replace(
+                "</Types>",
+                '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.'
+                'openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+            )
+            .encode()
+        )
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, b in parts.items():
+            z.writestr(n, b)
+    return out
+
+
+_NS = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+
+
+def test_a_sheet_the_import_does_not_read_is_never_parsed(data, tmp_path, capsys):
+    book = tmp_path / "b.xlsx"
+    assert main(["export", "--data", str(data), "--out", str(book)]) == 0
+    # a broken (unclosed) sheet that the import has no use for: never parsed, so no error
+    out = _with_extra_sheet(book, tmp_path / "x.xlsx", _NS + b"<sheetData><row><c><v>1")
+    capsys.readouterr()
+    code, said, err = run(capsys, "import", str(out), "--data", str(data))
+    assert code == 0, said + err
+    assert "Catatan" not in said + err
+
+
+def test_too_many_shared_strings_and_cells_are_refused_in_one_line(
+    data, tmp_path, capsys, monkeypatch
+):
+    from generator.sheets import read_xlsx
+
+    book = tmp_path / "b.xlsx"
+    assert main(["export", "--data", str(data), "--out", str(book)]) == 0
+    empty = _NS + b"<sheetData/></worksheet>"
+    out = _with_extra_sheet(book, tmp_path / "s.xlsx", empty, strings=5_000)
+    monkeypatch.setattr(read_xlsx, "MAX_SHARED_STRINGS", 2_000)
+    capsys.readouterr()
+    before = data.read_bytes()
+    code, said, err = run(capsys, "import", str(out), "--data", str(data))
+    assert code == 1 and "teks bersama" in said, said + err
+    assert len(said.strip().splitlines()) == 1 and "Traceback" not in err
+    monkeypatch.setattr(read_xlsx, "MAX_SHARED_STRINGS", 1_000_000)
+    monkeypatch.setattr(read_xlsx, "MAX_CELLS", 500)  # the sample has ~1,500 cells
+    code, said, err = run(capsys, "import", str(book), "--data", str(data))
+    assert code == 1 and "lebih dari 500 sel" in said, said + err
+    assert len(said.strip().splitlines()) == 1
+    assert data.read_bytes() == before

@@ -44,6 +44,16 @@ def one_line(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
+MAX_LINE_CHARS = 900  # a message line, whatever it quotes
+
+
+def cut(line: str, limit: int = MAX_LINE_CHARS) -> str:
+    """One printed line, cut to `limit` characters (check's and import's lines alike)."""
+    if len(line) <= limit:
+        return line
+    return f"{line[: limit - 30]}... ({number_id(len(line))} karakter)"
+
+
 def show(text: str, limit: int = 60) -> str:
     """A data value in a message: quoted and escaped like repr, cut when long."""
     if len(text) > limit:
@@ -72,8 +82,8 @@ class Problem:
     def format(self, filename: str) -> str:
         message = mask_numbers(self.message)
         if self.line <= 0:
-            return one_line(f"{filename}: {message}")
-        return one_line(f"{filename}:{self.line}:{self.col}: {message}")
+            return cut(one_line(f"{filename}: {message}"))
+        return cut(one_line(f"{filename}:{self.line}:{self.col}: {message}"))
 
 
 _CAUSE_PARTS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|\[[^\]]*\]|[0-9]+")
