@@ -80,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="situs ini akan diterbitkan: catat id baru di data/id-terbit.txt (dipakai workflow)",
     )
+    b.add_argument(
+        "--pratinjau",
+        action="store_true",
+        help="pratinjau yang tidak diterbitkan (pemeriksaan pull request): tanpa kunci privat "
+        "situs dibangun tanpa tanda tangan",
+    )
     b.set_defaults(func=build.cmd_build)
 
     s = sub.add_parser(

@@ -19,7 +19,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     data = Path(args.data)
     out = Path(args.out) if args.out else _default_out(args)
-    if args.out is None:
+    if out.parent == DEFAULT_OUT:  # keluaran/ (git-ignored) is made when first used
         try:
             out.parent.mkdir(exist_ok=True)
         except OSError as e:
