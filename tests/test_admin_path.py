@@ -104,3 +104,71 @@ def sample_copy(tmp_path) -> Path:
     p.parent.mkdir()
     p.write_bytes(SAMPLE.read_bytes())
     return p
+
+
+# -- check reports every kind of problem in one run ------------------------------------------
+
+
+def test_check_reports_every_kind_of_problem_at_once(sample_copy, capsys):
+    text = sample_copy.read_text(encoding="utf-8").replace("contoh: true", "contoh: false")
+    text = text.replace("    kecamatan: Kraksaan\n", "    kecamatan: Atlantis\n", 1)
+    sample_copy.write_text(text, encoding="utf-8")
+    (sample_copy.parent / "rahasia.yaml").write_text(
+        'umkm:\n  tidak-ada:\n    nik: "3513084806631013"\n', encoding="utf-8"
+    )
+    code, out, err = run(
+        capsys, "check", "--data", str(sample_copy), "--config", str(ROOT / "mkdocs.yml")
+    )
+    assert code == 1
+    assert "data rahasia tidak boleh ada di" in out  # the inline blocks of a real registry
+    assert "Atlantis" in out  # a data error
+    assert "site_url" in out and "masih alamat contoh" in out  # the placeholder address
+    for key in ("email", "telepon", "alamat"):
+        assert f"registri.kontak.{key}:" in out, key  # the placeholder contacts
+    assert "UMKM 'tidak-ada' tidak ada di data registri" in out  # rahasia.yaml's own problem
+    assert "Traceback" not in err
+
+
+def test_indentation_message_names_the_block_that_holds_the_line(sample_copy, capsys):
+    lines = sample_copy.read_text(encoding="utf-8").split("\n")
+    items = [i for i, line in enumerate(lines) if line.startswith("  - id:")]
+    item = items[50]  # deep in the file, far from the first UMKM
+    assert lines[item + 2].startswith("    pemilik:")
+    lines[item + 2] = "   " + lines[item + 2].lstrip()
+    sample_copy.write_text("\n".join(lines), encoding="utf-8")
+    code, out, _ = run(capsys, "check", "--data", str(sample_copy))
+    assert code == 1
+    assert f":{item + 3}:4: " in out, out
+    assert f"blok yang dimulai di baris {item + 1})" in out, out
+
+
+# -- qr says what it replaces ----------------------------------------------------------------
+
+
+def test_qr_says_what_it_replaces_and_keeps_the_admins_files(sample_copy, tmp_path, capsys):
+    from generator.data import config, load
+
+    cfg = tmp_path / "mkdocs.yml"
+    cfg.write_text("site_name: Uji\nsite_url: https://dinas.github.io/registri/\n", "utf-8")
+    today = config.build_date()
+    ids = [
+        c.id
+        for _, c in load.load(sample_copy).certificates()
+        if c.displayed_status(today) == "berlaku"
+    ][:3]
+    out = tmp_path / "qr-cetak"
+    base = ["qr", "--data", str(sample_copy), "--config", str(cfg), "--out", str(out)]
+    code, _, err = run(capsys, *base, "--sertifikat", *ids)
+    assert code == 0 and "diganti" not in err, err
+    code, said, err = run(capsys, *base, "--sertifikat", ids[0])
+    assert code == 0, err
+    assert len(said.strip().splitlines()) == 1
+    assert "cetakan sebelumnya (3 kode QR," in err and "diganti" in err, err
+    assert "2 label di antaranya tidak ada di cetakan ini" in err and "--out qr-cetak-" in err
+    assert len(err.strip().splitlines()) == 1
+    # the admin's own file in the folder: refused, nothing replaced (as before)
+    (out / "catatan-admin.txt").write_text("jangan hapus", encoding="utf-8")
+    before = sorted(p.name for p in out.iterdir())
+    code, _, err = run(capsys, *base)
+    assert code == 1 and "--out" in err
+    assert sorted(p.name for p in out.iterdir()) == before

@@ -18,20 +18,30 @@ DEFAULT_DATA = "data/umkm.yaml"
 def cmd_check(args: argparse.Namespace) -> int:
     from ..data import confidential
 
+    # Every kind of problem in one run (the data, the placeholders a real registry may not
+    # publish, data/rahasia.yaml, a confidential value copied into public data): the admin
+    # fixes them all at once instead of meeting the next kind after fixing the first.
     errors, registry, secrets = [], None, {}
     try:
-        registry = load.load(args.data)
         site_url, config_file = _site_url_for_check(args.config)
-        trust.require_publishable(
-            registry, site_url, Path(args.data), config_file, need_site_url=config_file is not None
-        )
-    except load.DataError as e:
-        errors.append(e)
     except config.ConfigError as e:
         report.say(e)
         return 1
+    need_site_url = config_file is not None
+    try:
+        registry = load.load(args.data)
+    except load.DataError as e:
+        errors.append(e)
+    judged = registry if registry is not None else _registri_as_read(args.data)
+    if judged is not None:
+        try:
+            trust.require_publishable(
+                judged, site_url, Path(args.data), config_file, need_site_url=need_site_url
+            )
+        except load.DataError as e:
+            errors.append(e)
     try:  # data/rahasia.yaml beside the data, when present: validated, never printed
-        secrets = confidential.read(confidential.path_for(args.data), registry)
+        secrets = confidential.read(confidential.path_for(args.data), registry or judged)
     except load.DataError as e:
         errors.append(e)
     copied = _copied_secrets(registry, secrets, args.data)
@@ -57,6 +67,34 @@ def cmd_check(args: argparse.Namespace) -> int:
     if secrets:
         print(f"{confidential.path_for(args.data)}: data rahasia sah untuk {len(secrets)} UMKM.")
     return 0
+
+
+def _registri_as_read(data):
+    """When the data has errors: what the placeholder rules and rahasia.yaml's id rule need
+    (`registri` and the UMKM ids as read, values with problems left out), or None when the
+    file cannot be read as YAML at all (its problem is already reported)."""
+    from types import SimpleNamespace
+
+    from ..data import compose, model
+
+    try:
+        tree, _ = compose.read_tree(load.read_text(Path(data)), str(data))
+    except (load.DataError, OSError):
+        return None
+    reg = tree.get("registri") if isinstance(tree, dict) else None
+    reg = reg if isinstance(reg, dict) else {}
+    kontak = reg.get("kontak") if isinstance(reg.get("kontak"), dict) else {}
+    umkm = tree.get("umkm") if isinstance(tree, dict) else None
+    ids = [u["id"] for u in umkm or () if isinstance(u, dict) and isinstance(u.get("id"), str)]
+    return SimpleNamespace(
+        registri=SimpleNamespace(
+            contoh=reg.get("contoh") is True,
+            kontak=model.RegistryContact(
+                **{k: kontak.get(k) for k in ("email", "telepon", "alamat")}
+            ),
+        ),
+        umkm=[SimpleNamespace(id=i) for i in ids],
+    )
 
 
 def _copied_secrets(registry, secrets, data) -> load.DataError | None:
