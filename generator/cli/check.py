@@ -82,7 +82,8 @@ def _registri_as_read(data):
     except (load.DataError, OSError):
         return None
     reg = tree.get("registri") if isinstance(tree, dict) else None
-    reg = reg if isinstance(reg, dict) else {}
+    if not isinstance(reg, dict) or ("contoh" in getattr(reg, "marks", {}) and "contoh" not in reg):
+        return None  # sample or real registry: not known (`contoh` missing or not valid)
     kontak = reg.get("kontak") if isinstance(reg.get("kontak"), dict) else {}
     umkm = tree.get("umkm") if isinstance(tree, dict) else None
     ids = [u["id"] for u in umkm or () if isinstance(u, dict) and isinstance(u.get("id"), str)]
