@@ -30,8 +30,8 @@ from generator.__main__ import main
 from generator.data import diagnostics
 
 SEED = 20261206
-N_WORKBOOKS = 260
-N_CSVS = 140
+N_WORKBOOKS = 200
+N_CSVS = 100
 MAX_LINE = 1000
 
 NIK = "3513084806631013"
