@@ -12,26 +12,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import test_spreadsheet
 from conftest import SAMPLE
 
 from generator.__main__ import main
 from generator.data import load
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture
-def data(tmp_path) -> Path:
-    p = tmp_path / "data" / "umkm.yaml"
-    p.parent.mkdir()
-    shutil.copy(SAMPLE, p)
-    return p
+run, data = test_spreadsheet.run, test_spreadsheet.data  # the runner and the data fixture
 
 
 def _no_formula(book: Path) -> None:
@@ -251,62 +239,48 @@ def test_import_refuses_a_confidential_address_pasted_into_a_public_cell(data, t
 # -- item 8: bounded reading: shared strings, cells, and sheets the import does not read --------
 
 
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+
+
+def _insert(parts: dict[str, bytes], name: str, before: str, text: str) -> None:
+    parts[name] = parts[name].decode().replace(before, text + before).encode()
+
+
 def _with_extra_sheet(book: Path, out: Path, sheet_xml: bytes, strings: int = 0) -> Path:
     """`book` with one more sheet ("Catatan") holding `sheet_xml`, and `strings` unused shared
-    strings: the parts written by hand, as a hostile file would be."""
+    strings (our exports write inline strings: the part is added): the parts written by hand,
+    as a hostile file would be."""
     with zipfile.ZipFile(book) as z:
         parts = {n: z.read(n) for n in z.namelist()}
-    wb = parts["xl/workbook.xml"].decode()
-    wb = wb.replace(
-        "</sheets>",
-        '<sheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
-        'name="Catatan" sheetId="99" r:id="rIdX"/></sheets>',
-    )
-    parts["xl/workbook.xml"] = wb.encode()
-    rels = parts["xl/_rels/workbook.xml.rels"].decode()
-    rels = rels.replace(
-        "</Relationships>",
-        '<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'relationships/worksheet" Target="worksheets/extra.xml"/></Relationships>',
-    )
-    parts["xl/_rels/workbook.xml.rels"] = rels.encode()
-    ct = (
-        parts["[Content_Types].xml"]
-        .decode()
-        .replace(
-            "</Types>",
-            '<Override PartName="/xl/worksheets/extra.xml" ContentType="application/vnd.'
-            'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
-        )
-    )
-    parts["[Content_Types].xml"] = ct.encode()
-    parts["xl/worksheets/extra.xml"] = sheet_xml
-    if strings:  # our exports write inline strings: the part is added
+    added = [("worksheets/extra.xml", "worksheet", "rIdX", "worksheet")]
+    if strings:
+        added.append(("sharedStrings.xml", "sharedStrings", "rIdS", "sharedStrings"))
         parts["xl/sharedStrings.xml"] = (
             '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
             + "<si><t>a</t></si>" * strings
             + "</sst>"
         ).encode()
-        parts["xl/_rels/workbook.xml.rels"] = (
-            parts["xl/_rels/workbook.xml.rels"]
-            .decode()
-            .replace(
-                "</Relationships>",
-                '<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/'
-                '2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
-            )
-            .encode()
+    _insert(
+        parts,
+        "xl/workbook.xml",
+        "</sheets>",
+        f'<sheet xmlns:r="{_R}" name="Catatan" sheetId="99" r:id="rIdX"/>',
+    )
+    for target, rel, rid, content in added:
+        _insert(
+            parts,
+            "xl/_rels/workbook.xml.rels",
+            "</Relationships>",
+            f'<Relationship Id="{rid}" Type="{_R}/{rel}" Target="{target}"/>',
         )
-        parts["[Content_Types].xml"] = (
-            parts["[Content_Types].xml"]
-            .decode()
-            .replace(
-                "</Types>",
-                '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.'
-                'openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
-            )
-            .encode()
+        _insert(
+            parts,
+            "[Content_Types].xml",
+            "</Types>",
+            f'<Override PartName="/xl/{target}" ContentType="{_CT}.{content}+xml"/>',
         )
+    parts["xl/worksheets/extra.xml"] = sheet_xml
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for n, b in parts.items():
             z.writestr(n, b)

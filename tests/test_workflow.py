@@ -493,18 +493,6 @@ def test_pull_request_workflow_triggers_and_least_permissions(periksa):
     assert any(r.startswith("python -m generator build --strict --pratinjau") for r in runs)
 
 
-def _key(folder: Path) -> str:
-    r = subprocess.run(
-        [sys.executable, "-m", "generator", "kunci", "baru", "--out", str(folder / "k.pem")],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert r.returncode == 0, r.stderr
-    return re.search(r"publik: (z6Mk\S+)", r.stdout)[1]
-
-
 def _run_periksa_steps(periksa: dict, project: Path, tmp_path: Path):
     """Each `run:` step after the install, in `project`, as the runner runs it (bash -e)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("REGISTRI_KUNCI")}
@@ -532,10 +520,11 @@ def test_pull_request_check_passes_signed_data_without_the_key_and_flags_a_bad_l
     periksa, tmp_path
 ):
     from conftest import SAMPLE, make_project
+    from test_signing import new_key
 
     keydir = tmp_path / "kunci"
     keydir.mkdir()
-    publik = _key(keydir)
+    publik = new_key(keydir, "a", "kunci-a")[2]
     text = SAMPLE.read_text(encoding="utf-8").replace(
         "  contoh: true",
         f"  kunci:\n    - id: kunci-a\n      publik: {publik}\n      berlaku_mulai: 2026-01-01\n"
