@@ -57,7 +57,7 @@ def test_help_screen_is_indonesian(name, parser):
 @pytest.mark.parametrize(
     "argv, expected",
     [
-        (["export"], "galat: wajib diisi: --out"),
+        (["import"], "galat: wajib diisi: BERKAS"),
         (["check", "--tidak-ada"], "galat: tidak dikenal: --tidak-ada"),
         (["ekspor"], "galat: PERINTAH: pilihan 'ekspor' tidak ada (pilih salah satu: 'check',"),
         (

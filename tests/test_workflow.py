@@ -449,3 +449,96 @@ def test_commit_back_refuses_when_main_gave_the_index_to_another_id(workflow, or
     assert r.returncode != 0
     assert "TIDAK diterbitkan" in out
     assert git(bare, "rev-parse", "main") == before
+
+
+# -- every workflow: pinned actions; the pull-request check (periksa.yml) -------------------------
+
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
+PERIKSA = ROOT / ".github" / "workflows" / "periksa.yml"
+
+
+def test_every_action_of_every_workflow_is_pinned_like_publish():
+    """No `uses:` anywhere without a full SHA and its tag; the same action has the same pin in
+    every workflow (the SHAs publish.yml uses)."""
+    assert len(WORKFLOWS) >= 3
+    pins: dict[str, str] = {}
+    for wf in WORKFLOWS:
+        for line in wf.read_text("utf-8").splitlines():
+            if re.match(r"^\s*(?:-\s+)?uses:", line):
+                m = PIN.match(line)
+                assert m, f"{wf.name}: not pinned by a full SHA with '# vX.Y.Z': {line.strip()}"
+                assert pins.setdefault(m[1], m[2]) == m[2], f"{wf.name}: {m[1]} pinned twice"
+
+
+@pytest.fixture(scope="module")
+def periksa() -> dict:
+    return yaml.safe_load(PERIKSA.read_text(encoding="utf-8"))
+
+
+def test_pull_request_workflow_triggers_and_least_permissions(periksa):
+    on = periksa.get("on", periksa.get(True))
+    assert set(on) == {"pull_request"}, "runs on pull requests only"
+    paths = on["pull_request"]["paths"]
+    for needed in ("data/**", "mkdocs.yml", "generator/**", "hooks/**", "overrides/**"):
+        assert needed in paths
+    assert periksa["permissions"] == {"contents": "read"}
+    for job in periksa["jobs"].values():
+        assert job.get("permissions", {"contents": "read"}) == {"contents": "read"}
+    text = PERIKSA.read_text("utf-8")
+    assert "secrets." not in text, "a pull request's code never sees the signing key"
+    for publishing in ("deploy-pages", "upload-pages-artifact", "git push", "--catat"):
+        assert publishing not in text
+    runs = _run_lines(periksa)
+    assert "python -m generator check --format github" in runs
+    assert any(r.startswith("python -m generator build --strict --pratinjau") for r in runs)
+
+
+def _run_periksa_steps(periksa: dict, project: Path, tmp_path: Path):
+    """Each `run:` step after the install, in `project`, as the runner runs it (bash -e)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REGISTRI_KUNCI")}
+    env["RUNNER_TEMP"] = str(tmp_path / "runner")
+    (tmp_path / "runner").mkdir(exist_ok=True)
+    results = []
+    for step in periksa["jobs"]["periksa"]["steps"]:
+        run = step.get("run", "")
+        if not run or "pip install" in run:
+            continue
+        results.append(
+            subprocess.run(
+                ["bash", "-e", "-c", run.replace("python ", f"{sys.executable} ")],
+                cwd=project,
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=600,
+            )
+        )
+    return results
+
+
+def test_pull_request_check_passes_signed_data_without_the_key_and_flags_a_bad_line(
+    periksa, tmp_path
+):
+    from conftest import SAMPLE, make_project
+    from test_signing import new_key
+
+    keydir = tmp_path / "kunci"
+    keydir.mkdir()
+    publik = new_key(keydir, "a", "kunci-a")[2]
+    text = SAMPLE.read_text(encoding="utf-8").replace(
+        "  contoh: true",
+        f"  kunci:\n    - id: kunci-a\n      publik: {publik}\n      berlaku_mulai: 2026-01-01\n"
+        "  contoh: true",
+        1,
+    )
+    project = make_project(tmp_path / "p", text)
+    results = _run_periksa_steps(periksa, project, tmp_path)
+    assert [r.returncode for r in results] == [0, 0], [r.stdout + r.stderr for r in results]
+    assert (tmp_path / "runner" / "situs" / "index.html").is_file()
+    assert not (project / "site").exists(), "nothing where publishing would take it"
+    # a bad line: a red cross, with the annotation on its line
+    bad = text.replace("    kecamatan: Kraksaan\n", "    kecamatan: Atlantis\n", 1)
+    (project / "data" / "umkm.yaml").write_text(bad, encoding="utf-8")
+    (check, *_) = _run_periksa_steps(periksa, project, tmp_path)
+    assert check.returncode == 1
+    assert re.search(r"^::error file=data/umkm.yaml,line=\d+,col=\d+::", check.stdout, re.M)

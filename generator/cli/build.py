@@ -18,6 +18,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     from ..publish import site_folder
 
     pipeline.quiet_mkdocs_logging()
+    if args.pratinjau:
+        if args.catat:
+            print("--pratinjau tidak diterbitkan: jangan dipakai bersama --catat", file=sys.stderr)
+            return 1
+        pipeline.preview = True  # a pull request's check: never published, never signed
     config_file = Path(args.config)
     data = Path(args.data) if args.data else pipeline.data_path(config_file.parent.resolve())
     try:
@@ -50,6 +55,8 @@ def cmd_build(args: argparse.Namespace) -> int:
             f"Ditandatangani dengan kunci '{pipeline._last_signer.key.id}': {n_cert} sertifikat "
             f"digital ({s['signed']} ditandatangani baru, {s['cached']} dari cache)."
         )
+    elif args.pratinjau:
+        print("Pratinjau tanpa tanda tangan: hanya untuk diperiksa, tidak untuk diterbitkan.")
     else:
         print("Situs tidak ditandatangani: registri.kunci kosong.")
     return 0

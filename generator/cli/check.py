@@ -18,22 +18,35 @@ DEFAULT_DATA = "data/umkm.yaml"
 def cmd_check(args: argparse.Namespace) -> int:
     from ..data import confidential
 
+    # Every kind of problem in one run (the data, the placeholders a real registry may not
+    # publish, data/rahasia.yaml, a confidential value copied into public data): the admin
+    # fixes them all at once instead of meeting the next kind after fixing the first.
     errors, registry, secrets = [], None, {}
     try:
-        registry = load.load(args.data)
         site_url, config_file = _site_url_for_check(args.config)
-        trust.require_publishable(
-            registry, site_url, Path(args.data), config_file, need_site_url=config_file is not None
-        )
-    except load.DataError as e:
-        errors.append(e)
     except config.ConfigError as e:
         report.say(e)
         return 1
-    try:  # data/rahasia.yaml beside the data, when present: validated, never printed
-        secrets = confidential.read(confidential.path_for(args.data), registry)
+    need_site_url = config_file is not None
+    try:
+        registry = load.load(args.data)
     except load.DataError as e:
         errors.append(e)
+    judged = registry if registry is not None else _registri_as_read(args.data)
+    if judged is not None:
+        try:
+            trust.require_publishable(
+                judged, site_url, Path(args.data), config_file, need_site_url=need_site_url
+            )
+        except load.DataError as e:
+            errors.append(e)
+    try:  # data/rahasia.yaml beside the data, when present: validated, never printed
+        secrets = confidential.read(confidential.path_for(args.data), registry or judged)
+    except load.DataError as e:
+        errors.append(e)
+    copied = _copied_secrets(registry, secrets, args.data)
+    if copied is not None:
+        errors.append(copied)
     if errors:
         return report.data_errors(errors, "Perbaiki lalu jalankan lagi.", args.format)
     trust.print_warnings(registry, site_url, config_file)
@@ -54,6 +67,49 @@ def cmd_check(args: argparse.Namespace) -> int:
     if secrets:
         print(f"{confidential.path_for(args.data)}: data rahasia sah untuk {len(secrets)} UMKM.")
     return 0
+
+
+def _registri_as_read(data):
+    """When the data has errors: what the placeholder rules and rahasia.yaml's id rule need
+    (`registri` and the UMKM ids as read, values with problems left out), or None when the
+    file cannot be read as YAML at all (its problem is already reported)."""
+    from types import SimpleNamespace
+
+    from ..data import compose, model
+
+    try:
+        tree, _ = compose.read_tree(load.read_text(Path(data)), str(data))
+    except (load.DataError, OSError):
+        return None
+    reg = tree.get("registri") if isinstance(tree, dict) else None
+    if not isinstance(reg, dict) or ("contoh" in getattr(reg, "marks", {}) and "contoh" not in reg):
+        return None  # sample or real registry: not known (`contoh` missing or not valid)
+    kontak = reg.get("kontak") if isinstance(reg.get("kontak"), dict) else {}
+    umkm = tree.get("umkm") if isinstance(tree, dict) else None
+    ids = [u["id"] for u in umkm or () if isinstance(u, dict) and isinstance(u.get("id"), str)]
+    return SimpleNamespace(
+        registri=SimpleNamespace(
+            contoh=reg.get("contoh") is True,
+            kontak=model.RegistryContact(
+                **{k: kontak.get(k) for k in ("email", "telepon", "alamat")}
+            ),
+        ),
+        umkm=[SimpleNamespace(id=i) for i in ids],
+    )
+
+
+def _copied_secrets(registry, secrets, data) -> load.DataError | None:
+    """A confidential value (alamat, catatan) copied into a public field of its UMKM."""
+    from ..data import confidential
+
+    if registry is None:
+        return None
+    found = confidential.copied_into_public(
+        registry, {**registry.confidential_records(), **secrets}
+    )
+    if not found:
+        return None
+    return load.DataError(str(data), [load.Problem(0, 0, m) for m in found])
 
 
 def _published_ids_guard(registry, args: argparse.Namespace, config_file: Path | None):

@@ -80,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="situs ini akan diterbitkan: catat id baru di data/id-terbit.txt (dipakai workflow)",
     )
+    b.add_argument(
+        "--pratinjau",
+        action="store_true",
+        help="pratinjau yang tidak diterbitkan (pemeriksaan pull request): tanpa kunci privat "
+        "situs dibangun tanpa tanda tangan",
+    )
     b.set_defaults(func=build.cmd_build)
 
     s = sub.add_parser(
@@ -173,7 +179,22 @@ def build_parser() -> argparse.ArgumentParser:
         "export", help="tulis registri sebagai buku kerja Excel (.xlsx) untuk disunting"
     )
     e.add_argument("--data", default=DEFAULT_DATA, help=f"berkas data (bawaan: {DEFAULT_DATA})")
-    e.add_argument("--out", required=True, metavar="BERKAS.xlsx", help="buku kerja yang ditulis")
+    e.add_argument(
+        "--out",
+        default=None,
+        metavar="BERKAS.xlsx",
+        help="buku kerja yang ditulis (bawaan: keluaran/registri.xlsx, folder yang diabaikan git)",
+    )
+    e.add_argument(
+        "--timpa",
+        action="store_true",
+        help="boleh menimpa berkas .xlsx yang sudah ada walau bukan buatan export",
+    )
+    e.add_argument(
+        "--di-repo",
+        action="store_true",
+        help="boleh menulis di dalam repositori di tempat yang tidak diabaikan git",
+    )
     e.add_argument(
         "--templat",
         action="store_true",

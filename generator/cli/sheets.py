@@ -17,11 +17,27 @@ def cmd_export(args: argparse.Namespace) -> int:
     """The registry as a workbook: UMKM, Sertifikat, Referensi (and RAHASIA with --rahasia)."""
     from ..sheets import export_xlsx
 
-    out, data = Path(args.out), Path(args.data)
+    data = Path(args.data)
+    out = Path(args.out) if args.out else _default_out(args)
+    if out.parent == DEFAULT_OUT:  # keluaran/ (git-ignored) is made when first used
+        try:
+            out.parent.mkdir(exist_ok=True)
+        except OSError as e:
+            print(f"{out.parent}: folder tidak bisa dibuat ({e.strerror or e})", file=sys.stderr)
+            return 1
     try:
-        export_xlsx.check_out_path(out, data)
+        export_xlsx.check_out_path(out, data, replace_any=args.timpa)
     except export_xlsx.OutPathError as e:
         print(e, file=sys.stderr)
+        return 1
+    repo = None if args.rahasia or args.di_repo else _tracked_place(out)
+    if repo is not None:
+        print(
+            f"{out}: berkas ini ada di dalam repositori {repo} dan tidak diabaikan "
+            "git: satu 'commit semua' akan menerbitkannya. Tulis ke folder keluaran/ (bawaan), "
+            "ke luar repositori, atau tambahkan --di-repo bila memang ingin di situ.",
+            file=sys.stderr,
+        )
         return 1
     try:
         registry = load.load(data)
@@ -64,9 +80,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _rahasia_out_ignored(out: Path) -> bool:
-    """False (said) when the RAHASIA workbook would land in a git work tree where git does not
-    ignore it: one `git add .` from the public repository (the private key's rule)."""
+DEFAULT_OUT = Path("keluaran")  # git-ignored (.gitignore): an export is not committed by accident
+
+
+def _default_out(args: argparse.Namespace) -> Path:
+    name = "templat" if args.templat else "registri-rahasia" if args.rahasia else "registri"
+    return DEFAULT_OUT / f"{name}.xlsx"
+
+
+def _tracked_place(out: Path) -> Path | None:
+    """The git work tree in which git would take `out` (a path it does not ignore), or None:
+    outside any repository, ignored, or git not installed (nothing to ask then)."""
     import os
     import shutil
 
@@ -75,6 +99,15 @@ def _rahasia_out_ignored(out: Path) -> bool:
     target = Path(os.path.abspath(out))
     repo = newkey._repository_of(target)
     if repo is None or shutil.which("git") is None or newkey._git_ignores(repo, target):
+        return None
+    return repo
+
+
+def _rahasia_out_ignored(out: Path) -> bool:
+    """False (said) when the RAHASIA workbook would land in a git work tree where git does not
+    ignore it: one `git add .` from the public repository (the private key's rule)."""
+    repo = _tracked_place(out)
+    if repo is None:
         return True
     print(
         f"{out}: berkas ini ada di dalam repositori {repo} dan tidak diabaikan git: data "

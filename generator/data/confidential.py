@@ -14,6 +14,9 @@ readers are `check` (which validates it) and the admin's own tools (`export --ra
 
 from __future__ import annotations
 
+import dataclasses
+import re
+import unicodedata
 from pathlib import Path
 
 from . import compose, declarations, diagnostics, load, model, yaml_text
@@ -40,8 +43,11 @@ def read(path: str | Path, registry: model.Registry | None) -> dict[str, model.S
     p = Path(path)
     if not p.exists():
         return {}
-    name = str(path)
-    text = load.read_text(p)
+    return parse(load.read_text(p), str(path), registry)
+
+
+def parse(text: str, name: str, registry: model.Registry | None) -> dict[str, model.Secret]:
+    """The secrets of the text of a rahasia.yaml (what `read` does once the file is read)."""
     if not load.has_content(text):
         return {}
     data, r = compose.read_tree(text, name, declarations.RAHASIA_ROOT, secret=True)
@@ -90,3 +96,53 @@ def all_secrets(registry: model.Registry, data_path: str | Path) -> dict[str, mo
                 }
             )
     return merged
+
+
+# -- a confidential value copied into public data ------------------------------------------------
+
+MIN_COPIED_CHARS = 16  # shorter values ("Ya", "RT 02") would match ordinary public text
+_COMPARED = ("alamat", "catatan")  # the NIK has its own rule: 16 digits of any script
+
+
+def _comparable(text: str) -> str:
+    """Text as compared: compatibility forms folded, case folded, punctuation and runs of
+    whitespace as one space ("JL. MAWAR  no.12" and "Jl. Mawar No. 12" are the same)."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(re.findall(r"[^\W_]+", text))
+
+
+def _public_texts(obj, path: str):
+    """(path, text) of every text value of a public record, nested records included."""
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        items = value if isinstance(value, tuple) else (value,)
+        for i, item in enumerate(items):
+            where = f"{path}.{f.name}" + (f"[{i}]" if isinstance(value, tuple) else "")
+            if isinstance(item, str):
+                yield where, item
+            elif dataclasses.is_dataclass(item):
+                yield from _public_texts(item, where)
+
+
+def copied_into_public(registry: model.Registry, secrets: dict[str, model.Secret]) -> list[str]:
+    """Messages for each public field of a UMKM that holds one of its own confidential values
+    (alamat, catatan; compared normalised, at least MIN_COPIED_CHARS long). Values never shown."""
+    found = []
+    for u in registry.umkm:
+        secret = secrets.get(u.id)
+        if secret is None:
+            continue
+        values = [(k, _comparable(getattr(secret, k) or "")) for k in _COMPARED]
+        values = [(k, f" {v} ") for k, v in values if len(v) >= MIN_COPIED_CHARS]
+        if not values:
+            continue
+        for path, text in _public_texts(u, f"umkm[{u.id}]"):
+            public = f" {_comparable(text)} "
+            for key, value in values:
+                if value in public:
+                    found.append(
+                        f"{path}: memuat {key} rahasia UMKM ini (dari data rahasia): data "
+                        "pribadi tidak boleh masuk data publik (situs, data terbuka, riwayat "
+                        "git). Hapus dari kolom ini"
+                    )
+    return found

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -19,6 +20,16 @@ _KEPT_PER_CAUSE = SHOWN_PER_CAUSE + 1
 _KEPT_TOTAL = 20_000
 
 _NIK_LIKE = re.compile(r"(?<![0-9])[0-9](?:[ .-]?[0-9]){15,}(?![0-9])")
+
+
+def ascii_digits(text: str) -> str:
+    """`text` with every digit of any script written as 0-9 and compatibility forms folded
+    (NFKC: full-width ３, mathematical 𝟑, Arabic-Indic ٣ all become 3), so that a pattern of
+    ASCII digits sees a number however it was typed or pasted."""
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(str(unicodedata.digit(c, c)) if c.isdigit() else c for c in text)
 
 
 def mask_numbers(text: str) -> str:
@@ -31,6 +42,16 @@ def one_line(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+MAX_LINE_CHARS = 900  # a message line, whatever it quotes
+
+
+def cut(line: str, limit: int = MAX_LINE_CHARS) -> str:
+    """One printed line, cut to `limit` characters (check's and import's lines alike)."""
+    if len(line) <= limit:
+        return line
+    return f"{line[: limit - 30]}... ({number_id(len(line))} karakter)"
 
 
 def show(text: str, limit: int = 60) -> str:
@@ -61,8 +82,8 @@ class Problem:
     def format(self, filename: str) -> str:
         message = mask_numbers(self.message)
         if self.line <= 0:
-            return one_line(f"{filename}: {message}")
-        return one_line(f"{filename}:{self.line}:{self.col}: {message}")
+            return cut(one_line(f"{filename}: {message}"))
+        return cut(one_line(f"{filename}:{self.line}:{self.col}: {message}"))
 
 
 _CAUSE_PARTS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|\[[^\]]*\]|[0-9]+")

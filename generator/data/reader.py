@@ -17,7 +17,7 @@ import yaml
 
 from . import declarations, yaml_text
 from .declarations import BOOL, DATE, INT, LABELS, NAMED, RECORD, RECORDS, TEXT, TEXTS, Field
-from .diagnostics import Pos, Problem, Problems, show, suggest, unknown_key
+from .diagnostics import Pos, Problem, Problems, ascii_digits, show, suggest, unknown_key
 from .limits import FORBIDDEN, char_problem
 
 if TYPE_CHECKING:
@@ -258,7 +258,7 @@ class Reader:
                 self.problem(here, path, f"tanggal {self.show(text)} tidak ada di kalender")
                 return None
         text = self.texts.setdefault(text, text)
-        if not self.secret and _NIK_IN_PUBLIC.search(text):
+        if not self.secret and _NIK_IN_PUBLIC.search(ascii_digits(text)):
             self.problem(
                 here,
                 path,

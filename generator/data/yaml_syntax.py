@@ -172,7 +172,8 @@ def syntax_problem(e: yaml.YAMLError, text: str) -> Problem:
         )
     if any(s in problem for s in structural):
         indent = len(line) - len(line.lstrip(" "))
-        block = f" (blok yang dimulai di baris {cm.line + 1})" if cm else ""
+        start = _block_start(text, pm.line, indent, cm.line if cm else 0)
+        block = f" (blok yang dimulai di baris {start + 1})" if cm else ""
         return Problem(
             pm.line + 1,
             indent + 1,
@@ -180,6 +181,19 @@ def syntax_problem(e: yaml.YAMLError, text: str) -> Problem:
             f"{block}: setiap kunci dalam satu blok diawali jumlah spasi yang sama",
         )
     return here(pm, f"{problem or context}. Periksa indentasi dan tanda ':' di sekitar baris ini.")
+
+
+def _block_start(text: str, line: int, indent: int, outer: int) -> int:
+    """The line (0-based) where the block holding `line` starts: the nearest line above it that
+    is indented less (a `- id:` item, a `kontak:` key), not looking above `outer` (the start of
+    the collection the parser names, which for a list of UMKM is the first UMKM)."""
+    lines = text.split("\n", line + 1)[:line]
+    for n in range(len(lines) - 1, max(outer, 0) - 1, -1):
+        here = lines[n]
+        body = here.lstrip(" ")
+        if body and not body.startswith("#") and len(here) - len(body) < indent:
+            return n
+    return outer
 
 
 def _opening_quote(text: str, close: int) -> int | None:

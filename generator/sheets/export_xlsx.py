@@ -16,6 +16,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -45,8 +46,29 @@ class OutPathError(Exception):
     """--out names a place the workbook must not be written to."""
 
 
-def check_out_path(out: Path, data: Path) -> None:
-    """Refuse an --out that is not a new or existing .xlsx file (never the data file)."""
+MARK = "RegistriUMKM"  # a custom document property: this workbook was made by `export`
+_MARK_XML = b'name="RegistriUMKM"'
+_MAX_PROPS_BYTES = 64 * 1024
+
+
+def made_by_export(path: Path) -> bool:
+    """Whether the workbook at `path` carries our mark (Excel keeps custom properties when the
+    admin saves it). Anything unreadable, or not a workbook at all, is not ours."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo("docProps/custom.xml")
+            if info.file_size > _MAX_PROPS_BYTES:
+                return False
+            return _MARK_XML in z.read(info)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, RuntimeError):
+        return False
+
+
+def check_out_path(out: Path, data: Path, *, replace_any: bool = False) -> None:
+    """Refuse an --out that is not a new or existing .xlsx file (never the data file), and an
+    existing file that `export` did not make unless `replace_any` (--timpa)."""
     if out.suffix.lower() != ".xlsx":
         raise OutPathError(f"{out}: nama berkas hasil harus berakhiran .xlsx")
     if out.is_dir():
@@ -55,11 +77,16 @@ def check_out_path(out: Path, data: Path) -> None:
         raise OutPathError(f"{out}: ini berkas data; pilih nama lain untuk buku kerja")
     if not out.parent.exists():
         raise OutPathError(f"{out.parent}: folder tidak ada")
+    if (out.exists() or out.is_symlink()) and not replace_any and not made_by_export(out):
+        raise OutPathError(
+            f"{out}: berkas ini sudah ada dan bukan buatan perintah export; tidak ditimpa. "
+            "Pilih nama lain, atau tambahkan --timpa bila memang ingin menggantinya"
+        )
 
 
 def _header(ws, col: Column, *, secret: bool = False) -> WriteOnlyCell:
     f = col.field
-    cell = WriteOnlyCell(ws, value=col.name)
+    cell = text_cell(ws, col.name)
     cell.font = _HEADER_FONT
     cell.fill = _SECRET_FILL if secret else _HEADER_FILL
     cell.protection = _LOCKED
@@ -95,6 +122,18 @@ def ooxml_escape(s: str) -> str:
     return _NOT_IN_XML.sub(lambda m: "_x005F" + m[0] if len(m[0]) > 1 else f"_x{ord(m[0]):04X}_", s)
 
 
+def text_cell(ws, value) -> WriteOnlyCell:
+    """A cell whose text is always a string cell, never a formula: openpyxl turns any str
+    starting with '=' into <f>, and a label, a name or a kecamatan can come from anyone's pull
+    request (=HYPERLINK(...), =cmd|'...'!A0). Every str of every sheet goes through here."""
+    if isinstance(value, str):
+        value = ooxml_escape(value)
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
 class _Cells:
     """Data cells of one sheet. Styles are made once per kind of cell and copied (openpyxl's
     per-cell style assignment hashes every style object: half of the export's time)."""
@@ -120,13 +159,9 @@ class _Cells:
 
     def cell(self, col: Column, value, *, locked: bool) -> WriteOnlyCell | None:
         v = layout.cell_value(col, value)
-        if isinstance(v, str):
-            v = ooxml_escape(v)
         if v is None and not locked:
             return None  # an absent cell takes its column's style (unlocked, formatted)
-        cell = WriteOnlyCell(self.ws, value=v)
-        if isinstance(v, str) and v.startswith("="):
-            cell.data_type = "s"  # text that looks like a formula stays text, never a formula
+        cell = text_cell(self.ws, v)
         wrap = isinstance(v, str) and "\n" in v
         cell._style = copy(self._style((col.kind == DATE, locked, wrap)))
         return cell
@@ -227,15 +262,16 @@ def _reference_sheet(wb: Workbook, registry: model.Registry) -> dict[str, str]:
     n_cols = max(c for _, c in cells) + 1
     ws.freeze_panes = "A2"
     for r in range(n_rows):
-        line = [cells.get((r, c)) for c in range(n_cols)]
+        line = [text_cell(ws, cells.get((r, c))) for c in range(n_cols)]
         if r == 0:
-            line = [WriteOnlyCell(ws, value=v) for v in line]
             for c in line:
                 if c.value is not None:
                     c.font, c.fill = _HEADER_FONT, _HEADER_FILL
         ws.append(line)
     ws.append([])
-    ws.append(["Daftar ini dibaca dari data/umkm.yaml. Mengubahnya di sini tidak diimpor."])
+    ws.append(
+        [text_cell(ws, "Daftar ini dibaca dari data/umkm.yaml. Mengubahnya di sini tidak diimpor.")]
+    )
     return ranges
 
 
@@ -253,6 +289,7 @@ def write(
     wb = Workbook(write_only=True)
     wb.properties.title = registry.registri.judul
     wb.properties.creator = "Registri UMKM"
+    wb.custom_doc_props.append(StringProperty(name=MARK, value="export"))
     umkm_cols, cert_cols = layout.umkm_columns(), layout.certificate_columns()
     counts = {"umkm": 0, "sertifikat": 0, "rahasia": 0}
 

@@ -63,8 +63,8 @@ def _gh_escape(s: str, prop: bool = False) -> str:
 
 def format_issue(issue: Issue, source: str, data_name: str, fmt: str) -> str:
     # a message may quote a cell (a header, an id): one line whatever it holds, NIKs masked
-    issue = Issue(issue.where, diagnostics.one_line(diagnostics.mask_numbers(issue.message)),
-                  issue.warning, issue.data_line)  # fmt: skip
+    message = diagnostics.cut(diagnostics.one_line(diagnostics.mask_numbers(issue.message)))
+    issue = Issue(issue.where, message, issue.warning, issue.data_line)
     source, data_name = diagnostics.one_line(source), diagnostics.one_line(data_name)
     level = "warning" if issue.warning else "error"
     if fmt == "github":

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
+from ..data.diagnostics import show
 from . import layout, raw_cells, read_sheet, sheet_values
 from .import_problems import Report, Where
 from .layout import CERT_SHEET, SECRET_SHEET, UMKM_SHEET, Column
@@ -107,7 +108,7 @@ def _header_row(raw, sheet: str, where, report: Report):
 
 
 def read_tables(path: Path, report: Report) -> list[Table]:
-    raws = read_sheet.read(path)
+    raws = read_sheet.read(path, wanted=lambda title: _which_sheet(title) is not None)
     tables: list[Table] = []
     if len(raws) == 1 and raws[0].csv:
         raw = raws[0]
@@ -202,7 +203,8 @@ def _table(raw: raw_cells.RawSheet, sheet: str, order: int, report: Report) -> T
         elsewhere = [s for s in SHEET_ORDER if s != sheet and name in _ALL_COLUMNS[s]]
         if elsewhere and not (raw.csv):
             report.error(
-                w, f"kolom '{text}' milik lembar {elsewhere[0]}, bukan lembar {sheet}: pindahkan"
+                w,
+                f"kolom {show(text)} milik lembar {elsewhere[0]}, bukan lembar {sheet}: pindahkan",
             )
             continue
         close = difflib.get_close_matches(name, list(own), n=1, cutoff=0.6)
@@ -212,7 +214,7 @@ def _table(raw: raw_cells.RawSheet, sheet: str, order: int, report: Report) -> T
             if close
             else f": judul kolom harus persis kunci data ({', '.join(own)})"
         )
-        report.error(w, f"kolom '{text}' tidak dikenal{hint}")
+        report.error(w, f"kolom {show(text)} tidak dikenal{hint}")
     key = "umkm_id" if sheet == SECRET_SHEET else "id"
     if key not in header:
         report.error(

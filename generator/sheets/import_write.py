@@ -44,8 +44,32 @@ def secret_changes(plan: Plan, registry, data: Path, report: Report):
             changed += 1
     if not changed:
         return None
+    content = confidential.render(merged)
+    try:  # the checker over the text about to be written: an import never writes what it refuses
+        confidential.parse(content, str(path), registry)
+    except load.DataError as e:
+        for p in e.problems:
+            report.error(None, f"{path}: hasil impor tidak lolos pemeriksaan: {p.message}")
+        return None
     old_bytes = path.read_bytes() if path.exists() else b""
-    return path, confidential.render(merged), changed, old_bytes
+    return path, content, changed, old_bytes
+
+
+def copied_secrets(registry, data: Path, secrets_out, report: Report) -> None:
+    """Refuse a result whose public fields hold a confidential value of their UMKM (`check`'s
+    rule): the secrets as they will be after this import."""
+    from ..data import confidential
+
+    try:
+        if secrets_out:
+            secrets = confidential.parse(secrets_out[1], str(secrets_out[0]), registry)
+            secrets = {**registry.confidential_records(), **secrets}
+        else:
+            secrets = confidential.all_secrets(registry, data)
+    except load.DataError:
+        return  # said by secret_changes, or by `check` of the file as it is
+    for message in confidential.copied_into_public(registry, secrets):
+        report.error(None, message)
 
 
 class DataChanged(Exception):

@@ -25,7 +25,7 @@ from .import_check import validate
 from .import_merge import Plan, merge
 from .import_problems import Report, format_issue, sort_key
 from .import_tables import read_tables
-from .import_write import DataChanged, secret_changes, write_atomically
+from .import_write import DataChanged, copied_secrets, secret_changes, write_atomically
 
 
 @dataclass
@@ -99,6 +99,8 @@ def run(
     secrets_out = None
     if registry is not None and plan.secret_rows:
         secrets_out = secret_changes(plan, registry, data, report)
+    if registry is not None and not report.errors:
+        copied_secrets(registry, data, secrets_out, report)
     if report.errors:
         return finish(1, f"{data_name} tidak diubah.")
     summary = _summary(plan, data_name)

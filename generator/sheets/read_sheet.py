@@ -22,8 +22,9 @@ from . import read_csv, read_xlsx
 from .raw_cells import MAX_FILE_BYTES, RawSheet, ReadError
 
 
-def read(path: Path) -> list[RawSheet]:
-    """The sheets of an .xlsx file, or the one table of a .csv file."""
+def read(path: Path, wanted=None) -> list[RawSheet]:
+    """The sheets of an .xlsx file, or the one table of a .csv file. wanted(title): whether a
+    workbook sheet is read (others are listed empty, never parsed)."""
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".csv", ".xlsm"):
         if suffix in (".xls", ".ods", ".numbers"):
@@ -51,4 +52,4 @@ def read(path: Path) -> list[RawSheet]:
         raise ReadError(f"berkas tidak bisa dibaca ({e.strerror or e})") from None
     if suffix == ".csv":
         return [read_csv.read_csv_bytes(data)]
-    return read_xlsx.read_xlsx_bytes(data)
+    return read_xlsx.read_xlsx_bytes(data, wanted)

@@ -9,8 +9,10 @@ import warnings
 import zipfile
 
 from .raw_cells import (
+    MAX_CELLS,
     MAX_COLUMNS,
     MAX_ROWS,
+    MAX_SHARED_STRINGS,
     MAX_UNPACKED_BYTES,
     MAX_ZIP_PARTS,
     RawCell,
@@ -51,10 +53,11 @@ _ROW, _C, _V, _F, _IS, _T, _R = (f"{_NS}{t}" for t in ("row", "c", "v", "f", "is
 _SI, _MERGE, _DATA = f"{_NS}si", f"{_NS}mergeCell", f"{_NS}sheetData"
 
 
-def read_xlsx_bytes(data: bytes) -> list[RawSheet]:
+def read_xlsx_bytes(data: bytes, wanted=None) -> list[RawSheet]:
     """Workbook parts (sheet list, styles) through openpyxl's reader; shared strings and cells
     through a lean streaming loop of our own (openpyxl's per-cell objects made reading 10,000
-    rows take most of an import's time)."""
+    rows take most of an import's time). wanted(title): whether a sheet's cells are read at all
+    (another sheet is listed, with no rows, and never parsed)."""
     _check_zip(data)
     from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
     from openpyxl.styles.stylesheet import apply_stylesheet
@@ -85,11 +88,16 @@ def read_xlsx_bytes(data: bytes) -> list[RawSheet]:
         ) from None
     dates = set(wb._date_formats) - set(wb._timedelta_formats)
     sheets = []
+    budget = [MAX_CELLS]
     try:
         for title, target in parts:
             sheet = RawSheet(title=title)
+            if wanted is not None and not wanted(title):
+                sheets.append(sheet)
+                continue
             try:
-                _collect(_xml_part(reader.archive, target), sheet, strings, dates, wb.epoch)
+                src = _xml_part(reader.archive, target)
+                _collect(src, sheet, strings, dates, wb.epoch, budget)
             except ReadError:
                 raise
             except Exception as e:
@@ -102,16 +110,37 @@ def read_xlsx_bytes(data: bytes) -> list[RawSheet]:
     return sheets
 
 
-def _xml_part(archive, name: str) -> io.BytesIO:
-    """A part of the workbook, refused when it declares a DTD or entities (Excel never does;
-    an entity is how an XML bomb multiplies a few bytes into gigabytes)."""
-    data = archive.read(name)
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise ReadError(
-            "buku kerja berisi deklarasi XML yang tidak dipakai Excel (DTD/ENTITY): berkas ini "
-            "bukan buatan Excel dan tidak dibaca"
-        )
-    return io.BytesIO(data)
+_DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")
+
+
+class _Guarded:
+    """A part of the workbook read as a stream (a 136 MB part is never held whole), refused
+    when it declares a DTD or entities (Excel never does; an entity is how an XML bomb
+    multiplies a few bytes into gigabytes). Each chunk is checked, with the tail of the one
+    before, before the XML parser sees it."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self._tail = b""
+        self._first = True
+
+    def read(self, n: int = -1) -> bytes:
+        chunk = self._stream.read(n if n and n > 0 else 1 << 16)
+        seen = self._tail + chunk
+        if (self._first and chunk[:2] in (b"\xff\xfe", b"\xfe\xff")) or any(
+            d in seen for d in _DECLARATIONS
+        ):
+            raise ReadError(
+                "buku kerja berisi deklarasi XML yang tidak dipakai Excel (DTD/ENTITY): berkas "
+                "ini bukan buatan Excel dan tidak dibaca"
+            )
+        self._first = False
+        self._tail = seen[-16:]
+        return chunk
+
+
+def _xml_part(archive, name: str) -> _Guarded:
+    return _Guarded(archive.open(name))
 
 
 def _text_of(el) -> str:
@@ -134,6 +163,11 @@ def _shared_strings(src) -> list[str]:
     strings = []
     for _, el in iterparse(src):
         if el.tag == _SI:
+            if len(strings) >= MAX_SHARED_STRINGS:
+                raise ReadError(
+                    f"buku kerja tidak wajar: lebih dari {MAX_SHARED_STRINGS:,} teks bersama "
+                    "(shared strings); simpan ulang dari Excel".replace(",", ".")
+                )
             strings.append(_text_of(el))
             el.clear()
     return strings
@@ -217,7 +251,7 @@ def _column(ref: str) -> int:
     return col
 
 
-def _collect(src, sheet: RawSheet, strings: list[str], dates: set, epoch) -> None:
+def _collect(src, sheet: RawSheet, strings: list[str], dates: set, epoch, budget: list) -> None:
     from xml.etree.ElementTree import iterparse
 
     from openpyxl.utils.cell import range_boundaries
@@ -238,6 +272,12 @@ def _collect(src, sheet: RawSheet, strings: list[str], dates: set, epoch) -> Non
                 data_el = el
             continue
         if tag == _C:
+            budget[0] -= 1
+            if budget[0] < 0:
+                raise ReadError(
+                    f"buku kerja tidak wajar: lebih dari {MAX_CELLS:,} sel di lembar yang "
+                    "dibaca; pecah menjadi beberapa berkas".replace(",", ".")
+                )
             ref = el.get("r")
             col = (_column(ref) or col + 1) if ref else col + 1
             cell = _cell(el, strings, dates, epoch)

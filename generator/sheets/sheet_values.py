@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from ..data.declarations import DATE, TEXT, TEXTS
+from ..data.diagnostics import show
+from ..data.limits import FORBIDDEN, char_problem
 from .layout import MULTILINE, NUMBER_LIKE, Column, split_list
 from .raw_cells import RawCell
 
@@ -58,7 +60,7 @@ def excel_shows(n: float | int) -> str:
 
 def _quoted(value: object, hide: bool) -> str:
     """A cell's value in a message; a confidential cell (RAHASIA sheet) is never quoted."""
-    return "isi sel" if hide else f"'{value}'"
+    return "isi sel" if hide else show(str(value))
 
 
 def _number_problem(n: float | int, col: Column, hide: bool = False) -> str:
@@ -113,6 +115,9 @@ def _control_chars(s: str, multiline: bool) -> str | None:
             f"sel berisi karakter tak terlihat (kode U+{ord(m[0]):04X}): ketik ulang isinya "
             "atau tempel sebagai teks biasa"
         )
+    m = FORBIDDEN.search(s)  # the checker's own rule: whatever an import writes passes `check`
+    if m:
+        return f"sel berisi {char_problem(m[0])}"
     return None
 
 
@@ -136,7 +141,7 @@ def _clean_text(s: str, col: Column, hide: bool = False) -> Converted:
             if s[-1].isspace()
             else "di awal"
         )
-        warning = f"spasi {where} isi sel dibuang" + ("" if hide else f" ('{stripped}')")
+        warning = f"spasi {where} isi sel dibuang" + ("" if hide else f" ({show(stripped)})")
     return Converted(stripped or None, warning=warning)
 
 
@@ -150,7 +155,7 @@ def _phone_digits_problem(s: str, col: Column, hide: bool = False) -> str | None
         )
     if col.key in ("telepon", "whatsapp") and s.isdigit() and not s.startswith(("0", "62")):
         return (
-            f"nomor '{s}' kehilangan angka 0 di depannya (Excel mengubahnya menjadi angka): "
+            f"nomor {show(s)} kehilangan angka 0 di depannya (Excel mengubahnya menjadi angka): "
             f"tulis '0{s}', dan format kolom sebagai Teks"
         )
     return None
@@ -196,7 +201,8 @@ def convert(raw: RawCell | None, col: Column, hide: bool = False) -> Converted:
         close = difflib.get_close_matches(out.value, f.choices, n=1)
         hint = f"; mungkin maksud Anda {close[0]}?" if close else ""
         return Converted(
-            error=f"'{out.value}' tidak dikenal: pilih salah satu dari {', '.join(f.choices)}{hint}"
+            error=f"{show(out.value)} tidak dikenal: pilih salah satu dari "
+            f"{', '.join(f.choices)}{hint}"
         )
     assert col.kind == TEXT
     return out
@@ -235,7 +241,7 @@ def _date(raw: RawCell) -> Converted:
         try:
             return Converted(date(int(m[1]), int(m[2]), int(m[3])))
         except ValueError:
-            return Converted(error=f"tanggal '{s}' tidak ada di kalender")
+            return Converted(error=f"tanggal {show(s)} tidak ada di kalender")
     if s.isdigit() and 10_000 < int(s) < 100_000:
         d = _serial_date(int(s))
         return Converted(
@@ -255,8 +261,8 @@ def _date(raw: RawCell) -> Converted:
     elif any(w in s.lower() for w in _MONTHS):
         hint = ""
     else:
-        return Converted(error=f"'{s}' bukan tanggal: tulis mis. 2020-08-27")
+        return Converted(error=f"{show(s)} bukan tanggal: tulis mis. 2020-08-27")
     return Converted(
-        error=f"tanggal '{s}' ditulis sebagai teks{hint}: ketik ulang sebagai tanggal "
+        error=f"tanggal {show(s)} ditulis sebagai teks{hint}: ketik ulang sebagai tanggal "
         "TAHUN-BULAN-HARI, mis. 2020-08-27, di sel berformat Tanggal"
     )
