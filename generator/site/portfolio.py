@@ -38,17 +38,12 @@ def mailto(address: str, subject: str, body: str = "") -> str:
     return f"mailto:{address}?" + urlencode(query, quote_via=quote)
 
 
-def report_fake(reg: RegistryInfo, c: Certificate, page_url: str | None) -> str | None:
+def report_fake(reg: RegistryInfo, c: Certificate) -> str | None:
     """ "Laporkan dugaan pemalsuan": a mail to the registry naming the certificate number."""
     if not reg.kontak.email:
         return None
-    body = (
-        f"Nomor sertifikat: {c.nomor}\n"
-        f"Alamat halaman yang saya buka: {page_url or '-'}\n"
-        "Alamat tempat saya menerima sertifikat atau tautan ini:\n"
-        "Yang mencurigakan:\n"
-    )
-    return mailto(reg.kontak.email, f"Laporan dugaan pemalsuan sertifikat {c.nomor}", body)
+    # no body: the subject names the certificate; a shorter page for the partner's phone
+    return mailto(reg.kontak.email, f"Laporan dugaan pemalsuan sertifikat {c.nomor}")
 
 
 def report_wrong_data(reg: RegistryInfo, nama: str, umkm_id: str, page_url: str | None):
@@ -169,10 +164,7 @@ def verification_parts(reg: RegistryInfo, v, cv, url: str | None, site_url, og_t
     label = render.STATUS_NOTES[cv.status][0]
     og = dict(
         title=og_title,
-        description=(
-            f"{label} Pemegang: {c.pemegang}. Usaha: {v.u.nama}. "
-            f"Data per {render.date_id(today)}. {reg.judul}."
-        ),
+        description=(f"{label} Pemegang: {c.pemegang}. Data per {render.date_id(today)}."),
         url=url,
         image=preview_image(site_url, cv.status),
         image_px=PREVIEW_PX,
@@ -185,5 +177,5 @@ def verification_parts(reg: RegistryInfo, v, cv, url: str | None, site_url, og_t
         og=og,
         share=share,
         li=linkedin(reg, c, url) if url and cv.status == "berlaku" else None,
-        report=report_fake(reg, c, url),
+        report=report_fake(reg, c),
     )

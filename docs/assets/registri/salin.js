@@ -1,64 +1,44 @@
-// The holder's portfolio on profile and verification pages (templates/_bagikan.html.j2 and
-// friends): copy buttons, the print button and the "Dicetak pada" time. No framework, no
-// inline script (the CSP forbids it). Buttons stay hidden where this does not run.
+// Portfolio parts of profile and verification pages (templates/_bagikan.html.j2 ...): copy
+// buttons, the print button, "Dicetak pada". Buttons stay hidden where this does not run.
 (function () {
   "use strict";
-  function tell(button, text) {
-    var row = button.closest(".p-bagian, .p-cetak") || document;
-    var note = row.querySelector(".p-salin-kabar");
-    if (note) note.textContent = text;
+  var q = function (s) { return document.querySelectorAll(s); };
+  function tell(b, text) {
+    var n = (b.closest(".p-bagian") || document).querySelector(".p-salin-kabar");
+    if (n) n.textContent = text;
   }
-  function fallbackCopy(text) {
-    var area = document.createElement("textarea");
-    area.value = text;
-    area.setAttribute("readonly", "");
-    area.style.position = "fixed";
-    area.style.opacity = "0";
-    document.body.appendChild(area);
-    area.select();
-    var ok = false;
-    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
-    document.body.removeChild(area);
-    return ok ? Promise.resolve() : Promise.reject(new Error("copy"));
-  }
-  function copy(text) {
-    if (navigator.clipboard && window.isSecureContext) {
-      return navigator.clipboard.writeText(text).catch(function () { return fallbackCopy(text); });
-    }
-    return fallbackCopy(text);
-  }
-  document.querySelectorAll("[data-salin], [data-salin-dari]").forEach(function (button) {
-    button.hidden = false;
-    button.addEventListener("click", function () {
-      var text = button.getAttribute("data-salin");
-      if (text === null) {
-        var source = document.getElementById(button.getAttribute("data-salin-dari"));
-        text = source ? (source.value !== undefined ? source.value : source.textContent) : "";
+  q("[data-salin], [data-salin-dari]").forEach(function (b) {
+    b.hidden = false;
+    b.addEventListener("click", function () {
+      var t = b.getAttribute("data-salin"), s;
+      if (t === null) {
+        s = document.getElementById(b.getAttribute("data-salin-dari"));
+        t = s ? (s.value !== undefined ? s.value : s.textContent) : "";
       }
-      copy(text).then(function () { tell(button, "Tersalin ✓"); },
-                      function () { tell(button, "Gagal menyalin: pilih teksnya lalu salin."); });
+      // the Clipboard API needs https (GitHub Pages) or localhost; elsewhere: select and copy
+      var c = navigator.clipboard ? navigator.clipboard.writeText(t) : Promise.reject(new Error());
+      c.then(function () { tell(b, "Tersalin ✓"); },
+        function () { tell(b, "Gagal menyalin: pilih teksnya lalu salin."); });
     });
   });
-  // LinkedIn is offered for a BERLAKU certificate only: status.js (run before this) may have
-  // found that it expired since the build.
-  var status = document.querySelector(".v-status[data-status]");
-  if (status && status.getAttribute("data-status") !== "berlaku") {
-    document.querySelectorAll("[data-hanya-berlaku]").forEach(function (el) { el.hidden = true; });
+  // LinkedIn only while BERLAKU: status.js (run before) may have found it expired since
+  var st = document.querySelector(".v-status[data-status]");
+  if (st && st.getAttribute("data-status") !== "berlaku") {
+    q("[data-hanya-berlaku]").forEach(function (e) { e.hidden = true; });
   }
-  // "Dicetak pada": the time the page was opened, updated when it is printed
-  var stamp = document.querySelector(".p-dicetak__waktu");
+  var w = document.querySelector(".p-dicetak__waktu");
   function now() {
-    if (!stamp) return;
+    if (!w) return;
     var d = new Date();
-    stamp.dateTime = d.toISOString();
-    stamp.textContent = d.toLocaleString("id-ID", {day: "numeric", month: "long", year: "numeric",
+    w.dateTime = d.toISOString();
+    w.textContent = d.toLocaleString("id-ID", {day: "numeric", month: "long", year: "numeric",
       hour: "2-digit", minute: "2-digit", timeZoneName: "short"});
   }
   now();
   window.addEventListener("beforeprint", now);
-  var printButton = document.querySelector("[data-cetak]");
-  if (printButton && window.print) {
-    printButton.hidden = false;
-    printButton.addEventListener("click", function () { now(); window.print(); });
+  var p = document.querySelector("[data-cetak]");
+  if (p && window.print) {
+    p.hidden = false;
+    p.addEventListener("click", function () { now(); window.print(); });
   }
 })();
