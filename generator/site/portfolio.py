@@ -20,14 +20,14 @@ LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
 # The link preview image per displayed status (docs/assets/registri/pratinjau-<status>.png):
 # WhatsApp, Facebook and Telegram need a PNG or JPEG at an absolute URL, never an SVG.
 PREVIEW_IMAGE = "assets/registri/pratinjau-{status}.png"
-PREVIEW_PX = 256
 NO_STATUS = "kosong"  # the preview of a UMKM that holds no certificate at all
 
 
-def whatsapp_share(text: str, url: str) -> str:
-    """wa.me's share link: WhatsApp opens with `text` and the page's URL typed in."""
-    message = f"{text}\n{url}" if text else url
-    return WHATSAPP_SHARE + quote(message, safe="")
+def whatsapp_share(url: str) -> str:
+    """wa.me's share link: WhatsApp opens with the page's URL typed in; its link preview
+    (OpenGraph) names the UMKM, the status and the registry, so no text is repeated here (the
+    verification page's bytes are counted: issue 20's budget)."""
+    return WHATSAPP_SHARE + quote(url, safe="")
 
 
 def mailto(address: str, subject: str, body: str = "") -> str:
@@ -63,7 +63,7 @@ def report_wrong_data(reg: RegistryInfo, nama: str, umkm_id: str, page_url: str 
 
 @dataclass(frozen=True)
 class LinkedInField:
-    name: str  # LinkedIn's form label, in Indonesian as LinkedIn shows it
+    name: str  # LinkedIn's form label, as its Indonesian interface shows it
     value: str
 
 
@@ -90,17 +90,15 @@ def linkedin(reg: RegistryInfo, c: Certificate, page_url: str) -> LinkedIn:
     params["certId"] = c.nomor
     month = "{d.month:02d}/{d.year}"
     fields = [
-        LinkedInField("Nama (Name)", c.skema),
-        LinkedInField("Organisasi penerbit (Issuing organization)", reg.penerbit),
-        LinkedInField("Tanggal terbit (Issue date)", month.format(d=c.tanggal_terbit)),
+        LinkedInField("Nama", c.skema),
+        LinkedInField("Organisasi penerbit", reg.penerbit),
+        LinkedInField("Tanggal terbit", month.format(d=c.tanggal_terbit)),
     ]
     if c.berlaku_sampai:
-        fields.append(
-            LinkedInField("Tanggal kedaluwarsa (Expiration date)", month.format(d=c.berlaku_sampai))
-        )
+        fields.append(LinkedInField("Tanggal kedaluwarsa", month.format(d=c.berlaku_sampai)))
     fields += [
-        LinkedInField("ID kredensial (Credential ID)", c.nomor),
-        LinkedInField("URL kredensial (Credential URL)", page_url),
+        LinkedInField("ID kredensial", c.nomor),
+        LinkedInField("URL kredensial", page_url),
     ]
     return LinkedIn(f"{LINKEDIN_ADD}?" + urlencode(params, quote_via=quote), tuple(fields))
 
@@ -139,12 +137,11 @@ def profile_parts(reg: RegistryInfo, v, site_url: str | None, today) -> dict:
         ),
         url=url,
         image=preview_image(site_url, v.best_status or NO_STATUS),
-        image_px=PREVIEW_PX,
         image_alt=state,
     )
     parts = dict(og=og, report=report_wrong_data(reg, u.nama, u.id, url), share=None, seal=None)
     if url:
-        parts["share"] = dict(url=url, whatsapp=whatsapp_share(f"{u.nama} — {state}", url))
+        parts["share"] = dict(url=url, whatsapp=whatsapp_share(url))
         seal_url = f"{site_url}lencana/{u.id}.svg"
         alt = f"{u.nama}: bersertifikat kompetensi, {reg.judul} ({site_url.host})"
         if not n_berlaku:
@@ -167,12 +164,11 @@ def verification_parts(reg: RegistryInfo, v, cv, url: str | None, site_url, og_t
         description=(f"{label} Pemegang: {c.pemegang}. Data per {render.date_id(today)}."),
         url=url,
         image=preview_image(site_url, cv.status),
-        image_px=PREVIEW_PX,
         image_alt=f"Status sertifikat: {STATUS_LABELS[cv.status][0]}",
     )
     share = None
     if url:
-        share = dict(url=url, whatsapp=whatsapp_share(og_title, url))
+        share = dict(url=url, whatsapp=whatsapp_share(url))
     return dict(
         og=og,
         share=share,
