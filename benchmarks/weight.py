@@ -41,6 +41,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 VERIFY_BUDGET = 80 * 1024  # bytes transferred by a first visit of a verification page
 LOOKUP_BUDGET = 20 * 1024  # the look-up page (/verifikasi/) weighs what home weighs (issue 19)
 
+# Issue 20's budgets with the holder's portfolio (share, seal, LinkedIn, report, print)
+PORTFOLIO_BUDGETS = {"verification": 12 * 1024, "profile": 15 * 1024}
+
 TYPES = {
     ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
     ".js": "text/javascript; charset=utf-8", ".json": "application/json",
@@ -394,6 +397,12 @@ def directory_timing(browser, server: Server, word: str = "kopi", cpu_slowdown: 
 # ---------------------------------------------------------------------------------------------
 
 
+def first_umkm(site: Path) -> str:
+    """The first published UMKM id (sorted, as in the manifest)."""
+    manifest = json.loads((site / "api" / "manifest.json").read_text(encoding="utf-8"))
+    return manifest["umkm"][0]
+
+
 def first_certificate(site: Path, data: Path | None = None) -> str:
     """The first certificate of the data file (file order), else the first published id."""
     if data is not None:
@@ -423,6 +432,12 @@ def visit_rows(label: str, visits: list[tuple[str, Visit]]) -> list[str]:
         if name.startswith("look-up"):
             ok = v.wire_bytes <= LOOKUP_BUDGET and not v.outside
             budget = f"<= {LOOKUP_BUDGET // 1024} KB, 0 outside: {'ok' if ok else '**missed**'}"
+
+        for page_name, goal in PORTFOLIO_BUDGETS.items():
+            if name.startswith(page_name):
+                ok = v.wire_bytes <= goal and not v.outside
+                budget = (f"<= {goal // 1024} KB (issue 20), 0 outside: "
+                          f"{'ok' if ok else '**missed**'}")
         for goal_name, goal in GOALS_100K.items():
             if name.startswith(goal_name):
                 ok = v.wire_bytes <= goal and not v.outside
@@ -436,12 +451,14 @@ def visit_rows(label: str, visits: list[tuple[str, Visit]]) -> list[str]:
 def run(site: Path, data: Path | None, browser, label: str,
         prefix: str) -> tuple[list[str], Server]:
     cert = first_certificate(site, data)
+    umkm = first_umkm(site)
     server = serve(site, prefix)
     v = first_visits(browser, server)
     both = v["directory"].hits + v["directory_filter"].hits
     filtered = _visit("umkm/ + filter", 200, both, v["directory"].outside)
     visits = [
         (f"verification `verifikasi/{cert}/`", measure(browser, server, f"verifikasi/{cert}/")),
+        (f"profile `umkm/{umkm}/`", measure(browser, server, f"umkm/{umkm}/")),
         ("home `/`", v["home"]),
         ("look-up `verifikasi/`", measure(browser, server, "verifikasi/")),
         ("directory `umkm/`", v["directory"]),

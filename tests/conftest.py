@@ -127,6 +127,7 @@ GENERATED = (
     "docs/sektor",
     "docs/kecamatan",
     "docs/verifikasi",
+    "docs/lencana",
     "docs/api",
     "docs/index.md",
     "docs/index.html",

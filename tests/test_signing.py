@@ -854,8 +854,10 @@ def test_after_rotation_everything_is_signed_with_the_new_key(rotated, keys):
     did = json.loads((site / "did.json").read_text())
     assert [m["id"].split("#")[1] for m in did["verificationMethod"]] == ["kunci-a", "kunci-b"]
     assert len(did["assertionMethod"]) == 2
-    for p in (site / "api" / "kredensial").iterdir():
+    for p in (site / "api" / "kredensial").glob("*.json"):
         assert json.loads(p.read_text())["proof"]["verificationMethod"].endswith("#kunci-b")
+        # its baked image was baked again with the re-signed credential
+        assert p.read_text() in p.with_suffix(".svg").read_text()
     cred = json.loads((site / "api" / "kredensial" / "sah-2024-0001.json").read_text())
     assert cred["proof"]["created"] == "2026-11-01T00:00:00Z"
     page = BeautifulSoup((site / "api" / "index.html").read_text("utf-8"), "html.parser")

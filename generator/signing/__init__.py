@@ -5,6 +5,7 @@
     contexts/       the JSON-LD contexts (local copies) and an offline document loader
     proof.py        eddsa-rdfc-2022 Data Integrity proofs (pyld RDFC-1.0 + Ed25519)
     credentials.py  the OpenBadgeCredential of a certificate, the status lists, did.json
+    baking.py       the credential baked into a PNG and an SVG (Open Badges 3.0)
     cache.py        proofs cached by what determines them (a rebuild re-signs nothing)
     sums.py         api/SHA256SUMS and its detached JWS, over the finished site
     verify.py       `python -m generator verify`: everything above, checked
@@ -27,7 +28,7 @@ from pathlib import Path
 
 from ..data import model, multikey
 from ..publish import ledger
-from . import cache, credentials, keys, proof, sums
+from . import baking, cache, credentials, keys, proof, sums
 from .keys import Signer, SigningError, signer_for
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
 ]
 
 CREDENTIAL_DIR = credentials.CREDENTIAL_DIR
+PUBLISHED = (".json", ".png", ".svg")  # a credential, and the same baked into two images
 
 stats = {"signed": 0, "cached": 0}
 """Credentials signed anew and proofs taken from the cache by the last `signed_files`."""
@@ -110,7 +112,10 @@ def signed_files(
         for path, _, options, body, digest in pending:
             # the proof is the last key: the signed file is the unsigned JSON plus the proof
             signed = {**options, "proofValue": proofs.get(digest)}
-            yield path, (body[:-1] + ',"proof":' + _compact(signed) + "}\n").encode("utf-8")
+            data = (body[:-1] + ',"proof":' + _compact(signed) + "}\n").encode("utf-8")
+            yield path, data
+            # the same bytes baked into a PNG and an SVG (Open Badges 3.0 "Baked Badge")
+            yield from baking.baked_files(site_url, _cert_id(path), data)
         pending.clear()
 
     try:
@@ -129,6 +134,10 @@ def signed_files(
             pool.shutdown()
     stats["signed"], stats["cached"] = len(proofs.used) - _old_used(proofs), _old_used(proofs)
     proofs.save()
+
+
+def _cert_id(path: str) -> str:
+    return path.removeprefix(CREDENTIAL_DIR + "/").removesuffix(".json")
 
 
 def _compact(data) -> str:
@@ -159,7 +168,7 @@ def place_credentials(docs_dir: Path, site_dir: Path) -> int:
     n = 0
     with os.scandir(src) as it:
         for entry in it:
-            if not entry.is_file(follow_symlinks=False) or not entry.name.endswith(".json"):
+            if not entry.is_file(follow_symlinks=False) or not entry.name.endswith(PUBLISHED):
                 continue
             target = dst / entry.name
             if os.path.lexists(target):

@@ -14,7 +14,7 @@ from ..data import yaml_text
 
 # Folders of docs/ (and of the theme overrides) that belong to the generator: git-ignored,
 # rewritten on every build, stale files removed.
-GENERATED_DOCS = ("umkm", "sektor", "kecamatan", "verifikasi", "api")
+GENERATED_DOCS = ("umkm", "sektor", "kecamatan", "verifikasi", "api", "lencana")
 # index.md: the home page of older builds
 GENERATED_DOCS_FILES = ("index.md", "index.html", "404.html", "did.json")
 GENERATED_OVERRIDES = ("partials/registri",)

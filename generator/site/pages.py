@@ -15,7 +15,8 @@ from datetime import datetime
 
 from ..data import history
 from ..data.model import DISPLAYED_STATUSES, STATUS_LABELS, Registry, Umkm, slugify
-from . import charts, directory, lookup, qr
+from . import charts, directory, lookup, portfolio, qr
+from .docs_files import page
 from .render import ENV, standalone
 from .views import CertView, UmkmView, current_certificate, tel_number, whatsapp_number
 
@@ -90,6 +91,8 @@ class Site:
         yield from self.lists("umkm/", self.views, "Direktori UMKM", directory=True)
         for v in self.views:
             yield f"umkm/{v.u.id}/index.html", self.profile(v)
+            if self.site_url:  # the seal names the host: none without an address
+                yield f"lencana/{v.u.id}.svg", portfolio.seal_file(v, self.host, self.today)
             for cv in v.certs:
                 yield f"verifikasi/{cv.c.id}/index.html", self.verification(v, cv)
         qr.clear_memory_cache()  # every code drawn: the engine needs none of them
@@ -248,6 +251,7 @@ class Site:
             v=v,
             wa=whatsapp_number,
             tel=tel_number,
+            p=portfolio.profile_parts(self.r.registri, v, self.site_url, self.today),
             **self.common,
         )
 
@@ -304,6 +308,9 @@ class Site:
             current=current_certificate(v, cv) if cv.status != "berlaku" else None,
             timeline=timeline,
             expired_event=any(e.jenis == "kedaluwarsa" for e in timeline),
+            p=portfolio.verification_parts(
+                self.r.registri, v, cv, url, self.site_url, og_title, self.today
+            ),
             **self.common,
         )
 

@@ -218,7 +218,8 @@ async function checkCredentials() {
   if(!existsSync(dir)) {
     return out;
   }
-  for(const name of readdirSync(dir).sort()) {
+  // the baked .png/.svg images carry the same bytes as the .json (tests/test_portfolio.py)
+  for(const name of readdirSync(dir).filter(n => n.endsWith('.json')).sort()) {
     const rel = `api/kredensial/${name}`;
     let credential;
     try {
