@@ -16,7 +16,6 @@ from datetime import datetime
 from ..data import history
 from ..data.model import DISPLAYED_STATUSES, STATUS_LABELS, Registry, Umkm, slugify
 from . import charts, directory, lookup, portfolio, qr
-from .docs_files import page
 from .render import ENV, standalone
 from .views import CertView, UmkmView, current_certificate, tel_number, whatsapp_number
 
