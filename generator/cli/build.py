@@ -16,7 +16,11 @@ from . import report
 def cmd_build(args: argparse.Namespace) -> int:
     from .. import pipeline, signing
     from ..publish import site_folder
+    from . import portal
 
+    portal_file = portal.portal_for(args, args.data)
+    if portal_file is not None:
+        return portal.cmd_build(args, portal_file)
     pipeline.quiet_mkdocs_logging()
     config_file = Path(args.config)
     data = Path(args.data) if args.data else pipeline.data_path(config_file.parent.resolve())

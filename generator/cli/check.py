@@ -17,7 +17,11 @@ DEFAULT_DATA = "data/umkm.yaml"
 
 def cmd_check(args: argparse.Namespace) -> int:
     from ..data import confidential
+    from . import portal
 
+    portal_file = portal.portal_for(args, None if args.data == DEFAULT_DATA else args.data)
+    if portal_file is not None:
+        return portal.cmd_check(portal_file, args.format)
     errors, registry, secrets = [], None, {}
     try:
         registry = load.load(args.data)

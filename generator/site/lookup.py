@@ -45,9 +45,15 @@ def keys(registry: Registry) -> dict[str, str]:
 
 
 def index_files(registry: Registry) -> dict[str, bytes]:
-    k = keys(registry)
+    return shard_files(keys(registry))
+
+
+def shard_files(k: dict) -> dict[str, bytes]:
+    """api/cari/meta.json and the shards of normalised key -> value (a certificate id; on a
+    portal, the address of the member's verification page, or a list of [member, address]
+    when members share the key)."""
     n = shard_count(len(k))
-    shards: list[dict[str, str]] = [{} for _ in range(n)]
+    shards: list[dict] = [{} for _ in range(n)]
     for key, cid in sorted(k.items()):
         shards[fnv1a(key) % n][key] = cid
     files = {"api/cari/meta.json": _json({"v": 1, "shards": n})}

@@ -44,6 +44,18 @@
     p.appendChild(en2);
     return p;
   }
+  function choices(list) {
+    var p = document.createDocumentFragment();
+    p.appendChild(document.createTextNode("Nomor ini tercatat di beberapa registri; buka halaman verifikasinya di registri penerbit: "));
+    list.forEach(function (entry, i) {
+      var a = document.createElement("a");
+      a.href = entry[1];
+      a.textContent = entry[0];
+      if (i) p.appendChild(document.createTextNode(" \u00b7 "));
+      p.appendChild(a);
+    });
+    return p;
+  }
   /* The certificate id for a typed number or id (any case, spaces, punctuation), or null.
      Fetches api/cari/meta.json and one shard; rejects on a network error. */
   function find(root, typed) {
@@ -65,9 +77,14 @@
     }
     say(out, document.createTextNode("Mencari\u2026 (looking up\u2026)"));
     find(root, typed).then(function (id) {
-      if (id) {
+      if (Array.isArray(id)) {
+        /* a portal: the same number in several member registries; the reader picks */
+        say(out, choices(id));
+      } else if (id) {
         say(out, document.createTextNode("Ditemukan. Membuka halaman verifikasi\u2026 (found: opening its page\u2026)"));
-        window.location.href = root + "verifikasi/" + encodeURIComponent(id) + "/";
+        /* a portal's look-up holds the address of the page on the member's own site */
+        window.location.href = /^https?:\/\//.test(id) ? id :
+          root + "verifikasi/" + encodeURIComponent(id) + "/";
       } else {
         say(out, notFound(typed), "tidak-ditemukan");
       }
