@@ -410,3 +410,25 @@ def test_sample_portal_checks():
     r = run_generator(ROOT / "contoh" / "portal", "check")
     assert r.returncode == 0, r.stdout + r.stderr
     assert portal_config.load(ROOT / "contoh" / "portal" / "data" / "portal.yaml").info.contoh
+
+
+def test_portal_workflow_pins_every_action_as_publish_does():
+    import yaml
+
+    def pins(path: Path) -> dict[str, str]:
+        text = path.read_text(encoding="utf-8")
+        found = re.findall(r"uses: ([\w./-]+)@(\S+) # (v[\d.]+)", text)
+        assert len(found) == text.count("uses: "), path  # every action pinned, tag in comment
+        assert all(re.fullmatch(r"[0-9a-f]{40}", sha) for _, sha, _ in found), path
+        return {name: sha for name, sha, _ in found}
+
+    portal = ROOT / "contoh" / "portal" / ".github" / "workflows" / "portal.yml"
+    mine, theirs = pins(portal), pins(ROOT / ".github" / "workflows" / "publish.yml")
+    assert {k: theirs[k] for k in mine} == mine  # the same version of each action
+    wf = yaml.safe_load(portal.read_text(encoding="utf-8"))
+    on = wf.get("on", wf.get(True))
+    assert "schedule" in on and wf["permissions"] == {}
+    steps = wf["jobs"]["build"]["steps"]
+    cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache@"))
+    assert cache["with"]["path"] == ".cache/portal"
+    assert any("generator build" in s.get("run", "") for s in steps)

@@ -70,6 +70,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not host or not port.isdigit() or not 0 < int(port) < 65536:
         print(f"--dev-addr {args.dev_addr!r}: tulis ALAMAT:PORT, mis. 127.0.0.1:8000")
         return 1
+    from . import portal
+
+    portal_file = portal.portal_for(args, args.data)
+    if portal_file is not None:
+        return portal.cmd_serve(args, portal_file, host, int(port))
     try:
         return serve.serve(config_file, data, host, int(port))
     except config.ConfigError as e:

@@ -67,3 +67,39 @@ def cmd_build(args: argparse.Namespace, path: Path) -> int:
         else "Portal tidak ditandatangani: portal.kunci kosong."
     )
     return 0
+
+
+def cmd_serve(args: argparse.Namespace, path: Path, host: str, port: int) -> int:
+    """Build the portal once (members fetched now), then serve the built folder until Ctrl+C.
+    No live reload: a portal's pages change with its members, not with a file being edited;
+    run `serve` again after editing portal.yaml."""
+    import functools
+    import http.server
+
+    site = Path(args.config).parent / "site"
+    build_args = argparse.Namespace(
+        config=args.config, site_dir=str(site), strict=False, mesin="mkdocs"
+    )
+    rc = cmd_build(build_args, path)
+    if rc != 0:
+        return rc
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *a):
+            pass
+
+    try:
+        server = http.server.ThreadingHTTPServer(
+            (host, port), functools.partial(Quiet, directory=str(site))
+        )
+    except OSError as e:
+        print(f"Alamat {host}:{port} tidak bisa dipakai ({e.strerror}). Coba --dev-addr lain.")
+        return 1
+    print(f"Membuka portal di http://{host}:{port}/ (Ctrl+C untuk berhenti).", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
