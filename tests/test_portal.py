@@ -432,3 +432,45 @@ def test_portal_workflow_pins_every_action_as_publish_does():
     cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache@"))
     assert cache["with"]["path"] == ".cache/portal"
     assert any("generator build" in s.get("run", "") for s in steps)
+
+
+def test_conditional_get_skips_an_unchanged_file():
+    """fetch.get_if_changed: If-None-Match / If-Modified-Since sent, 304 -> None (the caller's
+    copy is current), 200 -> the new bytes; without validators, a plain request."""
+    from generator.publish import fetch
+
+    seen = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *a):
+            pass
+
+        def do_GET(self):
+            seen.append((self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since")))
+            if self.headers.get("If-None-Match") == '"v1"':
+                self.send_response(304)
+                self.send_header("ETag", '"v1"')
+                self.end_headers()
+                return
+            body = b"isi"
+            self.send_response(200)
+            self.send_header("ETag", '"v1"')
+            self.send_header("Last-Modified", "Sat, 28 Nov 2026 00:00:00 GMT")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{srv.server_address[1]}/berkas"
+    try:
+        first = fetch.get_if_changed(url)
+        assert first.body == b"isi" and first.headers["etag"] == '"v1"'
+        assert fetch.get_if_changed(url, etag='"v1"') is None
+        again = fetch.get_if_changed(url, etag='"v0"', last_modified=first.headers["last-modified"])
+        assert again.body == b"isi"
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    assert seen[0] == (None, None) and seen[1] == ('"v1"', None)
+    assert seen[2] == ('"v0"', "Sat, 28 Nov 2026 00:00:00 GMT")
