@@ -474,3 +474,18 @@ def test_conditional_get_skips_an_unchanged_file():
         srv.server_close()
     assert seen[0] == (None, None) and seen[1] == ('"v1"', None)
     assert seen[2] == ('"v0"', "Sat, 28 Nov 2026 00:00:00 GMT")
+
+
+def test_every_portal_page_carries_the_security_policy(world):
+    from generator.site import security
+
+    pages = sorted(world["site"].rglob("*.html"))
+    assert {p.relative_to(world["site"]).as_posix() for p in pages} >= {
+        "index.html",
+        "umkm/index.html",
+        "verifikasi/index.html",
+    }
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert 'http-equiv="Content-Security-Policy"' in html, page
+        assert security.protect(html) == html or "<script>" not in html, page
