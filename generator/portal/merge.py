@@ -45,7 +45,7 @@ class Merged:
     registry: model.Registry
     member_of: dict[str, str]  # merged UMKM id -> member id
     profile: dict[str, str]  # merged UMKM id -> profile address on the member's site
-    lookup: dict[str, Any]  # normalised number or id -> address, or [[member, address], ...]
+    lookup: dict[str, Any]  # normalised number or id -> "<member>/<cert id>", or a list of them
     events: list[dict]  # status events of every member, newest first
     figures: dict[str, MemberFigures]  # by member id
 
@@ -122,7 +122,7 @@ def merge(outcomes: list[Outcome], today: date) -> Merged:
     kecamatan: list[str] = []
     umkm: list[model.Umkm] = []
     member_of, profile, figures = {}, {}, {}
-    keys: dict[str, list[tuple[str, str]]] = {}
+    keys: dict[str, list[str]] = {}
     events: list[dict] = []
     for o in outcomes:
         if not o.usable:
@@ -149,10 +149,10 @@ def merge(outcomes: list[Outcome], today: date) -> Merged:
                 fig.n_cert += 1
                 shown = c.displayed_status(today)
                 fig.by_status[shown] = fig.by_status.get(shown, 0) + 1
-                target = f"{o.member.url}verifikasi/{c.id}/"
+                target = f"{o.member.id}/{c.id}"  # the browser adds the member's address
                 for k in {lookup.normalise(c.nomor), lookup.normalise(c.id)}:
-                    if k and (o.member.nama, target) not in keys.setdefault(k, []):
-                        keys[k].append((o.member.nama, target))
+                    if k and target not in keys.setdefault(k, []):
+                        keys[k].append(target)
         events.extend(_events(o))
     # a kecamatan that no UMKM uses stays out of the filter
     used = {u.kecamatan for u in umkm}
@@ -163,7 +163,7 @@ def merge(outcomes: list[Outcome], today: date) -> Merged:
         {},
         tuple(umkm),
     )
-    look = {k: v[0][1] if len(v) == 1 else [list(x) for x in v] for k, v in keys.items()}
+    look = {k: v[0] if len(v) == 1 else v for k, v in keys.items()}
     events.sort(key=lambda e: (e["tanggal"], e["anggota"], e["sertifikat"]), reverse=True)
     return Merged(registry, member_of, profile, look, events, figures)
 

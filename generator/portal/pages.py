@@ -177,7 +177,8 @@ def files(
         ),
     )
     yield from directory.files(merged.registry, today, link=merged.profile_url).items()
-    yield from lookup.shard_files(merged.lookup).items()
+    where = {r["id"]: [r["nama"], r["url"]] for r in shown}
+    yield from lookup.shard_files(merged.lookup, where).items()
     listed = _json(trust_list(portal, outcomes, built, site_url))
     yield TRUST_LIST, listed
     if signer is not None:

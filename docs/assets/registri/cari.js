@@ -62,10 +62,22 @@
     var key = normalise(typed);
     if (!key) return Promise.resolve(null);
     return getJSON(root + "api/cari/meta.json").then(function (meta) {
-      return getJSON(root + "api/cari/" + (fnv1a(key) % meta.shards) + ".json");
-    }).then(function (shard) {
-      return Object.prototype.hasOwnProperty.call(shard, key) ? shard[key] : null;
+      return getJSON(root + "api/cari/" + (fnv1a(key) % meta.shards) + ".json").then(function (shard) {
+        var v = Object.prototype.hasOwnProperty.call(shard, key) ? shard[key] : null;
+        return meta.anggota && v ? onMember(meta.anggota, v) : v;
+      });
     });
+  }
+  /* A portal's value "<member>/<certificate id>" -> the address of the verification page on
+     the member's own site; several -> [[member name, address], ...] to choose from. */
+  function onMember(members, v) {
+    function one(x) {
+      var i = x.indexOf("/"), m = members[x.slice(0, i)];
+      return m ? [m[0], m[1] + "verifikasi/" + encodeURIComponent(x.slice(i + 1)) + "/"] : null;
+    }
+    if (!Array.isArray(v)) { var hit = one(v); return hit ? hit[1] : null; }
+    var all = v.map(one).filter(function (x) { return x; });
+    return all.length > 1 ? all : all.length ? all[0][1] : null;
   }
   function lookup(form, typed) {
     var out = form.querySelector(".ru-cari__hasil");
