@@ -90,7 +90,7 @@ def _locked(portal, config_file, project_dir, cfg_raw, target, built, site_url, 
     if not any(o.usable for o in outcomes):
         raise pipeline.BuildError(
             "tidak ada registri anggota yang bisa dipakai (semua tidak terjangkau tanpa "
-            "salinan, atau gagal verifikasi). Situs tidak diubah."
+            "salinan, atau gagal verifikasi)."
         )
     docs_dir = project_dir / str(cfg_raw.get("docs_dir") or "docs")
     site_name = cfg_raw.get("site_name")

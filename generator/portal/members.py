@@ -249,6 +249,7 @@ def _save(folder: Path, reader: _Reader, outcome: Outcome) -> None:
 
 
 def _from_cache(member: Member, cache: _Cache, why: str) -> Outcome:
+    why = why.rstrip(".")
     meta = cache.meta
     status = meta.get("status")
     files = {}
