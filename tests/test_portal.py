@@ -489,3 +489,37 @@ def test_every_portal_page_carries_the_security_policy(world):
         html = page.read_text(encoding="utf-8")
         assert 'http-equiv="Content-Security-Policy"' in html, page
         assert security.protect(html) == html or "<script>" not in html, page
+
+
+def test_lookup_of_a_number_two_members_share_offers_both(browser, world, tmp_path):
+    """Two members that printed the same number: the look-up shows both members' pages to
+    choose from, never one of them silently. (The shard is edited in a copy of the portal:
+    the members of this test print different numbers.)"""
+    from generator.site import lookup
+
+    site = tmp_path / "situs"
+    shutil.copytree(world["site"], site)
+    key = lookup.normalise("SAMA/2024/0001")
+    meta = json.loads((site / "api" / "cari" / "meta.json").read_text())
+    shard = site / "api" / "cari" / f"{lookup.fnv1a(key) % meta['shards']}.json"
+    data = json.loads(shard.read_text())
+    data[key] = ["kab-satu/satu-2024-0001", "kab-dua/dua-2024-0001"]
+    shard.write_text(json.dumps(data))
+    port = free_port()
+    srv = Server(site, port)
+    page = browser.new_page()
+    try:
+        page.goto(f"http://127.0.0.1:{port}/verifikasi/")
+        page.fill("#ru-cari-input", "SAMA/2024/0001")
+        page.click("form.ru-cari button[type=submit]")
+        page.wait_for_function("() => document.querySelectorAll('.ru-cari__hasil a').length > 1")
+        links = page.eval_on_selector_all(
+            ".ru-cari__hasil a", "els => els.map(a => [a.textContent, a.href])"
+        )
+    finally:
+        page.close()
+        srv.stop()
+    assert links == [
+        ["Kabupaten Satu", f"{world['urls']['kab-satu']}verifikasi/satu-2024-0001/"],
+        ["Kabupaten Dua", f"{world['urls']['kab-dua']}verifikasi/dua-2024-0001/"],
+    ]
