@@ -15,4 +15,5 @@ WINGS = (
     "publish",  # what makes publishing safe: ledger, guard, manifests, HTTP, lock, swap
     "signing",  # keys, credentials, status lists, sums, verify
     "api",  # the open data files under /api/, the feed, the /api/ page
+    "portal",  # many member registries, one view: fetch, verify, cache, the portal's pages
 )

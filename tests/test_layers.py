@@ -123,6 +123,15 @@ def test_no_wing_imports_a_wing_above_it_and_no_cycle():
     assert layer_problems(PACKAGE, generator.WINGS) == []
 
 
+def test_the_wings_are_the_ones_the_map_names_in_its_order():
+    """DEVELOPING.md's map lists the wings lowest first; the portal sits on top of them all
+    (it fetches, verifies and republishes what the wings below make)."""
+    assert generator.WINGS == ("data", "sheets", "site", "publish", "signing", "api", "portal")
+    text = (ROOT / "DEVELOPING.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `([a-z]+)/` \|", text, re.M)
+    assert tuple(rows) == generator.WINGS
+
+
 def test_every_wing_is_a_folder_that_says_what_it_may_import():
     """Each wing's __init__ opens with what it does and ends its docstring with the line
     `May import: <the wings below it>` (or `nothing else`), which must match the order."""

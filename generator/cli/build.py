@@ -16,7 +16,11 @@ from . import report
 def cmd_build(args: argparse.Namespace) -> int:
     from .. import pipeline, signing
     from ..publish import site_folder
+    from . import portal
 
+    portal_file = portal.portal_for(args, args.data)
+    if portal_file is not None:
+        return portal.cmd_build(args, portal_file)
     pipeline.quiet_mkdocs_logging()
     if args.pratinjau:
         if args.catat:
@@ -73,6 +77,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not host or not port.isdigit() or not 0 < int(port) < 65536:
         print(f"--dev-addr {args.dev_addr!r}: tulis ALAMAT:PORT, mis. 127.0.0.1:8000")
         return 1
+    from . import portal
+
+    portal_file = portal.portal_for(args, args.data)
+    if portal_file is not None:
+        return portal.cmd_serve(args, portal_file, host, int(port))
     try:
         return serve.serve(config_file, data, host, int(port))
     except config.ConfigError as e:

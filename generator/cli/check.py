@@ -17,7 +17,11 @@ DEFAULT_DATA = "data/umkm.yaml"
 
 def cmd_check(args: argparse.Namespace) -> int:
     from ..data import confidential
+    from . import portal
 
+    portal_file = portal.portal_for(args, None if args.data == DEFAULT_DATA else args.data)
+    if portal_file is not None:
+        return portal.cmd_check(portal_file, args.format)
     # Every kind of problem in one run (the data, the placeholders a real registry may not
     # publish, data/rahasia.yaml, a confidential value copied into public data): the admin
     # fixes them all at once instead of meeting the next kind after fixing the first.

@@ -149,7 +149,15 @@ class _Attempt:
         self.conns.append(conn)
         return conn, headers, bool(proxy) and scheme == "http"
 
-    def run(self, url: str, end: float, max_bytes: int, max_redirects: int, accept: str):
+    def run(
+        self,
+        url: str,
+        end: float,
+        max_bytes: int,
+        max_redirects: int,
+        accept: str,
+        conditional: dict[str, str] | None = None,
+    ):
         seen = 0
         while True:
             scheme, host, port, path = _check_url(url)
@@ -163,6 +171,7 @@ class _Attempt:
                 "User-Agent": USER_AGENT,
                 "Connection": "close",
                 **extra,
+                **(conditional or {}),
             }
             conn.request("GET", url if absolute else path, headers=headers)
             resp = conn.getresponse()
@@ -190,6 +199,9 @@ class _Attempt:
                 conn.close()
                 reason = _REASONS.get(resp.status, "galat")
                 raise FetchError(f"server menjawab HTTP {resp.status} ({reason}).", resp.status)
+            if resp.status == 304 and conditional:
+                conn.close()
+                return Response(url, 304, {k.lower(): v for k, v in resp.getheaders()}, b"")
             if resp.status != 200:
                 conn.close()
                 raise FetchError(f"server menjawab HTTP {resp.status}, bukan isi berkas.")
@@ -267,6 +279,30 @@ def get(
     """GET `url`: the whole request (redirects and every byte included) within `deadline`
     seconds, at most `max_bytes` of body. A status other than 200 after redirects, and every
     failure, raises FetchError."""
+    return _get(url, deadline, max_bytes, max_redirects, accept, None)
+
+
+def get_if_changed(
+    url: str,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    deadline: float = DEADLINE_SECONDS,
+    max_bytes: int = MAX_BYTES,
+) -> Response | None:
+    """`get` with a conditional request (If-None-Match / If-Modified-Since, which GitHub Pages
+    honours): None when the server answers 304 Not Modified (the copy the caller holds, whose
+    ETag or Last-Modified it passed, is current). Without either validator, a plain `get`."""
+    conditional = {}
+    if etag:
+        conditional["If-None-Match"] = etag
+    if last_modified:
+        conditional["If-Modified-Since"] = last_modified
+    response = _get(url, deadline, max_bytes, MAX_REDIRECTS, "*/*", conditional or None)
+    return None if response.status == 304 else response
+
+
+def _get(url, deadline, max_bytes, max_redirects, accept, conditional) -> Response:
     try:
         host = urlsplit(url).hostname or url
     except ValueError:
@@ -277,7 +313,7 @@ def get(
 
     def work() -> None:
         try:
-            box["response"] = attempt.run(url, end, max_bytes, max_redirects, accept)
+            box["response"] = attempt.run(url, end, max_bytes, max_redirects, accept, conditional)
         except BaseException as e:  # reported to the caller below
             box["error"] = e
 

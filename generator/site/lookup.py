@@ -45,12 +45,19 @@ def keys(registry: Registry) -> dict[str, str]:
 
 
 def index_files(registry: Registry) -> dict[str, bytes]:
-    k = keys(registry)
+    return shard_files(keys(registry))
+
+
+def shard_files(k: dict, members: dict | None = None) -> dict[str, bytes]:
+    """api/cari/meta.json and the shards of normalised key -> value: a certificate id; on a
+    portal `<member>/<certificate id>` (or a list of them when members share the key), with
+    `members` (member id -> [name, address]) in meta.json, which the browser reads first."""
     n = shard_count(len(k))
-    shards: list[dict[str, str]] = [{} for _ in range(n)]
+    shards: list[dict] = [{} for _ in range(n)]
     for key, cid in sorted(k.items()):
         shards[fnv1a(key) % n][key] = cid
-    files = {"api/cari/meta.json": _json({"v": 1, "shards": n})}
+    meta = {"v": 1, "shards": n, **({"anggota": members} if members is not None else {})}
+    files = {"api/cari/meta.json": _json(meta)}
     for i, shard in enumerate(shards):
         files[f"api/cari/{i}.json"] = _json(shard)
     return files

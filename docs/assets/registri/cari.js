@@ -44,16 +44,40 @@
     p.appendChild(en2);
     return p;
   }
+  function choices(list) {
+    var p = document.createDocumentFragment();
+    p.appendChild(document.createTextNode("Nomor ini tercatat di beberapa registri; buka halaman verifikasinya di registri penerbit: "));
+    list.forEach(function (entry, i) {
+      var a = document.createElement("a");
+      a.href = entry[1];
+      a.textContent = entry[0];
+      if (i) p.appendChild(document.createTextNode(" \u00b7 "));
+      p.appendChild(a);
+    });
+    return p;
+  }
   /* The certificate id for a typed number or id (any case, spaces, punctuation), or null.
      Fetches api/cari/meta.json and one shard; rejects on a network error. */
   function find(root, typed) {
     var key = normalise(typed);
     if (!key) return Promise.resolve(null);
     return getJSON(root + "api/cari/meta.json").then(function (meta) {
-      return getJSON(root + "api/cari/" + (fnv1a(key) % meta.shards) + ".json");
-    }).then(function (shard) {
-      return Object.prototype.hasOwnProperty.call(shard, key) ? shard[key] : null;
+      return getJSON(root + "api/cari/" + (fnv1a(key) % meta.shards) + ".json").then(function (shard) {
+        var v = Object.prototype.hasOwnProperty.call(shard, key) ? shard[key] : null;
+        return meta.anggota && v ? onMember(meta.anggota, v) : v;
+      });
     });
+  }
+  /* A portal's value "<member>/<certificate id>" -> the address of the verification page on
+     the member's own site; several -> [[member name, address], ...] to choose from. */
+  function onMember(members, v) {
+    function one(x) {
+      var i = x.indexOf("/"), m = members[x.slice(0, i)];
+      return m ? [m[0], m[1] + "verifikasi/" + encodeURIComponent(x.slice(i + 1)) + "/"] : null;
+    }
+    if (!Array.isArray(v)) { var hit = one(v); return hit ? hit[1] : null; }
+    var all = v.map(one).filter(function (x) { return x; });
+    return all.length > 1 ? all : all.length ? all[0][1] : null;
   }
   function lookup(form, typed) {
     var out = form.querySelector(".ru-cari__hasil");
@@ -65,9 +89,14 @@
     }
     say(out, document.createTextNode("Mencari\u2026 (looking up\u2026)"));
     find(root, typed).then(function (id) {
-      if (id) {
+      if (Array.isArray(id)) {
+        /* a portal: the same number in several member registries; the reader picks */
+        say(out, choices(id));
+      } else if (id) {
         say(out, document.createTextNode("Ditemukan. Membuka halaman verifikasi\u2026 (found: opening its page\u2026)"));
-        window.location.href = root + "verifikasi/" + encodeURIComponent(id) + "/";
+        /* a portal's look-up holds the address of the page on the member's own site */
+        window.location.href = /^https?:\/\//.test(id) ? id :
+          root + "verifikasi/" + encodeURIComponent(id) + "/";
       } else {
         say(out, notFound(typed), "tidak-ditemukan");
       }

@@ -147,7 +147,8 @@
     var li = el("li", cls.li || "ru-item");
     li.setAttribute("data-id", r[0]);
     var a = el("a", cls.nama || "ru-item__nama", r[1]);
-    a.href = root + "umkm/" + encodeURIComponent(r[0]) + "/";
+    /* a portal's row ends with the profile's address on the member's own site */
+    a.href = r[7] || root + "umkm/" + encodeURIComponent(r[0]) + "/";
     li.appendChild(a);
     var sektor = (vocab && vocab.sektor && vocab.sektor[r[3]]) || r[3];
     var kec = (vocab && vocab.kecamatan && vocab.kecamatan[r[4]]) || r[4];

@@ -1,0 +1,214 @@
+"""The portal at scale: many synthetic members served locally, the portal built over them.
+
+    python benchmarks/portal.py [--members 514] [--umkm 1000000] [--work DIR] [--no-browser]
+
+Building 514 full member sites (profiles, verification pages, credentials: ~18 KB per
+certificate) is out of reach on this machine, so each member publishes only the files the
+portal fetches, made by the project's own code from a synthetic registry (benchmarks/synth.py,
+one seed per member): api/registri.json and its parts, api/perubahan.json, did.json, and
+api/SHA256SUMS signed (api/SHA256SUMS.jws) with a member key. SHA256SUMS also lists the lines a
+full site would (profile, verification page and credential of every UMKM and certificate), so
+its size is a real member's. All members are served by one local HTTP server, each under its
+own path (`/a001/` ...: did:web:127.0.0.1%3A<port>:a001).
+
+Measured: the portal's first build (every member downloaded), a second build with the members
+cached and unchanged (what the daily run does), peak memory of each, the portal's size and
+file count, and (Chromium) the first visits of home and directory and a first search.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import hashlib
+import http.server
+import json
+import os
+import re
+import shutil
+import socket
+import sys
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT))
+
+import project  # noqa: E402
+import synth  # noqa: E402
+
+BUILT = datetime(2026, 11, 28, tzinfo=UTC)
+EPOCH = str(int(BUILT.timestamp()))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _member(job: tuple[int, int, str, str, Path]) -> tuple[int, int]:
+    """Write member i's published files under out/a<i>/; returns (UMKM, certificates)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from generator.api import feed, registry_parts
+    from generator.data import load, model
+    from generator.data.config import SiteUrl
+    from generator.signing import credentials, keys, sums
+
+    i, n, base, private_hex, out = job
+    mid = f"a{i:03d}"
+    text = synth.render(n, seed=1000 + i)
+    # numbers and ids of one member's certificates are its own (as with different LSPs)
+    text = re.sub(r"(?m)^(      - id: )", rf"\g<1>{mid}-", text)
+    text = text.replace('nomor: "', f'nomor: "{mid.upper()}/')
+    src = out / f"{mid}.yaml"
+    src.write_text(text, encoding="utf-8")
+    registry = load.load(src)
+    src.unlink()
+    site_url = SiteUrl(f"{base}{mid}/")
+    private = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(private_hex))
+    key = model.SigningKey("kunci-1", keys.public_multibase(private.public_key()), date(2026, 1, 1))
+    registry = replace(registry, registri=replace(registry.registri, kunci=(key,)))
+    did = keys.did_web(site_url)
+    signer = keys.Signer(private, key, did, site_url)
+    files = {
+        k: v
+        for k, v in registry_parts.registry_files(registry, BUILT, site_url).items()
+        if k.endswith(".json")
+    }
+    files["api/perubahan.json"] = feed.json_bytes(registry, BUILT, site_url)
+    files["did.json"] = (
+        json.dumps(credentials.did_document(registry, did), separators=(",", ":")) + "\n"
+    ).encode()
+    lines = {rel: hashlib.sha256(data).hexdigest() for rel, data in files.items()}
+    for u, c in registry.certificates():  # what a full site lists besides (never fetched)
+        for rel in (f"verifikasi/{c.id}/index.html", f"api/kredensial/{c.id}.json",
+                    f"api/sertifikat/{c.id}.json"):  # fmt: skip
+            lines[rel] = hashlib.sha256(rel.encode()).hexdigest()
+        lines[f"umkm/{u.id}/index.html"] = hashlib.sha256(u.id.encode()).hexdigest()
+    payload = "".join(f"{h}  {rel}\n" for rel, h in sorted(lines.items())).encode()
+    files[sums.SUMS_PATH] = payload
+    files[sums.JWS_PATH] = sums.detached_jws(payload, signer).encode()
+    for rel, data in files.items():
+        target = out / mid / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return len(registry.umkm), sum(1 for _ in registry.certificates())
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def _tree_size(folder: Path) -> tuple[int, int]:
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def _mb(n: float) -> str:
+    return f"{n / 1024 / 1024:,.1f} MB"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--members", type=int, default=514)
+    ap.add_argument("--umkm", type=int, default=1_000_000, help="UMKM over all members")
+    ap.add_argument("--work", default=str(ROOT / "benchmarks" / "out" / "portal"))
+    ap.add_argument("--no-browser", action="store_true")
+    args = ap.parse_args(argv)
+    work = Path(args.work)
+    shutil.rmtree(work, ignore_errors=True)
+    members_dir = work / "anggota"
+    members_dir.mkdir(parents=True)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/"
+    private_hex = os.urandom(32).hex()
+    per = [args.umkm // args.members + (1 if i < args.umkm % args.members else 0)
+           for i in range(args.members)]  # fmt: skip
+    t0 = time.perf_counter()
+    jobs = [(i + 1, n, base, private_hex, members_dir) for i, n in enumerate(per)]
+    with ProcessPoolExecutor(os.cpu_count()) as pool:
+        made = list(pool.map(_member, jobs, chunksize=4))
+    n_umkm, n_cert = sum(m[0] for m in made), sum(m[1] for m in made)
+    members_files, members_bytes = _tree_size(members_dir)
+    print(f"members: {args.members}, {n_umkm:,} UMKM, {n_cert:,} certificates, "
+          f"{members_files:,} files ({_mb(members_bytes)}) in {time.perf_counter() - t0:.0f} s",
+          flush=True)  # fmt: skip
+    handler = functools.partial(_Quiet, directory=str(members_dir))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+
+    proj = work / "portal"
+    (proj / "data").mkdir(parents=True)
+    cfg = (ROOT / "contoh" / "portal" / "mkdocs.yml").read_text(encoding="utf-8")
+    portal_port = _free_port()
+    cfg = re.sub(r"(?m)^site_url:.*$", f"site_url: http://127.0.0.1:{portal_port}/", cfg)
+    (proj / "mkdocs.yml").write_text(cfg, encoding="utf-8")
+    anggota = "".join(
+        f"  - {{id: a{i:03d}, nama: Kabupaten Anggota {i:03d}, url: '{base}a{i:03d}/'}}\n"
+        for i in range(1, args.members + 1)
+    )
+    (proj / "data" / "portal.yaml").write_text(
+        "portal: {judul: Portal Uji Skala, penerbit: Dinas Provinsi Uji, contoh: true}\n"
+        f"anggota:\n{anggota}",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("REGISTRI_KUNCI_FILE", None)
+    env.pop("REGISTRI_KUNCI", None)
+    cmd = [sys.executable, "-m", "generator", "build"]
+    rows = []
+    for label in ("first build (every member downloaded)", "second build (members cached)"):
+        r = project.run(cmd, proj, env)
+        if r.returncode != 0:
+            print(r.stdout[-3000:], r.stderr[-3000:])
+            return 1
+        downloaded = sum(int(x) for x in re.findall(r"; (\d+) berkas diunduh", r.stderr))
+        rows.append((label, r.seconds, r.cpu_seconds, r.max_rss_bytes, downloaded))
+        print(f"{label}: {r.seconds:,.0f} s wall, {r.cpu_seconds:,.0f} s CPU, peak "
+              f"{_mb(r.max_rss_bytes)}, {downloaded} files downloaded", flush=True)  # fmt: skip
+    site = proj / "site"
+    n_files, n_bytes = _tree_size(site)
+    pagefind = _tree_size(site / "pagefind")
+    direktori = _tree_size(site / "api" / "direktori")
+    print(f"portal: {n_files:,} files, {_mb(n_bytes)} (pagefind {pagefind[0]:,} files "
+          f"{_mb(pagefind[1])}; directory shards {direktori[0]:,} files {_mb(direktori[1])})")
+    visits = {}
+    if not args.no_browser:
+        import weight
+        from playwright.sync_api import sync_playwright
+
+        server = weight.serve(site)
+        kec = json.loads((site / "api" / "direktori" / "indeks.json").read_text())["kecamatan"]
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=weight.CHROMIUM, args=weight.CHROMIUM_ARGS)
+            try:
+                v = weight.first_visits(browser, server, "batik", "batik", kec[0][0])
+            finally:
+                browser.close()
+        server.close()
+        visits = {k: (x.wire_bytes, x.requests) for k, x in v.items()}
+        for k, (b, n) in visits.items():
+            print(f"first visit {k}: {b / 1024:,.1f} KB gzip in {n} requests")
+    httpd.shutdown()
+    load = os.getloadavg()
+    print(f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    result = {
+        "members": args.members, "umkm": n_umkm, "certificates": n_cert,
+        "member_files": members_files, "member_bytes": members_bytes,
+        "builds": rows, "portal_files": n_files, "portal_bytes": n_bytes,
+        "pagefind": pagefind, "direktori": direktori, "visits": visits, "load": load,
+    }  # fmt: skip
+    (work / "result.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
