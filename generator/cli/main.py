@@ -7,13 +7,52 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..data import user_files
+from ..sheets.raw_cells import WORKBOOK
 from . import argparse_id, build, check, keys, qr, report, sheets
 from .check import DEFAULT_DATA
+
+# Every option naming a file the command reads, by dest, and what it is (user_files' limits). The
+# commands read them under the same rule; checking here first gives one line before any work
+# starts, for every command alike. tests/path_options.py lists every option of every command.
+_INPUTS = {
+    "data": user_files.DATA,
+    "config": user_files.CONFIG,
+    "previous": user_files.MANIFEST,
+    "kunci": user_files.KEYS,
+    "berkas": WORKBOOK,
+}
+_OUTPUTS = ("site_dir", "out", "root", "situs")
+
+
+def _path_problem(args: argparse.Namespace) -> str | None:
+    """`PATH: why` for the first path option that breaks the rule (a file that does not exist
+    is left to the command: it knows whether that is wrong)."""
+    for dest, kind in _INPUTS.items():
+        value = getattr(args, dest, None)
+        if not isinstance(value, str) or value.startswith(("http://", "https://")):
+            continue
+        try:
+            user_files.check(value, kind)
+        except user_files.UserFileError as e:
+            if not e.missing:
+                return f"{value}: {e}"
+    for dest in _OUTPUTS:  # folders and files written (or read whole): only an unusable path
+        value = getattr(args, dest, None)
+        if isinstance(value, str) and not value.startswith(("http://", "https://")):
+            why = user_files.unusable(value)
+            if why:
+                return f"{value}: {why}"
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
     report.configure_output()
     args = build_parser().parse_args(argv)
+    problem = _path_problem(args)
+    if problem:
+        report.say(problem)
+        return 1
     try:
         return args.func(args)
     except KeyboardInterrupt:

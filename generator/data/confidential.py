@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import compose, declarations, diagnostics, load, model, yaml_text
+from . import compose, declarations, diagnostics, load, model, user_files, yaml_text
 
 RAHASIA_PATH = "data/rahasia.yaml"
 
@@ -41,7 +41,7 @@ def read(path: str | Path, registry: model.Registry | None) -> dict[str, model.S
     if not p.exists():
         return {}
     name = str(path)
-    text = load.read_text(p)
+    text = load.read_text(p, user_files.SECRETS)
     if not load.has_content(text):
         return {}
     data, r = compose.read_tree(text, name, declarations.RAHASIA_ROOT, secret=True)

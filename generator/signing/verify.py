@@ -20,10 +20,9 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from urllib.parse import unquote
 
-from ..data import diagnostics, multikey
+from ..data import diagnostics, multikey, user_files
 from . import credentials, keys, proof, sums
 from .site_source import VerifyError, source_for
 
@@ -43,8 +42,10 @@ def did_to_site_url(did: str) -> str:
 def pinned_keys(path: str) -> set[str]:
     """The trusted public keys in a did.json or in any text holding z6Mk... keys."""
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as e:
+        text = user_files.read_text(path, user_files.KEYS)
+    except user_files.UserFileError as e:
+        raise VerifyError(f"{path}: {e}") from None
+    except UnicodeDecodeError as e:
         raise VerifyError(f"{path}: berkas kunci tidak bisa dibaca ({e})") from None
     found = set(_MULTIKEY.findall(text))
     for k in found:
