@@ -32,6 +32,7 @@ OPTIONS: dict[tuple[str, str], str] = {
     ("serve", "--data"): "in",
     ("serve", "--config"): "in",
     ("serve", "--dev-addr"): "-",
+    ("serve", "--jaringan"): "-",
     ("docs", "--root"): "folder-in",
     ("qr", "--data"): "in",
     ("qr", "--out"): "out",

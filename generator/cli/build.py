@@ -66,6 +66,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not host or not port.isdigit() or not 0 < int(port) < 65536:
         print(f"--dev-addr {args.dev_addr!r}: tulis ALAMAT:PORT, mis. 127.0.0.1:8000")
         return 1
+    if not serve.is_loopback(host) and not args.jaringan:
+        print(
+            f"--dev-addr {args.dev_addr!r}: alamat ini membuka pratinjau ke jaringan; situs yang "
+            "belum terbit bisa dibuka orang lain. Tambahkan --jaringan bila memang disengaja, "
+            "atau pakai 127.0.0.1:PORT."
+        )
+        return 1
+    if not serve.is_loopback(host):
+        print(
+            f"PERINGATAN: pratinjau terbuka untuk jaringan ({args.dev_addr}): siapa pun yang "
+            "bisa menjangkau komputer ini dapat membukanya. Hentikan (Ctrl+C) setelah selesai.",
+            file=sys.stderr,
+        )
     try:
         return serve.serve(config_file, data, host, int(port))
     except config.ConfigError as e:

@@ -134,6 +134,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ALAMAT:PORT",
         help="alamat dan port situs lokal (bawaan: 127.0.0.1:8000)",
     )
+    s.add_argument(
+        "--jaringan",
+        action="store_true",
+        help="izinkan --dev-addr selain alamat komputer ini (mis. 0.0.0.0:8000, untuk mencoba "
+        "di ponsel): situs pratinjau, yang belum terbit, bisa dibuka siapa pun di jaringan",
+    )
     s.set_defaults(func=build.cmd_serve)
 
     d = sub.add_parser("docs", help="tulis ulang skema JSON dan tabel kunci di panduan admin")
