@@ -5,6 +5,7 @@ Indonesian) and `main`, which runs the chosen command.
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 
 from ..data import user_files
@@ -55,6 +56,14 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         return args.func(args)
+    except OSError as e:
+        line = write_error(e)
+        if line is None:
+            raise
+        report.say(line)
+        if args.command == "build":
+            print("Situs lama tidak diubah.", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # output piped into `head` or a closed pager: stop quietly
@@ -62,6 +71,26 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+
+
+_WRITE_ERRORS = {
+    errno.ENOSPC: "gagal menulis: disk penuh. Kosongkan ruang disk",
+    errno.EDQUOT: "gagal menulis: kuota disk habis. Kosongkan ruang disk",
+    errno.EFBIG: "gagal menulis: berkas melebihi batas ukuran. Kosongkan ruang disk",
+    errno.EROFS: "gagal menulis: disk hanya bisa dibaca (read-only). Pilih folder lain",
+    errno.EACCES: "tidak bisa dibuka: izin ditolak. Periksa izin folder dan berkas",
+    errno.EPERM: "tidak bisa dibuka: izin ditolak. Periksa izin folder dan berkas",
+}
+
+
+def write_error(e: OSError) -> str | None:
+    """One line for an error of the disk (full, over quota, read-only, no permission), naming
+    the file; None for any other OSError (a bug: its traceback is wanted)."""
+    why = _WRITE_ERRORS.get(e.errno or 0)
+    if why is None:
+        return None
+    name = e.filename2 or e.filename
+    return f"{name}: {why}, lalu ulangi." if name else f"{why}, lalu ulangi."
 
 
 def _date_arg(text: str):
