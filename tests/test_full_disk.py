@@ -1,9 +1,10 @@
 """A full disk during `build` (issue 18, item 11): one Indonesian line, exit 1, the old site
 intact and no temp folder left. Before: an `OSError: [Errno 28]` traceback.
 
-The disk is a real small tmpfs (mounted when the tests run as root), filled up to a few KB, MB
-short of what the rebuild needs, so that it fails at different stages (generated docs, the
-engine's pages, the search index, whose program exits 0 leaving empty files); without root, a file-size limit (RLIMIT_FSIZE, EFBIG) stands in.
+The disk is a real small tmpfs (mounted when the tests run as root), filled up to a few KB or
+MB short of what the rebuild needs, so that it fails at different stages (copying files, the
+engine's pages, the search index, whose program exits 0 leaving empty files); without root, a
+file-size limit (RLIMIT_FSIZE, EFBIG) stands in.
 """
 
 from __future__ import annotations
