@@ -79,3 +79,15 @@ def test_a_symlink_to_a_regular_file_is_read_and_its_target_size_counts(tmp_path
     assert user_files.read_bytes(link, user_files.Kind("berkas uji", 2000)) == b"x" * 2000
     with pytest.raises(user_files.UserFileError, match="berkas uji terlalu besar"):
         user_files.read_bytes(link, user_files.Kind("berkas uji", 1999))
+
+
+def test_a_data_file_of_nul_bytes_is_refused_in_one_pass(project, tmp_path):
+    """A sparse 8 MB file (all NUL) under the data limit: before, the scan for forbidden
+    characters looked back to the line start for each of them (quadratic on one line) and ran
+    for minutes; run_many stops a case after 20 s."""
+    sparse = tmp_path / "nol.yaml"
+    with open(sparse, "wb") as f:
+        f.truncate(8 * 2**20)
+    ((rc, out),) = run_many(project, [(["check", "--data", str(sparse)], {})])
+    assert rc == 1, out[-500:]
+    assert "mungkin biner" in out and "Traceback" not in out
