@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..data import config, load, reference, schema, trust
+from ..data import config, load, reference, schema, trust, user_files
 from . import report
 
 
@@ -86,24 +86,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 1
 
 
+_GUIDE = user_files.Kind("panduan", 16 * user_files.MB)
+
+
 def cmd_docs(args: argparse.Namespace) -> int:
     """Rewrite what is generated from the model and committed: JSON Schema, the admin guide's
     field table."""
     root = Path(args.root)
     guide = root / reference.GUIDE_PATH
     try:  # the guide first: --root at a folder that is no project writes nothing
-        text = guide.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        why = getattr(e, "strerror", None) or "bukan teks UTF-8"
-        print(f"{guide}: tidak bisa dibaca ({why}); --root harus folder proyek", file=sys.stderr)
+        text = user_files.read_text(guide, _GUIDE, encoding="utf-8")
+    except (user_files.UserFileError, UnicodeDecodeError) as e:
+        why = str(e) if isinstance(e, user_files.UserFileError) else "bukan teks UTF-8"
+        report.say(f"{guide}: {why}; --root harus folder proyek", sys.stderr)
         return 1
     try:
         new = reference.replace_between(
             text, reference.README_START, reference.README_END, reference.data_field_table()
         )
     except ValueError:
-        print(
-            f"{guide}: tanda awal/akhir tabel kunci data tidak ada; tidak diubah", file=sys.stderr
+        report.say(
+            f"{guide}: tanda awal/akhir tabel kunci data tidak ada; tidak diubah", sys.stderr
         )
         return 1
     try:
@@ -111,7 +114,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
         (root / schema.SCHEMA_PATH).write_text(schema.json_schema_text(), encoding="utf-8")
         guide.write_text(new, encoding="utf-8")
     except OSError as e:
-        print(f"{root}: tidak bisa ditulis ({e.strerror or e})", file=sys.stderr)
+        report.say(f"{root}: tidak bisa ditulis ({e.strerror or e})", sys.stderr)
         return 1
     print(f"ditulis: {schema.SCHEMA_PATH}, {reference.GUIDE_PATH} (tabel kunci data)")
     return 0

@@ -54,6 +54,10 @@ def read_mkdocs_yml(path: str | Path = "mkdocs.yml") -> dict:
         raise ConfigError(f"{p}: berkas tidak bisa dibaca ({e.strerror or e})") from None
     except yaml.YAMLError as e:
         raise ConfigError(f"{p}: kesalahan susunan YAML: {e}") from None
+    except RecursionError:  # the pure-Python loader recurses once per level of nesting
+        raise ConfigError(
+            f"{p}: susunan bersarang terlalu dalam; bukan mkdocs.yml yang sah"
+        ) from None
     if not isinstance(data, dict):
         raise ConfigError(f"{p}: isi harus berupa pemetaan kunci: nilai")
     return data
