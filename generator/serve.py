@@ -364,7 +364,8 @@ def _inject(html: bytes, version: int) -> bytes:
 
 def serve(config_file: Path, data: Path, host: str, port: int) -> int:
     """Build, serve and rebuild on every save until Ctrl+C, SIGTERM or SIGHUP."""
-    old = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    signals = [getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    old = {sig: signal.signal(sig, _stop) for sig in signals}  # (no SIGHUP on Windows)
     try:
         return _serve(config_file, data, host, port)
     except (_Stop, KeyboardInterrupt):

@@ -74,12 +74,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 _WRITE_ERRORS = {
-    errno.ENOSPC: "gagal menulis: disk penuh. Kosongkan ruang disk",
-    errno.EDQUOT: "gagal menulis: kuota disk habis. Kosongkan ruang disk",
-    errno.EFBIG: "gagal menulis: berkas melebihi batas ukuran. Kosongkan ruang disk",
-    errno.EROFS: "gagal menulis: disk hanya bisa dibaca (read-only). Pilih folder lain",
-    errno.EACCES: "tidak bisa dibuka: izin ditolak. Periksa izin folder dan berkas",
-    errno.EPERM: "tidak bisa dibuka: izin ditolak. Periksa izin folder dan berkas",
+    code: why
+    for name, why in (
+        ("ENOSPC", "gagal menulis: disk penuh. Kosongkan ruang disk"),
+        ("EDQUOT", "gagal menulis: kuota disk habis. Kosongkan ruang disk"),
+        ("EFBIG", "gagal menulis: berkas melebihi batas ukuran. Kosongkan ruang disk"),
+        ("EROFS", "gagal menulis: disk hanya bisa dibaca (read-only). Pilih folder lain"),
+        ("EACCES", "tidak bisa dibuka: izin ditolak. Periksa izin folder dan berkas"),
+        ("EPERM", "tidak bisa dibuka: izin ditolak. Periksa izin folder dan berkas"),
+    )
+    if (code := getattr(errno, name, None)) is not None  # (not every errno exists everywhere)
 }
 
 

@@ -128,7 +128,8 @@ def read_bytes(path: str | os.PathLike, kind: Kind) -> bytes:
     """The whole file, at most kind.limit bytes; UserFileError otherwise."""
     check(path, kind)  # refuses a device or FIFO before opening it (opening may have effects)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+        fd = os.open(path, flags | getattr(os, "O_BINARY", 0))  # (no O_NONBLOCK on Windows)
     except OSError as e:
         raise _os_error(e) from None
     try:
