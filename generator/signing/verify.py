@@ -44,7 +44,7 @@ def pinned_keys(path: str) -> set[str]:
     try:
         text = user_files.read_text(path, user_files.KEYS)
     except user_files.UserFileError as e:
-        raise VerifyError(f"{path}: {e}") from None
+        raise VerifyError(f"{path}: berkas kunci tidak bisa dibaca: {e}") from None
     except UnicodeDecodeError as e:
         raise VerifyError(f"{path}: berkas kunci tidak bisa dibaca ({e})") from None
     found = set(_MULTIKEY.findall(text))
