@@ -56,20 +56,20 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         return args.func(args)
-    except OSError as e:
-        line = write_error(e)
-        if line is None:
-            raise
-        report.say(line)
-        if args.command == "build":
-            print("Situs lama tidak diubah.", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # output piped into `head` or a closed pager: stop quietly
         import os
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except OSError as e:  # (after BrokenPipeError, an OSError too)
+        line = write_error(e)
+        if line is None:
+            raise
+        report.say(line)
+        if args.command == "build":
+            print("Situs lama tidak diubah.", file=sys.stderr)
         return 1
 
 

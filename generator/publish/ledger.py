@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..data import declarations, model, user_files
+from ..data import declarations, model
 
 LEDGER_PATH = "data/id-terbit.txt"
 HEADER = (
@@ -154,12 +154,10 @@ def read(path: str | Path) -> Ledger:
     """The ledger at `path`; an empty one when the file does not exist yet (first deploy)."""
     p = Path(path)
     try:
-        text = user_files.read_text(p, user_files.DATA, encoding="utf-8")
-    except user_files.UserFileError as e:
-        if e.missing:
-            return Ledger()
-        raise LedgerError(str(path), 0, str(e)) from None
-    except UnicodeDecodeError as e:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Ledger()
+    except (OSError, UnicodeDecodeError) as e:
         raise LedgerError(str(path), 0, f"berkas tidak bisa dibaca ({e})") from None
     return parse(text, str(path))
 
