@@ -300,21 +300,20 @@ def _build_locked(
     # -- post-build (generator/site/postbuild.py): the hook ran it; an engine without hooks did not
     from .site import postbuild, search
 
-    if not postbuild.done(tmp):
-        try:
-            seconds = postbuild.finish(tmp, registry, config.build_datetime(), site_url)
-            TIMINGS.add("postbuild", seconds)
-        except search.SearchIndexError as e:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise BuildError(str(e)) from None
-    # -- end of post-build
-    try:
+    try:  # whatever fails from here (a full disk included), the new folder goes
+        if not postbuild.done(tmp):
+            try:
+                seconds = postbuild.finish(tmp, registry, config.build_datetime(), site_url)
+                TIMINGS.add("postbuild", seconds)
+            except search.SearchIndexError as e:
+                raise BuildError(str(e)) from None
+        # -- end of post-build
         finish(tmp)  # -- hook point: signing completes the built site before it is swapped in --
+        if record:
+            _record(registry, data)  # before the swap: an id is recorded before it is published
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    if record:
-        _record(registry, data)  # before the swap: an id is recorded before it can be published
     try:
         swap_in(tmp, target)
     except OSError as e:

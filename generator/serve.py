@@ -13,16 +13,25 @@ change), and shows data errors only in the terminal. This preview:
   (`/__registri__/muat-ulang.js`), so the pages keep their Content-Security-Policy.
 
 Each rebuild holds the project lock (generator/publish/lock.py), like `build`.
+
+The preview is for this computer: it listens on a loopback address unless `--jaringan` is
+given (then a warning says the unpublished site is reachable from the network), answers 403 to
+a request whose Host is not the address it listens on (a web page cannot reach it through a
+name of its own that resolves to 127.0.0.1: DNS rebinding), answers a path no file can have
+(a NUL byte) with 404 and a failed request with one line, never a traceback; SIGTERM and
+SIGHUP stop it like Ctrl+C, and every version it built is removed from the temp folder.
 """
 
 from __future__ import annotations
 
 import http.server
+import ipaddress
 import json
 import mimetypes
 import os
 import posixpath
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -219,7 +228,55 @@ def watched(project: Path, data: Path, cfg: dict) -> dict[str, tuple[int, int]]:
     return out
 
 
-def _handler(preview: Preview, mount: str):
+def allowed_host_names(host: str) -> set[str] | None:
+    """The Host names the preview answers to when listening on `host`; None when any is
+    (listening on every address, 0.0.0.0 or ::, which only `--jaringan` allows)."""
+    if host in ("0.0.0.0", "::", ""):
+        return None
+    return {host.strip("[]").lower(), "localhost", "127.0.0.1", "::1"}
+
+
+def host_allowed(header: str | None, allowed: set[str] | None) -> bool:
+    """Whether a request's Host header names the preview (port ignored)."""
+    if allowed is None:
+        return True
+    if not header:
+        return False
+    try:
+        name = urlsplit("//" + header.strip()).hostname
+    except ValueError:
+        return False
+    return name is not None and name.lower() in allowed
+
+
+def is_loopback(host: str) -> bool:
+    """Whether binding to `host` keeps the preview on this computer."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):  # one line, never a traceback
+        e = sys.exc_info()[1]
+        if not isinstance(e, ConnectionError | TimeoutError):
+            print(f"Permintaan gagal: {type(e).__name__}", file=sys.stderr, flush=True)
+
+
+class _Stop(BaseException):
+    """SIGTERM or SIGHUP: stop like Ctrl+C (the temp folder is removed on the way out)."""
+
+
+def _stop(signum, frame):
+    raise _Stop
+
+
+def _handler(preview: Preview, mount: str, allowed_hosts: set[str] | None = None):
     class Handler(http.server.BaseHTTPRequestHandler):
         server_version = "registri-serve"
 
@@ -239,7 +296,15 @@ def _handler(preview: Preview, mount: str):
             self.do_GET(head_only=True)
 
         def do_GET(self, head_only: bool = False):  # noqa: N802
-            path = unquote(urlsplit(self.path).path)
+            if not host_allowed(self.headers.get("Host"), allowed_hosts):
+                body = "403: nama situs (Host) tidak dikenal; buka alamat yang dicetak `serve`."
+                return self._send(403, body.encode(), "text/plain; charset=utf-8", head_only)
+            try:
+                path = unquote(urlsplit(self.path).path, errors="strict")
+            except (UnicodeDecodeError, ValueError):
+                return self._not_found(head_only)
+            if "\0" in path or not path.isprintable():
+                return self._not_found(head_only)
             if path == PREFIX + "status":
                 body = json.dumps(preview.status()).encode()
                 return self._send(200, body, "application/json", head_only)
@@ -298,7 +363,20 @@ def _inject(html: bytes, version: int) -> bytes:
 
 
 def serve(config_file: Path, data: Path, host: str, port: int) -> int:
-    """Build, serve and rebuild on every save until Ctrl+C."""
+    """Build, serve and rebuild on every save until Ctrl+C, SIGTERM or SIGHUP."""
+    signals = [getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    old = {sig: signal.signal(sig, _stop) for sig in signals}  # (no SIGHUP on Windows)
+    try:
+        return _serve(config_file, data, host, port)
+    except (_Stop, KeyboardInterrupt):
+        print("Berhenti.", flush=True)
+        return 0
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+
+
+def _serve(config_file: Path, data: Path, host: str, port: int) -> int:
     pipeline.fix_clock()  # every version carries the same build time: only real changes differ
     pipeline.preview = True
     os.environ[pipeline.DATA_ENV] = str(data.resolve())  # the hook reads this data file too
@@ -308,16 +386,22 @@ def serve(config_file: Path, data: Path, host: str, port: int) -> int:
     site_url = config.SiteUrl.of(cfg.get("site_url"))
     mount = site_url.path if site_url else "/"
     preview = Preview(config_file, data, site_url)
+    try:
+        return _run(preview, config_file, data, cfg, host, port, mount)
+    finally:
+        preview.close()
+
+
+def _run(preview: Preview, config_file, data, cfg, host: str, port: int, mount: str) -> int:
     project = config_file.parent.resolve()
     snapshot = watched(project, data, cfg)
     preview.rebuild()
+    handler = _handler(preview, mount, allowed_host_names(host))
     try:
-        server = http.server.ThreadingHTTPServer((host, port), _handler(preview, mount))
+        server = _Server((host.strip("[]"), port), handler)
     except OSError as e:
-        preview.close()
         print(f"Alamat {host}:{port} tidak bisa dipakai ({e.strerror}). Coba --dev-addr lain.")
         return 1
-    server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(
         f"Membuka situs di http://{host}:{port}{mount} (Ctrl+C untuk berhenti). "
@@ -343,10 +427,6 @@ def serve(config_file: Path, data: Path, host: str, port: int) -> int:
                 preview._failed(str(e))
                 continue
             preview.rebuild()
-    except KeyboardInterrupt:
-        print("Berhenti.", flush=True)
     finally:
         server.shutdown()
         server.server_close()
-        preview.close()
-    return 0

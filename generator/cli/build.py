@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..data import config, load, reference, schema, trust
+from ..data import config, load, reference, schema, trust, user_files
 from . import report
 
 
@@ -77,6 +77,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not host or not port.isdigit() or not 0 < int(port) < 65536:
         print(f"--dev-addr {args.dev_addr!r}: tulis ALAMAT:PORT, mis. 127.0.0.1:8000")
         return 1
+    if not serve.is_loopback(host) and not args.jaringan:
+        print(
+            f"--dev-addr {args.dev_addr!r}: alamat ini membuka pratinjau ke jaringan; situs yang "
+            "belum terbit bisa dibuka orang lain. Tambahkan --jaringan bila memang disengaja, "
+            "atau pakai 127.0.0.1:PORT."
+        )
+        return 1
+    if not serve.is_loopback(host):
+        print(
+            f"PERINGATAN: pratinjau terbuka untuk jaringan ({args.dev_addr}): siapa pun yang "
+            "bisa menjangkau komputer ini dapat membukanya. Hentikan (Ctrl+C) setelah selesai.",
+            file=sys.stderr,
+        )
     from . import portal
 
     portal_file = portal.portal_for(args, args.data)
@@ -89,24 +102,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 1
 
 
+_GUIDE = user_files.Kind("panduan", 16 * user_files.MB)
+
+
 def cmd_docs(args: argparse.Namespace) -> int:
     """Rewrite what is generated from the model and committed: JSON Schema, the admin guide's
     field table."""
     root = Path(args.root)
     guide = root / reference.GUIDE_PATH
     try:  # the guide first: --root at a folder that is no project writes nothing
-        text = guide.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        why = getattr(e, "strerror", None) or "bukan teks UTF-8"
-        print(f"{guide}: tidak bisa dibaca ({why}); --root harus folder proyek", file=sys.stderr)
+        text = user_files.read_text(guide, _GUIDE, encoding="utf-8")
+    except (user_files.UserFileError, UnicodeDecodeError) as e:
+        why = str(e) if isinstance(e, user_files.UserFileError) else "bukan teks UTF-8"
+        report.say(f"{guide}: {why}; --root harus folder proyek", sys.stderr)
         return 1
     try:
         new = reference.replace_between(
             text, reference.README_START, reference.README_END, reference.data_field_table()
         )
     except ValueError:
-        print(
-            f"{guide}: tanda awal/akhir tabel kunci data tidak ada; tidak diubah", file=sys.stderr
+        report.say(
+            f"{guide}: tanda awal/akhir tabel kunci data tidak ada; tidak diubah", sys.stderr
         )
         return 1
     try:
@@ -114,7 +130,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
         (root / schema.SCHEMA_PATH).write_text(schema.json_schema_text(), encoding="utf-8")
         guide.write_text(new, encoding="utf-8")
     except OSError as e:
-        print(f"{root}: tidak bisa ditulis ({e.strerror or e})", file=sys.stderr)
+        report.say(f"{root}: tidak bisa ditulis ({e.strerror or e})", sys.stderr)
         return 1
     print(f"ditulis: {schema.SCHEMA_PATH}, {reference.GUIDE_PATH} (tabel kunci data)")
     return 0

@@ -67,9 +67,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     if findings.errors:
         return 1
     n_cert = sum(1 for _ in registry.certificates())
-    print(f"{args.data}: data sah: {len(registry.umkm)} UMKM, {n_cert} sertifikat.")
+    report.say(f"{args.data}: data sah: {len(registry.umkm)} UMKM, {n_cert} sertifikat.")
     if secrets:
-        print(f"{confidential.path_for(args.data)}: data rahasia sah untuk {len(secrets)} UMKM.")
+        where = confidential.path_for(args.data)
+        report.say(f"{where}: data rahasia sah untuk {len(secrets)} UMKM.")
     return 0
 
 

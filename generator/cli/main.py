@@ -5,15 +5,55 @@ Indonesian) and `main`, which runs the chosen command.
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 
+from ..data import user_files
+from ..sheets.raw_cells import WORKBOOK
 from . import argparse_id, build, check, keys, qr, report, sheets
 from .check import DEFAULT_DATA
+
+# Every option naming a file the command reads, by dest, and what it is (user_files' limits). The
+# commands read them under the same rule; checking here first gives one line before any work
+# starts, for every command alike. tests/path_options.py lists every option of every command.
+_INPUTS = {
+    "data": user_files.DATA,
+    "config": user_files.CONFIG,
+    "previous": user_files.MANIFEST,
+    "kunci": user_files.KEYS,
+    "berkas": WORKBOOK,
+}
+_OUTPUTS = ("site_dir", "out", "root", "situs")
+
+
+def _path_problem(args: argparse.Namespace) -> str | None:
+    """`PATH: why` for the first path option that breaks the rule (a file that does not exist
+    is left to the command: it knows whether that is wrong)."""
+    for dest, kind in _INPUTS.items():
+        value = getattr(args, dest, None)
+        if not isinstance(value, str) or value.startswith(("http://", "https://")):
+            continue
+        try:
+            user_files.check(value, kind)
+        except user_files.UserFileError as e:
+            if not e.missing:
+                return f"{value}: {e}"
+    for dest in _OUTPUTS:  # folders and files written (or read whole): only an unusable path
+        value = getattr(args, dest, None)
+        if isinstance(value, str) and not value.startswith(("http://", "https://")):
+            why = user_files.unusable(value)
+            if why:
+                return f"{value}: {why}"
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
     report.configure_output()
     args = build_parser().parse_args(argv)
+    problem = _path_problem(args)
+    if problem:
+        report.say(problem)
+        return 1
     try:
         return args.func(args)
     except KeyboardInterrupt:
@@ -23,6 +63,38 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except OSError as e:  # (after BrokenPipeError, an OSError too)
+        line = write_error(e)
+        if line is None:
+            raise
+        report.say(line)
+        if args.command == "build":
+            print("Situs lama tidak diubah.", file=sys.stderr)
+        return 1
+
+
+_WRITE_ERRORS = {
+    code: why
+    for name, why in (
+        ("ENOSPC", "gagal menulis: disk penuh. Kosongkan ruang disk"),
+        ("EDQUOT", "gagal menulis: kuota disk habis. Kosongkan ruang disk"),
+        ("EFBIG", "gagal menulis: berkas melebihi batas ukuran. Kosongkan ruang disk"),
+        ("EROFS", "gagal menulis: disk hanya bisa dibaca (read-only). Pilih folder lain"),
+        ("EACCES", "tidak bisa dibuka: izin ditolak. Periksa izin folder dan berkas"),
+        ("EPERM", "tidak bisa dibuka: izin ditolak. Periksa izin folder dan berkas"),
+    )
+    if (code := getattr(errno, name, None)) is not None  # (not every errno exists everywhere)
+}
+
+
+def write_error(e: OSError) -> str | None:
+    """One line for an error of the disk (full, over quota, read-only, no permission), naming
+    the file; None for any other OSError (a bug: its traceback is wanted)."""
+    why = _WRITE_ERRORS.get(e.errno or 0)
+    if why is None:
+        return None
+    name = e.filename2 or e.filename
+    return f"{name}: {why}, lalu ulangi." if name else f"{why}, lalu ulangi."
 
 
 def _date_arg(text: str):
@@ -100,6 +172,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="127.0.0.1:8000",
         metavar="ALAMAT:PORT",
         help="alamat dan port situs lokal (bawaan: 127.0.0.1:8000)",
+    )
+    s.add_argument(
+        "--jaringan",
+        action="store_true",
+        help="izinkan --dev-addr selain alamat komputer ini (mis. 0.0.0.0:8000, untuk mencoba "
+        "di ponsel): situs pratinjau, yang belum terbit, bisa dibuka siapa pun di jaringan",
     )
     s.set_defaults(func=build.cmd_serve)
 

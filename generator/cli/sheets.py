@@ -63,14 +63,14 @@ def cmd_export(args: argparse.Namespace) -> int:
         counts = export_xlsx.write(registry, out, template=args.templat, secrets=secrets)
     except OSError as e:
         hint = "; tutup dulu berkas itu di Excel" if isinstance(e, PermissionError) else ""
-        print(f"{out}: tidak bisa ditulis ({e.strerror or e}){hint}", file=sys.stderr)
+        report.say(f"{out}: tidak bisa ditulis ({e.strerror or e}){hint}", sys.stderr)
         return 1
     if args.templat:
         print(
             f"{out}: templat kosong (judul kolom, daftar pilihan, Referensi) untuk angkatan baru."
         )
     else:
-        print(f"{out}: {counts['umkm']} UMKM, {counts['sertifikat']} sertifikat.")
+        report.say(f"{out}: {counts['umkm']} UMKM, {counts['sertifikat']} sertifikat.")
     if secrets is not None:
         print(
             f"Lembar RAHASIA berisi data rahasia {counts['rahasia']} UMKM: jangan unggah "
@@ -135,7 +135,16 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     result = importer.run(Path(args.berkas), Path(args.data), dry_run=args.dry_run, fmt=args.format)
     for line in result.lines:
-        print(line)
+        _print_escaped(line)
     for line in result.notes:
-        print(line, file=sys.stderr)
+        _print_escaped(line, sys.stderr)
     return result.code
+
+
+def _print_escaped(text: str, file=None) -> None:
+    """Each line of `text` with every control character escaped (a file name holding a newline
+    or a terminal escape cannot forge a line or a colour)."""
+    from ..data import diagnostics
+
+    for part in text.split("\n"):
+        print(diagnostics.one_line(part), file=file or sys.stdout)

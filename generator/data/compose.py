@@ -17,7 +17,7 @@ import yaml
 
 from . import declarations, file_layout
 from .declarations import RECORDS, Field
-from .diagnostics import DataError, Pos, Problem, show, unknown_key
+from .diagnostics import DataError, Pos, Problem, number_id, show, unknown_key
 from .file_layout import Layout
 from .limits import (
     FORBIDDEN,
@@ -151,17 +151,33 @@ def _risky(text: str) -> bool:
 _PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n"
 
 
+_MAX_CHAR_PROBLEMS = 10_000
+
+
 def _scan_characters(text: str, r: ChunkedReader) -> None:
     # fast path: what is left after deleting printable ASCII is a few non-ASCII characters
     rest = text.encode("utf-8", "surrogatepass").translate(None, _PLAIN_ASCII)
     if not rest or not FORBIDDEN.search(rest.decode("utf-8", "surrogatepass")):
         return
-    line, last = 0, 0
+    line, last, line_start, found = 0, 0, 0, 0
     for m in FORBIDDEN.finditer(text):
-        line += text.count("\n", last, m.start())
-        last = m.start()
-        col = m.start() - (text.rfind("\n", 0, m.start()) + 1)
-        r.problem(Pos(line, col), "", char_problem(m.group()))
+        at = m.start()
+        newlines = text.count("\n", last, at)
+        if newlines:  # (searched only since the last hit: a line of a million NULs is linear)
+            line += newlines
+            line_start = text.rfind("\n", last, at) + 1
+        last = at
+        found += 1
+        if found > _MAX_CHAR_PROBLEMS:  # a binary file: count the rest, do not describe them
+            more = sum(1 for _ in FORBIDDEN.finditer(text, at))
+            r.problem(
+                Pos(line, at - line_start),
+                "",
+                f"{number_id(more)} karakter terlarang lagi mulai di sini: berkas "
+                "ini mungkin biner (bukan teks YAML). Periksa berkas yang dipilih.",
+            )
+            return
+        r.problem(Pos(line, at - line_start), "", char_problem(m.group()))
 
 
 def compose_whole(text: str, name: str, loader=None) -> yaml.Node:

@@ -19,7 +19,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from . import compose, declarations, diagnostics, load, model, yaml_text
+from . import compose, declarations, diagnostics, load, model, user_files, yaml_text
 
 RAHASIA_PATH = "data/rahasia.yaml"
 
@@ -43,7 +43,7 @@ def read(path: str | Path, registry: model.Registry | None) -> dict[str, model.S
     p = Path(path)
     if not p.exists():
         return {}
-    return parse(load.read_text(p), str(path), registry)
+    return parse(load.read_text(p, user_files.SECRETS), str(path), registry)
 
 
 def parse(text: str, name: str, registry: model.Registry | None) -> dict[str, model.Secret]:

@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from . import user_files
+
 
 class ConfigError(Exception):
     """A setting is missing or wrong; the message is for the admin, in plain words."""
@@ -33,11 +35,16 @@ _TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
 def read_mkdocs_yml(path: str | Path = "mkdocs.yml") -> dict:
     p = Path(path)
     try:
-        data = yaml.load(p.read_text(encoding="utf-8"), Loader=_TolerantLoader)
-    except FileNotFoundError:
-        raise ConfigError(f"{p}: berkas konfigurasi situs tidak ditemukan") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{p}: ini folder; sebut berkas konfigurasi situs (mkdocs.yml)") from None
+        text = user_files.read_text(p, user_files.CONFIG, encoding="utf-8")
+        data = yaml.load(text, Loader=_TolerantLoader)
+    except user_files.UserFileError as e:
+        if e.missing:
+            raise ConfigError(f"{p}: berkas konfigurasi situs tidak ditemukan") from None
+        if str(e).startswith("ini folder"):
+            raise ConfigError(
+                f"{p}: ini folder; sebut berkas konfigurasi situs (mkdocs.yml)"
+            ) from None
+        raise ConfigError(f"{p}: {e}") from None
     except UnicodeDecodeError:
         raise ConfigError(
             f"{p}: berkas ini bukan teks UTF-8; simpan ulang sebagai UTF-8 (di Notepad: Save As, "
@@ -47,6 +54,10 @@ def read_mkdocs_yml(path: str | Path = "mkdocs.yml") -> dict:
         raise ConfigError(f"{p}: berkas tidak bisa dibaca ({e.strerror or e})") from None
     except yaml.YAMLError as e:
         raise ConfigError(f"{p}: kesalahan susunan YAML: {e}") from None
+    except RecursionError:  # the pure-Python loader recurses once per level of nesting
+        raise ConfigError(
+            f"{p}: susunan bersarang terlalu dalam; bukan mkdocs.yml yang sah"
+        ) from None
     if not isinstance(data, dict):
         raise ConfigError(f"{p}: isi harus berupa pemetaan kunci: nilai")
     return data

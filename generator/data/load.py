@@ -12,7 +12,7 @@ import pickle
 import re
 from pathlib import Path
 
-from . import model
+from . import model, user_files
 from .compose import read_tree
 
 # DataError and Problem are what load raises: importable from here, the public entry
@@ -20,17 +20,13 @@ from .diagnostics import DataError, Problem
 from .file_rules import check_references, key_rules
 
 
-def read_text(path: Path) -> str:
-    """The file's text, or DataError with one plain-words problem."""
+def read_text(path: Path, kind: user_files.Kind = user_files.DATA) -> str:
+    """The file's text (read under user_files' rule), or DataError with one plain problem."""
     name = str(path)
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(name, [Problem(0, 0, "berkas tidak ditemukan")]) from None
-    except IsADirectoryError:
-        raise DataError(name, [Problem(0, 0, "ini folder, bukan berkas")]) from None
-    except OSError as e:
-        raise DataError(name, [Problem(0, 0, f"berkas tidak bisa dibaca ({e.strerror})")]) from None
+        raw = user_files.read_bytes(path, kind)
+    except user_files.UserFileError as e:
+        raise DataError(name, [Problem(0, 0, str(e))]) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from . import config, diagnostics, load, model
+from . import config, diagnostics, load, model, user_files
 
 # The sample registry's own values (data/umkm.yaml as shipped): a real registry that still
 # holds one of them has not been filled in.
@@ -114,8 +114,8 @@ def site_url_position(config_file: Path) -> str:
     """`mkdocs.yml:LINE:COL` of the site_url value (FILE alone when it cannot be found)."""
     name = str(config_file)
     try:
-        text = Path(config_file).read_text(encoding="utf-8")
-    except OSError:
+        text = user_files.read_text(config_file, user_files.CONFIG, encoding="utf-8")
+    except (user_files.UserFileError, UnicodeDecodeError):
         return name
     for i, line in enumerate(text.splitlines(), start=1):
         m = re.match(r"site_url\s*:\s*", line)
@@ -130,8 +130,8 @@ def _contact_positions(data_file: Path) -> dict[str, str]:
     name = str(data_file)
     out: dict[str, str] = {"": name}
     try:
-        node = yaml.compose(Path(data_file).read_text(encoding="utf-8-sig"), Loader=_LOADER)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        node = yaml.compose(user_files.read_text(data_file, user_files.DATA), Loader=_LOADER)
+    except (user_files.UserFileError, UnicodeDecodeError, yaml.YAMLError):
         return out
 
     def child(mapping, key):

@@ -7,34 +7,42 @@ a traceback or urllib's English text to an admin. So:
 
 - one deadline for the whole request (name look-up, connection, redirects, every byte), kept by
   running the request in a worker thread and abandoning it when time is up;
-- a size cap on the body (Content-Length checked first, then counted while reading);
-- at most MAX_REDIRECTS redirects, only to http(s) and never from https down to http;
+- a size cap on the body (Content-Length checked first, then counted while reading), and a
+  total `Budget` of bytes shared by every request of one command (`verify URL` reads thousands);
+- bodies never held whole beyond that cap: `sha256` hashes the bytes as they come, `download`
+  streams them into a file; only `get` (JSON documents, SHA256SUMS) keeps a body in memory;
+- at most MAX_REDIRECTS redirects, only to http(s) and never from https down to http, and never
+  from one network class to another (addresses.py: no redirect to 169.254.169.254, a private
+  or loopback address unless the starting address was one of that class; names are resolved
+  and the connection goes to the address checked);
 - every failure a `FetchError` with one Indonesian sentence (`status` holds the HTTP status);
-- JSON parsed with limits on nesting depth and digits (`parse_json`), so a hostile document
-  gets a message, not a RecursionError or ValueError.
+- JSON parsed with limits on nesting depth and digits (`parse_json`, json_limits.py), so a
+  hostile document gets a message, not a RecursionError or ValueError.
 """
 
 from __future__ import annotations
 
 import base64
 import errno
+import hashlib
 import http.client
-import json
-import re
 import socket
 import ssl
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import unquote, urljoin, urlsplit
+
+from . import addresses
+from .json_limits import JsonError, parse_json
 
 DEADLINE_SECONDS = 20.0
 MAX_BYTES = 16 * 1024 * 1024
 MAX_REDIRECTS = 5
-MAX_DEPTH = 64
-MAX_NUMBER_CHARS = 40
+RUN_BUDGET_BYTES = 8 * 1024**3  # every request of one command together (a whole site's files)
 USER_AGENT = "registri-umkm"
 _CHUNK = 64 * 1024
 _REDIRECTS = (301, 302, 303, 307, 308)
@@ -61,8 +69,22 @@ class FetchError(Exception):
         self.status = status
 
 
-class JsonError(Exception):
-    """The bytes are not JSON this program accepts; str(e) says why, in Indonesian."""
+class Budget:
+    """The bytes every request of one command may download together (shared across threads)."""
+
+    def __init__(self, limit: int = RUN_BUDGET_BYTES):
+        self.limit = limit
+        self.used = 0
+        self._lock = threading.Lock()
+
+    def take(self, n: int) -> None:
+        with self._lock:
+            self.used += n
+            if self.used > self.limit:
+                raise FetchError(
+                    f"batas unduhan perintah ini habis ({_size(self.limit)} seluruhnya); "
+                    "server mengirim lebih dari yang masuk akal."
+                )
 
 
 @dataclass(frozen=True)
@@ -125,7 +147,7 @@ class _Attempt:
                     pass
             conn.close()
 
-    def connection(self, scheme: str, host: str, port: int, timeout: float):
+    def connection(self, scheme: str, host: str, port: int, timeout: float, ip: str | None):
         proxy = _proxy_for(scheme, host)
         headers: dict[str, str] = {}
         target_host, target_port = host, port
@@ -146,6 +168,8 @@ class _Attempt:
                 headers = {}
         else:
             conn = http.client.HTTPConnection(target_host, target_port, timeout=timeout)
+        if ip is not None and not proxy:
+            addresses.pinned_connection(conn, ip)
         self.conns.append(conn)
         return conn, headers, bool(proxy) and scheme == "http"
 
@@ -156,15 +180,18 @@ class _Attempt:
         max_bytes: int,
         max_redirects: int,
         accept: str,
+        sink,
         conditional: dict[str, str] | None = None,
     ):
         seen = 0
+        allowed = None  # the network class of the starting address: redirects may stay in it
         while True:
             scheme, host, port, path = _check_url(url)
             remaining = end - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError
-            conn, extra, absolute = self.connection(scheme, host, port, remaining)
+            ip, allowed = _where(scheme, host, port, allowed)
+            conn, extra, absolute = self.connection(scheme, host, port, remaining, ip)
             headers = {
                 "Accept": accept,
                 "Accept-Encoding": "identity",
@@ -176,24 +203,9 @@ class _Attempt:
             conn.request("GET", url if absolute else path, headers=headers)
             resp = conn.getresponse()
             if resp.status in _REDIRECTS:
-                location = resp.getheader("Location")
                 conn.close()
-                if not location:
-                    raise FetchError(
-                        f"server mengalihkan (HTTP {resp.status}) tanpa alamat tujuan."
-                    )
                 seen += 1
-                if seen > max_redirects:
-                    raise FetchError(
-                        f"alamat dialihkan lebih dari {max_redirects} kali (mungkin berputar). "
-                        "Periksa alamatnya."
-                    )
-                new = urljoin(url, location.strip())
-                if urlsplit(new).scheme not in ("http", "https"):
-                    raise FetchError("server mengalihkan ke alamat yang bukan http(s).")
-                if scheme == "https" and urlsplit(new).scheme == "http":
-                    raise FetchError("server mengalihkan dari https ke http biasa (tidak aman).")
-                url = new
+                url = _redirect_target(url, scheme, resp, seen, max_redirects)
                 continue
             if resp.status >= 400:
                 conn.close()
@@ -201,7 +213,7 @@ class _Attempt:
                 raise FetchError(f"server menjawab HTTP {resp.status} ({reason}).", resp.status)
             if resp.status == 304 and conditional:
                 conn.close()
-                return Response(url, 304, {k.lower(): v for k, v in resp.getheaders()}, b"")
+                return url, 304, {k.lower(): v for k, v in resp.getheaders()}
             if resp.status != 200:
                 conn.close()
                 raise FetchError(f"server menjawab HTTP {resp.status}, bukan isi berkas.")
@@ -211,7 +223,7 @@ class _Attempt:
                 raise FetchError(
                     f"berkas terlalu besar ({_size(int(length))}; batas {_size(max_bytes)})."
                 )
-            chunks, total = [], 0
+            total = 0
             while True:
                 remaining = end - time.monotonic()
                 if remaining <= 0:
@@ -225,12 +237,46 @@ class _Attempt:
                 if total > max_bytes:
                     conn.close()
                     raise FetchError(f"berkas terlalu besar (lebih dari {_size(max_bytes)}).")
-                chunks.append(chunk)
+                sink(chunk)
             conn.close()
             if length and length.strip().isdigit() and total < int(length):
                 raise http.client.IncompleteRead(b"", int(length) - total)
             hdrs = {k.lower(): v for k, v in resp.getheaders()}
-            return Response(url, resp.status, hdrs, b"".join(chunks))
+            return url, resp.status, hdrs
+
+
+def _where(scheme: str, host: str, port: int, allowed: str | None) -> tuple[str | None, str]:
+    """(the address to connect to, the class redirects may stay in). The first request may go
+    anywhere the user typed; a redirect only to a public address or to that same class."""
+    if _proxy_for(scheme, host):  # the proxy resolves the name; check it here all the same
+        found = addresses.resolve(host, port) if allowed is not None else []
+    else:
+        found = addresses.resolve(host, port)
+    cls = addresses.worst([c for _, c in found]) if found else addresses.PUBLIC
+    if allowed is not None and cls not in (addresses.PUBLIC, allowed):
+        raise FetchError(
+            f"server mengalihkan ke {host}, alamat {cls}; ditolak (pengalihan hanya boleh ke "
+            "alamat publik atau ke jenis alamat yang sama dengan alamat awal)."
+        )
+    ip = next((ip for ip, c in found if c == cls), None)
+    return ip, allowed if allowed is not None else cls
+
+
+def _redirect_target(url: str, scheme: str, resp, seen: int, max_redirects: int) -> str:
+    location = resp.getheader("Location")
+    if not location:
+        raise FetchError(f"server mengalihkan (HTTP {resp.status}) tanpa alamat tujuan.")
+    if seen > max_redirects:
+        raise FetchError(
+            f"alamat dialihkan lebih dari {max_redirects} kali (mungkin berputar). "
+            "Periksa alamatnya."
+        )
+    new = urljoin(url, location.strip())
+    if urlsplit(new).scheme not in ("http", "https"):
+        raise FetchError("server mengalihkan ke alamat yang bukan http(s).")
+    if scheme == "https" and urlsplit(new).scheme == "http":
+        raise FetchError("server mengalihkan dari https ke http biasa (tidak aman).")
+    return new
 
 
 def _plain(e: BaseException, host: str, deadline: float) -> FetchError:
@@ -268,41 +314,20 @@ def _plain(e: BaseException, host: str, deadline: float) -> FetchError:
     return FetchError("permintaan gagal karena galat yang tidak dikenal.")
 
 
-def get(
+def _stream(
     url: str,
+    sink: Callable[[bytes], None],
     *,
-    deadline: float = DEADLINE_SECONDS,
-    max_bytes: int = MAX_BYTES,
-    max_redirects: int = MAX_REDIRECTS,
-    accept: str = "*/*",
-) -> Response:
-    """GET `url`: the whole request (redirects and every byte included) within `deadline`
-    seconds, at most `max_bytes` of body. A status other than 200 after redirects, and every
-    failure, raises FetchError."""
-    return _get(url, deadline, max_bytes, max_redirects, accept, None)
-
-
-def get_if_changed(
-    url: str,
-    *,
-    etag: str | None = None,
-    last_modified: str | None = None,
-    deadline: float = DEADLINE_SECONDS,
-    max_bytes: int = MAX_BYTES,
-) -> Response | None:
-    """`get` with a conditional request (If-None-Match / If-Modified-Since, which GitHub Pages
-    honours): None when the server answers 304 Not Modified (the copy the caller holds, whose
-    ETag or Last-Modified it passed, is current). Without either validator, a plain `get`."""
-    conditional = {}
-    if etag:
-        conditional["If-None-Match"] = etag
-    if last_modified:
-        conditional["If-Modified-Since"] = last_modified
-    response = _get(url, deadline, max_bytes, MAX_REDIRECTS, "*/*", conditional or None)
-    return None if response.status == 304 else response
-
-
-def _get(url, deadline, max_bytes, max_redirects, accept, conditional) -> Response:
+    deadline: float,
+    max_bytes: int,
+    max_redirects: int,
+    accept: str,
+    budget: Budget | None,
+    conditional: dict[str, str] | None = None,
+) -> tuple[str, int, dict[str, str]]:
+    """GET `url`, handing every chunk of the body to `sink` (after the budget counts it).
+    With `conditional` headers (If-None-Match / If-Modified-Since) a 304 answer returns with
+    status 304 and no body."""
     try:
         host = urlsplit(url).hostname or url
     except ValueError:
@@ -311,9 +336,16 @@ def _get(url, deadline, max_bytes, max_redirects, accept, conditional) -> Respon
     box: dict[str, Any] = {}
     end = time.monotonic() + deadline
 
+    def take(chunk: bytes) -> None:
+        if budget is not None:
+            budget.take(len(chunk))
+        sink(chunk)
+
     def work() -> None:
         try:
-            box["response"] = attempt.run(url, end, max_bytes, max_redirects, accept, conditional)
+            box["response"] = attempt.run(
+                url, end, max_bytes, max_redirects, accept, take, conditional
+            )
         except BaseException as e:  # reported to the caller below
             box["error"] = e
 
@@ -328,65 +360,109 @@ def _get(url, deadline, max_bytes, max_redirects, accept, conditional) -> Respon
     return box["response"]
 
 
-_BRACKETS = re.compile(rb'[\[\]{}"\\]')
+def get(
+    url: str,
+    *,
+    deadline: float = DEADLINE_SECONDS,
+    max_bytes: int = MAX_BYTES,
+    max_redirects: int = MAX_REDIRECTS,
+    accept: str = "*/*",
+    budget: Budget | None = None,
+) -> Response:
+    """GET `url`: the whole request (redirects and every byte included) within `deadline`
+    seconds, at most `max_bytes` of body, kept in memory (so keep max_bytes to what a document
+    of its kind may weigh). A status other than 200 after redirects, and every failure, raises
+    FetchError."""
+    chunks: list[bytes] = []
+    final, status, headers = _stream(
+        url,
+        chunks.append,
+        deadline=deadline,
+        max_bytes=max_bytes,
+        max_redirects=max_redirects,
+        accept=accept,
+        budget=budget,
+    )
+    return Response(final, status, headers, b"".join(chunks))
 
 
-def _too_deep(raw: bytes, limit: int) -> bool:
-    """True when arrays/objects nest deeper than `limit` (brackets inside strings ignored).
-    Stops at the first level past the limit, so a hostile document costs little."""
-    depth, in_string, escaped = 0, False, False
-    for m in _BRACKETS.finditer(raw):
-        ch = m.group()
-        if in_string:
-            if escaped:
-                escaped = False
-                continue
-            if ch == b"\\":
-                # an escape only matters right before a quote or another backslash
-                escaped = raw[m.end() : m.end() + 1] in (b'"', b"\\")
-            elif ch == b'"':
-                in_string = False
-            continue
-        if ch == b'"':
-            in_string = True
-        elif ch in (b"[", b"{"):
-            depth += 1
-            if depth > limit:
-                return True
-        elif ch in (b"]", b"}"):
-            depth -= 1
-    return False
+def get_if_changed(
+    url: str,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    deadline: float = DEADLINE_SECONDS,
+    max_bytes: int = MAX_BYTES,
+    budget: Budget | None = None,
+) -> Response | None:
+    """`get` with a conditional request (If-None-Match / If-Modified-Since, which GitHub Pages
+    honours): None when the server answers 304 Not Modified (the copy the caller holds, whose
+    ETag or Last-Modified it passed, is current). Without either validator, a plain `get`."""
+    conditional = {}
+    if etag:
+        conditional["If-None-Match"] = etag
+    if last_modified:
+        conditional["If-Modified-Since"] = last_modified
+    chunks: list[bytes] = []
+    final, status, headers = _stream(
+        url,
+        chunks.append,
+        deadline=deadline,
+        max_bytes=max_bytes,
+        max_redirects=MAX_REDIRECTS,
+        accept="*/*",
+        budget=budget,
+        conditional=conditional or None,
+    )
+    return None if status == 304 else Response(final, status, headers, b"".join(chunks))
 
 
-def parse_json(raw: bytes, *, max_depth: int = MAX_DEPTH, max_number: int = MAX_NUMBER_CHARS):
-    """JSON from bytes (UTF-8, BOM allowed) with limits: nesting at most `max_depth`, numbers of
-    at most `max_number` characters, no NaN/Infinity. JsonError says what is wrong."""
+def sha256(
+    url: str,
+    *,
+    deadline: float = DEADLINE_SECONDS,
+    max_bytes: int = MAX_BYTES,
+    budget: Budget | None = None,
+) -> str:
+    """The sha256 (hex) of the body at `url`, hashed as it comes: memory holds one chunk."""
+    h = hashlib.sha256()
+    _stream(
+        url,
+        h.update,
+        deadline=deadline,
+        max_bytes=max_bytes,
+        max_redirects=MAX_REDIRECTS,
+        accept="*/*",
+        budget=budget,
+    )
+    return h.hexdigest()
 
-    def number(kind):
-        def convert(text: str):
-            if len(text) > max_number:
-                raise JsonError(f"memuat angka terlalu panjang ({len(text)} karakter).")
-            return kind(text)
 
-        return convert
+def download(
+    url: str,
+    out: BinaryIO,
+    *,
+    deadline: float = DEADLINE_SECONDS,
+    max_bytes: int = MAX_BYTES,
+    budget: Budget | None = None,
+) -> int:
+    """Write the body at `url` into the open file `out` as it comes; the number of bytes."""
+    count = [0]
 
-    def constant(name: str):
-        raise JsonError(f"memuat {name}, yang bukan JSON baku.")
+    def write(chunk: bytes) -> None:
+        out.write(chunk)
+        count[0] += len(chunk)
 
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise JsonError("bukan teks UTF-8 (mungkin berkas biner atau rusak).") from None
-    if _too_deep(raw, max_depth):
-        raise JsonError(f"bersarang lebih dari {max_depth} tingkat.")
-    try:
-        return json.loads(
-            text, parse_int=number(int), parse_float=number(float), parse_constant=constant
-        )
-    except json.JSONDecodeError as e:
-        raise JsonError(f"bukan JSON yang sah (baris {e.lineno}, kolom {e.colno}).") from None
-    except RecursionError:  # pragma: no cover - _too_deep stops this first
-        raise JsonError(f"bersarang lebih dari {max_depth} tingkat.") from None
+    _stream(
+        url,
+        write,
+        deadline=deadline,
+        max_bytes=max_bytes,
+        max_redirects=MAX_REDIRECTS,
+        accept="*/*",
+        budget=budget,
+    )
+    return count[0]
 
 
 def get_json(url: str, **kwargs) -> Any:

@@ -19,7 +19,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..data import model
+from ..data import model, user_files
 from ..data.load import DataError, Problem
 from . import ledger, manifest
 
@@ -38,8 +38,8 @@ class Findings:
 
 def _contoh_line(data: Path) -> int:
     try:
-        text = data.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = user_files.read_text(data, user_files.DATA)
+    except (user_files.UserFileError, UnicodeDecodeError):
         return 0
     for n, line in enumerate(text.splitlines(), start=1):
         if re.match(r"\s+contoh\s*:", line):
@@ -153,10 +153,12 @@ def history_problems(data: str | Path) -> Findings:
         found.warnings.append(f"{path}: riwayat git tidak bisa dibaca: tidak diperiksa.")
         return found
     try:
-        current_text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+        current_text = user_files.read_text(path, user_files.DATA, encoding="utf-8")
+    except user_files.UserFileError as e:
+        if not e.missing:
+            return found  # ledger_problems reports the damaged file
         current_text = ""
-    except (OSError, UnicodeDecodeError):
+    except UnicodeDecodeError:
         return found  # ledger_problems reports the damaged file
     current = {line.strip() for line in current_text.splitlines()}
     commit, reported = "", set()

@@ -172,8 +172,12 @@ def write(path: str | Path, ledger: Ledger) -> bool:
     except (OSError, UnicodeDecodeError):
         pass
     tmp = p.with_name(p.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8", newline="\n")
-    tmp.replace(p)
+    try:
+        tmp.write_text(text, encoding="utf-8", newline="\n")
+        tmp.replace(p)
+    except BaseException:  # a full disk: no half-written .tmp left behind
+        tmp.unlink(missing_ok=True)
+        raise
     return True
 
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from ..data import declarations, model
+from ..data import declarations, model, user_files
 from . import fetch
 
 # The version of every file under /api/ (generator/api reads it from here: publish is below api).
@@ -52,17 +51,12 @@ def _is_url(path_or_url: str) -> bool:
 
 
 def _read_local(path: str) -> bytes:
-    p = Path(path)
     try:
-        if p.stat().st_size > MAX_BYTES:
-            raise ManifestError(f"berkas manifest terlalu besar (batas {MAX_BYTES // 2**20} MB).")
-        return p.read_bytes()
-    except FileNotFoundError:
-        raise ManifestError("berkas manifest tidak ditemukan.") from None
-    except IsADirectoryError:
-        raise ManifestError("ini folder, bukan berkas manifest.") from None
-    except OSError as e:
-        raise ManifestError(f"berkas manifest tidak bisa dibaca ({e.strerror}).") from None
+        return user_files.read_bytes(path, user_files.MANIFEST)
+    except user_files.UserFileError as e:
+        if e.missing:
+            raise ManifestError("berkas manifest tidak ditemukan.") from None
+        raise ManifestError(f"{e}.") from None
 
 
 def parse(raw: bytes) -> dict[str, Any]:

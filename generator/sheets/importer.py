@@ -14,12 +14,13 @@ writing (import_write.py).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from ..data import compose, load, yaml_edit, yaml_nodes
+from ..data import compose, load, user_files, yaml_edit, yaml_nodes
 from . import raw_cells
 from .import_check import validate
 from .import_merge import Plan, merge
@@ -60,13 +61,13 @@ def run(
         return Result(code, said + out, notes)
 
     if source.suffix.lower() in (".yaml", ".yml") or (
-        source.exists() and data.exists() and source.resolve() == data.resolve()
+        source.exists() and data.exists() and os.path.realpath(source) == os.path.realpath(data)
     ):
         report.error(None, "ini berkas data YAML; impor membaca buku kerja .xlsx atau .csv")
         return finish(1, "Data tidak diubah.")
     try:
-        raw_bytes = data.read_bytes()
-        text = load.read_text(data)
+        text = load.read_text(data)  # under user_files' rule: a device or FIFO is refused
+        raw_bytes = user_files.read_bytes(data, user_files.DATA)
         root = _compose(text, data_name)
     except load.DataError as e:
         for line in e.lines():
@@ -74,6 +75,9 @@ def run(
         notes.append(
             f"\n{data_name} belum sah: perbaiki dulu (python -m generator check), lalu impor lagi."
         )
+        return Result(1, out, notes)
+    except user_files.UserFileError as e:
+        out.append(f"{data_name}: {e}")
         return Result(1, out, notes)
     except OSError as e:
         out.append(f"{data_name}: berkas tidak bisa dibaca ({e.strerror or e})")

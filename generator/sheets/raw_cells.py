@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..data import user_files
+
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a 10,000-UMKM workbook is ~2.4 MB, its CSV ~5 MB
+WORKBOOK = user_files.Kind("buku kerja", MAX_FILE_BYTES)  # read under user_files' rule
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024  # all parts of the workbook, unpacked
 MAX_ZIP_PARTS = 2_000
 MAX_ROWS = 300_000  # rows read per sheet (Excel allows 1,048,576)

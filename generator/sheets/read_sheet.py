@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..data import user_files
 from . import read_csv, read_xlsx
-from .raw_cells import MAX_FILE_BYTES, RawSheet, ReadError
+from .raw_cells import WORKBOOK, RawSheet, ReadError
 
 
 def read(path: Path, wanted=None) -> list[RawSheet]:
@@ -33,23 +34,10 @@ def read(path: Path, wanted=None) -> list[RawSheet]:
                 "Simpan Sebagai (Save As) Buku Kerja Excel .xlsx"
             )
         raise ReadError("berkas harus .xlsx (buku kerja Excel) atau .csv")
-    try:
-        if path.is_dir():
-            raise ReadError("ini folder, bukan berkas")
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise ReadError("berkas tidak ditemukan") from None
-    except OSError as e:
-        raise ReadError(f"berkas tidak bisa dibaca ({e.strerror or e})") from None
-    if size > MAX_FILE_BYTES:
-        raise ReadError(
-            f"berkas terlalu besar ({size / 1e6:.0f} MB; paling besar "
-            f"{MAX_FILE_BYTES // 1024 // 1024} MB)"
-        )
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise ReadError(f"berkas tidak bisa dibaca ({e.strerror or e})") from None
+    try:  # regular files only, size checked first (user_files: the rule for every command)
+        data = user_files.read_bytes(path, WORKBOOK)
+    except user_files.UserFileError as e:
+        raise ReadError(str(e)) from None
     if suffix == ".csv":
         return [read_csv.read_csv_bytes(data)]
     return read_xlsx.read_xlsx_bytes(data, wanted)

@@ -14,13 +14,12 @@ import json
 import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from ..data import model
+from ..data import model, user_files
 from ..data.multikey import b58decode, public_multibase, raw_public
 
 KEY_FILE_ENV = "REGISTRI_KUNCI_FILE"
@@ -99,10 +98,14 @@ def private_key_from_env(environ=os.environ) -> tuple[Ed25519PrivateKey, str] | 
     path = environ.get(KEY_FILE_ENV, "").strip()
     if path:
         try:
-            text = Path(path).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise SigningError(f"{KEY_FILE_ENV}={path}: berkas kunci privat tidak ada.") from None
-        except (OSError, UnicodeDecodeError) as e:
+            text = user_files.read_text(path, user_files.PRIVATE_KEY, encoding="utf-8")
+        except user_files.UserFileError as e:
+            if e.missing:
+                raise SigningError(
+                    f"{KEY_FILE_ENV}={path}: berkas kunci privat tidak ada."
+                ) from None
+            raise SigningError(f"{KEY_FILE_ENV}={path}: {e}.") from None
+        except UnicodeDecodeError as e:
             raise SigningError(
                 f"{KEY_FILE_ENV}={path}: berkas kunci privat tidak bisa dibaca ({e})."
             ) from None

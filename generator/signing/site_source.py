@@ -5,7 +5,6 @@ answer the same questions: a file's bytes, its sha256, and (a folder only) every
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from . import sums
@@ -53,22 +52,29 @@ class FolderSource:
 
 class UrlSource:
     """A published site, read over HTTP with the project's one bounded client (fetch.py).
-    Every file listed in SHA256SUMS is downloaded and hashed (a web server lists nothing, so
-    files the list does not name cannot be seen)."""
+    Every file listed in SHA256SUMS is downloaded and hashed as it comes (a web server lists
+    nothing, so files the list does not name cannot be seen). All requests of one check share
+    one byte budget; only SHA256SUMS and its parts may be large, a JSON document is read whole
+    up to fetch.MAX_BYTES."""
 
     MAX_BYTES = 512 * 1024 * 1024  # SHA256SUMS of a national registry is tens of MB
     WORKERS = 8
 
     def __init__(self, base: str):
+        from ..publish import fetch
+
         self.base = base if base.endswith("/") else base + "/"
         self.name = self.base
         self.arrived: dict[str, str] = {}  # file -> the URL it came from, after redirects
+        self.budget = fetch.Budget()
 
     def read(self, rel: str) -> bytes | None:
         from ..publish import fetch
 
+        big = rel == sums.SUMS_PATH or sums.is_part(rel)
+        limit = self.MAX_BYTES if big else fetch.MAX_BYTES
         try:
-            response = fetch.get(self.base + rel, max_bytes=self.MAX_BYTES)
+            response = fetch.get(self.base + rel, max_bytes=limit, budget=self.budget)
         except fetch.FetchError as e:
             if e.status == 404:
                 return None
@@ -85,8 +91,14 @@ class UrlSource:
         return None
 
     def sha256(self, rel: str) -> str | None:
-        data = self.read(rel)
-        return None if data is None else hashlib.sha256(data).hexdigest()
+        from ..publish import fetch
+
+        try:
+            return fetch.sha256(self.base + rel, max_bytes=self.MAX_BYTES, budget=self.budget)
+        except fetch.FetchError as e:
+            if e.status == 404:
+                return None
+            raise VerifyError(f"{self.base}{rel}: {e}") from None
 
     def sha256_many(self, rels: list[str]) -> dict[str, str | None]:
         from concurrent.futures import ThreadPoolExecutor

@@ -23,9 +23,8 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
-from ..data import diagnostics, multikey
+from ..data import diagnostics, multikey, user_files
 from . import anchor, credentials, keys, proof, sums
 from .site_source import UrlSource, VerifyError, source_for
 
@@ -35,8 +34,10 @@ _MULTIKEY = re.compile(r"\bz6Mk[1-9A-HJ-NP-Za-km-z]{44}\b")
 def pinned_keys(path: str) -> set[str]:
     """The trusted public keys in a did.json or in any text holding z6Mk... keys."""
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as e:
+        text = user_files.read_text(path, user_files.KEYS)
+    except user_files.UserFileError as e:
+        raise VerifyError(f"{path}: berkas kunci tidak bisa dibaca: {e}") from None
+    except UnicodeDecodeError as e:
         raise VerifyError(f"{path}: berkas kunci tidak bisa dibaca ({e})") from None
     found = set(_MULTIKEY.findall(text))
     for k in found:

@@ -211,8 +211,14 @@ def build_index(
                     "program pencarian (Pagefind) tidak ditemukan: pasang ulang dependensi "
                     "dengan  pip install -c constraints.txt -e .  lalu bangun lagi."
                 ) from None
-            entry = json.loads((out / "pagefind-entry.json").read_text(encoding="utf-8"))
-            indexed = sum(lang["page_count"] for lang in entry["languages"].values())
+            try:  # Pagefind exits 0 on a full disk, leaving files empty
+                entry = json.loads((out / "pagefind-entry.json").read_text(encoding="utf-8"))
+                indexed = sum(lang["page_count"] for lang in entry["languages"].values())
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                raise SearchIndexError(
+                    "Pagefind meninggalkan indeks pencarian yang rusak atau tidak lengkap "
+                    "(disk penuh?). Periksa ruang disk lalu bangun lagi."
+                ) from None
             if indexed != n_records:
                 raise SearchIndexError(
                     f"Pagefind mengindeks {indexed} dari {n_records} catatan pencarian."
