@@ -29,6 +29,7 @@ OPTIONS: dict[tuple[str, str], str] = {
     ("build", "--strict"): "-",
     ("build", "--mesin"): "-",
     ("build", "--catat"): "-",
+    ("build", "--pratinjau"): "-",
     ("serve", "--data"): "in",
     ("serve", "--config"): "in",
     ("serve", "--dev-addr"): "-",
@@ -44,10 +45,14 @@ OPTIONS: dict[tuple[str, str], str] = {
     ("kunci baru", "--id"): "-",
     ("verify", "situs"): "folder-in",
     ("verify", "--kunci"): "in",
+    ("verify", "--portal"): "in",
+    ("verify", "--pada"): "-",
     ("export", "--data"): "in",
     ("export", "--out"): "out",
     ("export", "--templat"): "-",
     ("export", "--rahasia"): "-",
+    ("export", "--timpa"): "-",
+    ("export", "--di-repo"): "-",
     ("import", "berkas"): "in",
     ("import", "--data"): "in",
     ("import", "--dry-run"): "-",
@@ -78,8 +83,8 @@ def argv_for(command: str, option: str, path: str) -> tuple[list[str], dict[str,
     if option.startswith("REGISTRI_"):
         env[option] = path
         return [*words, "--site-dir", "site-uji"], env
-    if command == "verify" and option == "--kunci":
-        return ["verify", ".", "--kunci", path], env
+    if command == "verify" and option.startswith("--"):
+        return ["verify", ".", option, path], env
     if command == "verify":
         return ["verify", path], env
     if command == "import" and option == "berkas":

@@ -69,8 +69,10 @@ def test_the_two_ways_of_working_cover_every_section():
     sections = _sections(text)
     web = re.search(r"\*\*di github\.com\*\* \(bagian (\d+) dan (\d+)\)", text)
     office = re.search(r"\*\*di komputer kantor\*\* \(bagian (\d+) sampai (\d+)\)", text)
-    assert web and office
-    covered = {int(web[1]), int(web[2])} | set(range(int(office[1]), int(office[2]) + 1))
+    others = re.search(r"\*\*untuk pemilik UMKM dan provinsi\*\* \(bagian (\d+) dan (\d+)\)", text)
+    assert web and office and others
+    covered = {int(web[1]), int(web[2]), int(others[1]), int(others[2])}
+    covered |= set(range(int(office[1]), int(office[2]) + 1))
     assert covered == set(sections), (covered, sorted(sections))
 
 

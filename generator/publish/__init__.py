@@ -9,6 +9,9 @@ and everything read over the network goes through one bounded client.
     guard.py        the permanent-URL guard: the ledger, its git history, built manifests
     manifest.py     api/manifest.json: made, read back and compared
     fetch.py        the one HTTP client: deadline, size cap, redirects, safe JSON
+    fetch_errors.py its errors: one Indonesian sentence for every way a request fails
+    addresses.py    which network class an address is in (no redirect to private/link-local)
+    json_limits.py  JSON parsed with limits on depth and digits
     lock.py         one build at a time per project
     site_folder.py  where a build may write (never the project, docs/, data/, ...)
     swap.py         the finished site replaces the old one in one step

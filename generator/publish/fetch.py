@@ -23,7 +23,6 @@ a traceback or urllib's English text to an admin. So:
 from __future__ import annotations
 
 import base64
-import errno
 import hashlib
 import http.client
 import socket
@@ -37,6 +36,10 @@ from typing import Any, BinaryIO
 from urllib.parse import unquote, urljoin, urlsplit
 
 from . import addresses
+from .fetch_errors import REASONS as _REASONS
+from .fetch_errors import FetchError
+from .fetch_errors import plain as _plain
+from .fetch_errors import size as _size
 from .json_limits import JsonError, parse_json
 
 DEADLINE_SECONDS = 20.0
@@ -46,27 +49,6 @@ RUN_BUDGET_BYTES = 8 * 1024**3  # every request of one command together (a whole
 USER_AGENT = "registri-umkm"
 _CHUNK = 64 * 1024
 _REDIRECTS = (301, 302, 303, 307, 308)
-_REASONS = {
-    400: "permintaan ditolak",
-    401: "perlu masuk/login",
-    403: "akses ditolak",
-    404: "tidak ditemukan",
-    410: "sudah dihapus",
-    429: "terlalu banyak permintaan",
-    500: "galat di server",
-    502: "gateway galat",
-    503: "layanan sedang tidak tersedia",
-    504: "gateway kehabisan waktu",
-}
-
-
-class FetchError(Exception):
-    """The request failed; str(e) is one Indonesian sentence for the admin. `status` is the
-    HTTP status when the server answered with an error, else None."""
-
-    def __init__(self, message: str, status: int | None = None):
-        super().__init__(message)
-        self.status = status
 
 
 class Budget:
@@ -93,10 +75,6 @@ class Response:
     status: int
     headers: dict[str, str] = field(repr=False)
     body: bytes = field(repr=False)
-
-
-def _size(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n // 1024} KB"
 
 
 def _check_url(url: str) -> tuple[str, str, int, str]:
@@ -277,41 +255,6 @@ def _redirect_target(url: str, scheme: str, resp, seen: int, max_redirects: int)
     if scheme == "https" and urlsplit(new).scheme == "http":
         raise FetchError("server mengalihkan dari https ke http biasa (tidak aman).")
     return new
-
-
-def _plain(e: BaseException, host: str, deadline: float) -> FetchError:
-    """One Indonesian sentence for a network failure (never the English text of the OS)."""
-    if isinstance(e, FetchError):
-        return e
-    if isinstance(e, TimeoutError):
-        return FetchError(f"tidak selesai dalam {deadline:g} detik. Coba lagi nanti.")
-    if isinstance(e, socket.gaierror):
-        return FetchError(
-            f"nama situs {host} tidak dikenal. Periksa alamatnya dan sambungan internet."
-        )
-    if isinstance(e, ssl.SSLCertVerificationError):
-        return FetchError(f"sertifikat HTTPS {host} tidak sah; sambungan dihentikan.")
-    if isinstance(e, ssl.SSLError):
-        return FetchError(f"sambungan HTTPS ke {host} gagal.")
-    if isinstance(e, ConnectionRefusedError):
-        return FetchError(f"{host} menolak sambungan. Periksa alamatnya, atau coba lagi nanti.")
-    if isinstance(
-        e,
-        http.client.IncompleteRead
-        | http.client.RemoteDisconnected
-        | ConnectionResetError
-        | BrokenPipeError,
-    ):
-        return FetchError("sambungan terputus sebelum jawaban lengkap. Coba lagi nanti.")
-    if isinstance(e, http.client.HTTPException | UnicodeError | ValueError):
-        return FetchError("jawaban server tidak bisa dibaca (bukan HTTP yang sah).")
-    if isinstance(e, OSError):
-        code = errno.errorcode.get(e.errno or 0, "")
-        return FetchError(
-            f"{host} tidak bisa dihubungi{f' ({code})' if code else ''}. Periksa sambungan "
-            "internet dan alamatnya."
-        )
-    return FetchError("permintaan gagal karena galat yang tidak dikenal.")
 
 
 def _stream(

@@ -124,6 +124,31 @@ def from_host(did: str) -> set[str]:
     return found
 
 
+def local_trust_list(where: str):
+    """The parsed trust list of a portal given as a file or a built portal folder, read under
+    the rule for files the user names; VerifyError "<where>: ..." when it cannot be."""
+    from ..data import user_files
+    from ..publish import fetch
+
+    kind = user_files.Kind("daftar anggota portal", MAX_TRUST_LIST_BYTES)
+    path = Path(where)
+    try:
+        if path.is_dir() and not path.is_symlink():
+            path = path / TRUST_LIST_PATH
+            if not path.exists():
+                raise VerifyError(
+                    f"{where}: bukan folder portal (tidak ada {TRUST_LIST_PATH} di dalamnya)"
+                )
+        raw = user_files.read_bytes(path, kind)
+        return fetch.parse_json(raw)
+    except user_files.UserFileError as e:
+        raise VerifyError(f"{where}: daftar anggota portal tidak bisa dibaca: {e}") from None
+    except fetch.JsonError as e:
+        raise VerifyError(f"{where}: daftar anggota portal bukan JSON yang sah ({e})") from None
+    except OSError:  # e.g. a name too long for the file system, before any file is opened
+        raise VerifyError(f"{where}: daftar anggota portal tidak bisa dibuka") from None
+
+
 def from_portal(where: str, did: str) -> set[str]:
     """The keys a portal's trust list (a URL, a portal's address, a file or a built portal
     folder) gives `did`; VerifyError when the list cannot be read or does not list it."""
@@ -134,14 +159,7 @@ def from_portal(where: str, did: str) -> set[str]:
             url = where if where.endswith(".json") else where.rstrip("/") + "/" + TRUST_LIST_PATH
             data = fetch.get_json(url, max_bytes=MAX_TRUST_LIST_BYTES)
         else:
-            path = Path(where)
-            if path.is_dir():
-                path = path / TRUST_LIST_PATH
-            if not path.is_file():
-                raise VerifyError(f"{path}: daftar anggota portal tidak ditemukan")
-            if path.stat().st_size > MAX_TRUST_LIST_BYTES:
-                raise VerifyError(f"{path}: daftar anggota portal terlalu besar")
-            data = fetch.parse_json(path.read_bytes())
+            data = local_trust_list(where)
         found = trust_list_keys(data, did)
     except (fetch.FetchError, fetch.JsonError, ValueError, OSError) as e:
         raise VerifyError(f"{where}: daftar anggota portal tidak bisa dibaca ({e})") from None

@@ -383,6 +383,8 @@ def main(target: str, kunci: str | None, portal: str | None = None, pada: str | 
         now = _when(pada)
         source = source_for(target)
         pinned = pinned_keys(kunci) if kunci else None
+        if portal and not portal.startswith(("http://", "https://")):
+            anchor.local_trust_list(portal)  # a bad --portal is told before the site is read
         report = check(source, pinned, now, portal)
     except VerifyError as e:
         print(diagnostics.one_line(str(e)))
