@@ -14,7 +14,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-FOLDER = ("assets", "registri")  # under the site: our own files only (not Pagefind's, not Material's)
+FOLDER = (
+    "assets",
+    "registri",
+)  # under the site: our own files only (not Pagefind's, not Material's)
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 _CSS_QUOTED_COMMENT = re.compile(r"[\"'][^\"'\n]*/\*")
 
