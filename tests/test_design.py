@@ -239,6 +239,9 @@ def test_valid_on_date_picker_is_day_first_whatever_the_browser_locale(browser, 
     field = page.locator("#v-tanya-tanggal")
     assert field.get_attribute("type") != "date"
     assert field.input_value() == "12/06/2026"
+    # answered once the reader reaches the question (riwayat.js is fetched then, issue 20)
+    field.scroll_into_view_if_needed()
+    page.wait_for_selector(".v-tanya__jawab[data-jawab]")
     out = page.locator(".v-tanya__jawab")
     assert "12 Juni 2026" in out.inner_text()
     field.fill("07/09/2020")

@@ -287,6 +287,24 @@ def test_verification_page_prints_on_one_a4_page(browser, served, cid):
 # -- baked credentials (signed site) ----------------------------------------------------------
 
 
+def test_signed_berlaku_verification_page_stays_under_budget(browser, signed):
+    """The heaviest verification page there is: a signed site's BERLAKU certificate (LinkedIn
+    and its fields, the digital certificate to save, on top of the share and report parts)
+    still loads in <= 12 KB gzip on a first visit (issue 20)."""
+    from conftest import bench_module
+
+    weight = bench_module("weight")
+    page = soup(signed / "site" / "verifikasi" / "sah-2024-0001" / "index.html")
+    assert page.select_one(".p-linkedin") and page.select_one(".p-simpan")
+    srv = weight.serve(signed / "site", weight.site_prefix(signed / "mkdocs.yml"))
+    try:
+        visit = weight.measure(browser, srv, "verifikasi/sah-2024-0001/")
+    finally:
+        srv.close()
+    assert visit.status == 200 and visit.outside == []
+    assert visit.wire_bytes <= weight.PORTFOLIO_BUDGETS["verification"], visit.largest(6)
+
+
 def extract_png(path: Path) -> bytes:
     from PIL import Image
 

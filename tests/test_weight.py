@@ -62,6 +62,45 @@ def test_lookup_page_weighs_what_home_weighs(browser, server, weight):
     assert visit.wire_bytes <= weight.LOOKUP_BUDGET, visit.largest(6)
 
 
+def _heaviest(site: Path, pattern: str) -> str:
+    """The page of `pattern` with the most gzip bytes: the budget is for every such page."""
+    import gzip
+
+    pages = sorted(site.glob(pattern), key=lambda p: len(gzip.compress(p.read_bytes(), 6)))
+    return pages[-1].parent.relative_to(site).as_posix() + "/"
+
+
+@pytest.mark.parametrize(
+    "name,pattern",
+    [("verification", "verifikasi/*-*/index.html"), ("profile", "umkm/*/index.html")],
+)
+def test_portfolio_pages_under_budget(browser, server, weight, name, pattern):
+    """Issue 20: a first visit of the verification page a QR code opens stays <= 12 KB gzip,
+    a profile <= 15 KB, with the one design's header, banner and footer (issue 19). The header's
+    search (pencarian.js) and the date question (riwayat.js) are fetched only when used."""
+    path = _heaviest(server.root, pattern)
+    visit = weight.measure(browser, server, path)
+    assert visit.status == 200, path
+    assert visit.outside == []
+    assert visit.wire_bytes <= weight.PORTFOLIO_BUDGETS[name], (path, visit.largest(6))
+    fetched = [h.path.rsplit("/", 1)[-1] for h in visit.hits]
+    assert not {"pencarian.js", "riwayat.js"} & set(fetched), fetched
+
+
+def test_header_search_is_fetched_when_the_box_is_used(browser, server, weight):
+    """pencarian.js (~4 KB) comes when the reader focuses the header's box, and searches."""
+    ctx, _ = weight.new_context(browser)
+    page = ctx.new_page()
+    try:
+        page.goto(server.base + f"verifikasi/{_first_certificate()}/", wait_until="networkidle")
+        assert page.evaluate("!window.RegistriPencarian")
+        page.fill("#k-cari-q", "batik")
+        page.wait_for_selector(".k-cari__hasil:not([hidden]) li", timeout=15000)
+        assert page.evaluate("!!window.RegistriPencarian")
+    finally:
+        ctx.close()
+
+
 @pytest.mark.parametrize(
     "path", ["", "umkm/", "tidak-ada-di-registri/"], ids=["home", "directory", "404"]
 )

@@ -1,5 +1,6 @@
 """What runs after the engine has built the site, before it is published: the search index
-(Pagefind, generator/site/search.py) and the sitemaps (generator/site/sitemap.py).
+(Pagefind, generator/site/search.py), the sitemaps (generator/site/sitemap.py), and our scripts
+and stylesheets without their comments (generator/site/assets.py).
 
 `finish` is called by the MkDocs hook's on_post_build (so plain `mkdocs build` and `serve` get
 it) on the folder the engine just wrote; `python -m generator build` checks that it ran, and
@@ -15,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..data.model import Registry
-from . import search, sitemap
+from . import assets, search, sitemap
 
 # The site folders `finish` completed in this process (resolved paths).
 _done: set[Path] = set()
@@ -28,6 +29,7 @@ def finish(site_dir: Path, registry: Registry, built: datetime, site_url: str | 
     site_dir = Path(site_dir).resolve()
     search.build_index(site_dir, registry, built.date())
     sitemap.write(site_dir, site_url)
+    assets.compact(site_dir)
     seconds = time.perf_counter() - t0
     _done.add(site_dir)
     return seconds

@@ -5,7 +5,8 @@
    sector and status set; each UMKM is a section of its record, opened by <h2 id="<umkm-id>">.
    Pagefind answers with records and the word positions of the hits; a UMKM matches when its
    section holds a hit of every word typed (checked word by word, with Pagefind's own stemming).
-   Pagefind is loaded only when the reader starts to type. Everything from data is written with
+   This script is fetched by status.js when the reader first focuses or types in the header's
+   box (the directory loads it at once); Pagefind is loaded only when the reader starts to type. Everything from data is written with
    textContent: it can never become markup. */
 (function () {
   "use strict";
@@ -259,6 +260,11 @@
         dir.dispatchEvent(new Event("input", { bubbles: true }));
         dir.focus();
       });
+    }
+    /* Fetched on demand (status.js): the reader is in the box already, perhaps typing. */
+    if (document.activeElement === input) {
+      engine(root).catch(function () {});
+      if (input.value.trim()) run();
     }
   }
 

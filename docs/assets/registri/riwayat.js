@@ -2,7 +2,8 @@
    history the page already shows (the timeline's data-tanggal / data-jenis), with the rules
    of generator/data/history.py: an event is in force from its date on; the certificate is expired
    after data-berlaku-sampai; before data-terbit it did not exist yet. Without JavaScript the
-   form stays hidden and the timeline still reads. */
+   form stays hidden and the timeline still reads. status.js shows the form and fetches this
+   script when the reader reaches it (it scrolls into view, or the field is focused). */
 (function () {
   "use strict";
   var MONTHS_ID = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
@@ -102,7 +103,7 @@
     var list = document.querySelector(".v-linimasa");
     if (!form || !list) return;
     var input = form.querySelector("input");
-    input.value = dayFirst(today());
+    if (!input.value) input.value = dayFirst(today()); /* status.js fills it in */
     form.hidden = false;
     var update = function () { answer(form, list, parseDay(input.value)); };
     input.addEventListener("input", update);

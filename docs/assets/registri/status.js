@@ -92,11 +92,81 @@
     var w = document.querySelectorAll(".md-typeset__scrollwrap");
     for (var i = 0; i < w.length; i++) w[i].setAttribute("tabindex", "0");
   }
-  window.RegistriStatus = { judge: judge, today: today, run: run, LABELS: LABELS, ICONS: ICONS };
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { run(); focusableScrollers(); });
-  } else {
+  /* Scripts fetched on demand, from where status.js came: most visits never use them, and the
+     verification page's first visit must stay <= 12 KB gzip (issue 20). */
+  var here = document.currentScript && document.currentScript.src;
+  function fetchScript(name) {
+    if (!here || document.querySelector('script[src$="' + name + '"]')) return;
+    var s = document.createElement("script");
+    s.src = here.replace(/status\.js([?#].*)?$/, name);
+    document.head.appendChild(s);
+  }
+  /* `name` is fetched once the reader focuses or types in `field`, or (`seen`) `seen` scrolls
+     into view. */
+  function onDemand(name, field, seen) {
+    var io = seen && window.IntersectionObserver && new IntersectionObserver(function (es) {
+      if (es.some(function (e) { return e.isIntersecting; })) go();
+    });
+    function go() {
+      if (io) io.disconnect();
+      field.removeEventListener("focus", go);
+      field.removeEventListener("input", go);
+      fetchScript(name);
+    }
+    field.addEventListener("focus", go);
+    field.addEventListener("input", go);
+    if (io) io.observe(seen);
+  }
+  function later() {
+    /* The header's UMKM search (pencarian.js, ~4 KB). Without JavaScript the box is a plain GET
+       form to the directory; the directory itself loads pencarian.js at once. */
+    var box = document.getElementById("k-cari-q");
+    if (box && !document.querySelector('script[src$="pencarian.js"]')) onDemand("pencarian.js", box);
+    /* The verification page's "was it valid on date X?" (riwayat.js, ~2 KB): the form shows with
+       today's date (day first) and is answered once the reader reaches it. Hidden without
+       JavaScript; the timeline above it reads without. */
+    var form = document.querySelector("form.v-tanya"), day = form && form.querySelector("input");
+    if (day && !document.querySelector('script[src$="riwayat.js"]')) {
+      day.value = today().split("-").reverse().join("/");
+      form.hidden = false;
+      onDemand("riwayat.js", day, form);
+    }
+  }
+  /* Portfolio parts of profile and verification pages (templates/_bagikan.html.j2 and friends):
+     copy buttons (hidden where this does not run), LinkedIn hidden once the certificate is found
+     no longer BERLAKU (run() has judged it by now), "Dicetak pada" = when opened, again when
+     printed. */
+  function portfolio(d) {
+    d.querySelectorAll("[data-salin],[data-salin-dari]").forEach(function (b) {
+      b.hidden = false;
+      b.onclick = function () {
+        var t = b.getAttribute("data-salin"), s = d.getElementById(b.getAttribute("data-salin-dari"));
+        if (t === null) t = s ? (s.value !== undefined ? s.value : s.textContent) : "";
+        var n = b.closest(".p-bagian").querySelector(".p-salin-kabar");
+        // the Clipboard API needs https (GitHub Pages) or localhost
+        (navigator.clipboard ? navigator.clipboard.writeText(t) : Promise.reject()).then(
+          function () { n.textContent = "Tersalin \u2713"; },
+          function () { n.textContent = "Gagal menyalin: pilih teksnya lalu salin."; });
+      };
+    });
+    var st = d.querySelector(".v-status[data-status]"), w = d.querySelector(".p-dicetak__waktu");
+    if (st && st.getAttribute("data-status") !== "berlaku") {
+      d.querySelectorAll("[data-hanya-berlaku]").forEach(function (e) { e.hidden = true; });
+    }
+    function now() {
+      var t = new Date();
+      w.dateTime = t.toISOString();
+      w.textContent = t.toLocaleString("id-ID", { dateStyle: "long", timeStyle: "long" });
+    }
+    if (w) { now(); addEventListener("beforeprint", now); }
+  }
+  function start() {
     run();
     focusableScrollers();
+    later();
+    portfolio(document);
   }
+  window.RegistriStatus = { judge: judge, today: today, run: run, LABELS: LABELS, ICONS: ICONS };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();
