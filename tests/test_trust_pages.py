@@ -164,7 +164,7 @@ def test_official_host_next_to_the_status_in_the_first_screen(page, base, cid):
     line = status.locator(".v-resmi")  # inside the status element itself
     text = " ".join(line.inner_text().split())
     assert f"Halaman resmi hanya di {HOST}" in text
-    assert f"The only official page is on {HOST}" in text
+    assert f"Halaman resmi hanya di {HOST} (the only official address)" in text
     for box in (status.bounding_box(), line.bounding_box()):
         assert box["y"] >= 0 and box["y"] + box["height"] <= 640, (cid, box)
     assert line.is_visible()

@@ -201,7 +201,10 @@ def test_open_graph_preview(built):
 
 def test_verification_pages_are_light_and_outside_search(built):
     page = built / "verifikasi" / "uji-berlaku" / "index.html"
-    assert page.stat().st_size < 12_000
+    # 12,000 before issues 19-20: the one design's header and footer and the holder's portfolio
+    # (share, LinkedIn, report) add ~1 KB of HTML; what a first visit downloads (gzip) keeps its
+    # 12 KB budget in tests/test_weight.py
+    assert page.stat().st_size < 13_000
     assert not (built / "search").exists()  # no whole-registry index at all
     # the words and pages Pagefind searches; its fragments carry each UMKM's row for the result
     # list (certificate schemes and numbers included, issue 19), which is shown, not searched
