@@ -314,6 +314,13 @@ def _build_locked(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    install(tmp, target)
+    return registry
+
+
+def install(tmp: Path, target: Path) -> None:
+    """The finished site `tmp` replaces `target` in one step; on failure, tmp is removed, the
+    old site is left as it was and the admin gets one line."""
     try:
         swap_in(tmp, target)
     except OSError as e:
@@ -322,7 +329,6 @@ def _build_locked(
             f"{target}: situs baru tidak bisa dipindahkan ke sini ({e.strerror}); situs lama "
             "tidak diubah. Tutup program yang membuka berkas di folder itu, lalu coba lagi."
         ) from None
-    return registry
 
 
 def _record(registry: Registry, data: Path) -> None:

@@ -19,7 +19,7 @@ from .portal import config as portal_config
 from .portal import members, merge, pages
 from .publish import lock
 from .publish.site_folder import check_site_dir
-from .publish.swap import aside, clean_leftovers, swap_in
+from .publish.swap import aside, clean_leftovers
 from .site import docs_files, search, security
 
 DEFAULT_PORTAL = portal_config.PORTAL_PATH
@@ -117,11 +117,5 @@ def _locked(portal, config_file, project_dir, cfg_raw, target, built, site_url, 
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    try:
-        swap_in(tmp, target)
-    except OSError as e:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise pipeline.BuildError(
-            f"{target}: situs baru tidak bisa dipindahkan ({e.strerror}); situs lama tidak diubah."
-        ) from None
+    pipeline.install(tmp, target)
     return Result(outcomes, merged, signer is not None)

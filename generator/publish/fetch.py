@@ -316,6 +316,10 @@ def get(
     seconds, at most `max_bytes` of body, kept in memory (so keep max_bytes to what a document
     of its kind may weigh). A status other than 200 after redirects, and every failure, raises
     FetchError."""
+    return _in_memory(url, deadline, max_bytes, max_redirects, accept, budget, None)
+
+
+def _in_memory(url, deadline, max_bytes, max_redirects, accept, budget, conditional) -> Response:
     chunks: list[bytes] = []
     final, status, headers = _stream(
         url,
@@ -325,6 +329,7 @@ def get(
         max_redirects=max_redirects,
         accept=accept,
         budget=budget,
+        conditional=conditional,
     )
     return Response(final, status, headers, b"".join(chunks))
 
@@ -346,18 +351,10 @@ def get_if_changed(
         conditional["If-None-Match"] = etag
     if last_modified:
         conditional["If-Modified-Since"] = last_modified
-    chunks: list[bytes] = []
-    final, status, headers = _stream(
-        url,
-        chunks.append,
-        deadline=deadline,
-        max_bytes=max_bytes,
-        max_redirects=MAX_REDIRECTS,
-        accept="*/*",
-        budget=budget,
-        conditional=conditional or None,
+    response = _in_memory(
+        url, deadline, max_bytes, MAX_REDIRECTS, "*/*", budget, conditional or None
     )
-    return None if status == 304 else Response(final, status, headers, b"".join(chunks))
+    return None if response.status == 304 else response
 
 
 def sha256(
