@@ -364,7 +364,10 @@ def _inject(html: bytes, version: int) -> bytes:
 
 def serve(config_file: Path, data: Path, host: str, port: int) -> int:
     """Build, serve and rebuild on every save until Ctrl+C, SIGTERM or SIGHUP."""
-    signals = [getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    # SIGINT too, explicitly: a process started in the background by a shell inherits SIGINT
+    # ignored, and Python then never raises KeyboardInterrupt (Ctrl+C would not stop serve)
+    names = ("SIGINT", "SIGTERM", "SIGHUP")
+    signals = [getattr(signal, n) for n in names if hasattr(signal, n)]
     old = {sig: signal.signal(sig, _stop) for sig in signals}  # (no SIGHUP on Windows)
     try:
         return _serve(config_file, data, host, port)

@@ -39,7 +39,7 @@ def _request(port: int, path: str, host: str | None) -> tuple[int, bytes]:
 
 
 class Preview:
-    def __init__(self, project: Path, tmp: Path, addr: str, *extra: str):
+    def __init__(self, project: Path, tmp: Path, addr: str, *extra: str, sigint_ignored=False):
         self.tmp = tmp / "tmp"
         self.tmp.mkdir()
         self.log = tmp / "serve.log"
@@ -53,6 +53,10 @@ class Preview:
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                # as a shell starts a background job: SIGINT ignored on entry
+                preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+                if sigint_ignored
+                else None,
             )
 
     def text(self) -> str:
@@ -154,4 +158,17 @@ def test_with_the_network_flag_it_warns_and_answers_any_host(tmp_path):
         assert got in (200, 302)
     finally:
         assert p.stop(signal.SIGINT) == 0
+    assert list(p.tmp.iterdir()) == []
+
+
+def test_ctrl_c_stops_serve_started_with_sigint_ignored(tmp_path):
+    """A process a shell starts in the background inherits SIGINT ignored; serve still stops
+    on SIGINT (Ctrl+C), cleanly (this hung for 60 s in CI before serve handled SIGINT itself)."""
+    project = make_project(tmp_path / "p")
+    p = Preview(project, tmp_path, f"127.0.0.1:{_free_port()}", sigint_ignored=True)
+    try:
+        p.wait_serving()
+    finally:
+        assert p.stop(signal.SIGINT) == 0, p.text()
+    assert "Berhenti" in p.text()
     assert list(p.tmp.iterdir()) == []
