@@ -30,6 +30,7 @@ from test_signing import new_key
 
 from generator.portal import config as portal_config
 from generator.signing import sums
+from generator.signing.keys import did_web
 
 MEMBER = """\
 registri:
@@ -235,7 +236,7 @@ def test_trust_list_names_members_keys_and_is_signed_by_the_portal(world):
     one = by_id["kab-satu"]
     assert one["status"] == "terverifikasi" and one["url"] == world["urls"]["kab-satu"]
     assert one["host"] == "127.0.0.1"
-    assert one["did"] == portal_config.did_web(world["urls"]["kab-satu"])
+    assert one["did"] == did_web(world["urls"]["kab-satu"])
     member_did = json.loads(
         (world["project"].parent / "kab-satu" / "site" / "did.json").read_text()
     )
@@ -250,7 +251,7 @@ def test_trust_list_names_members_keys_and_is_signed_by_the_portal(world):
     assert by_id["kab-mati"]["status"] == "tidak-terjangkau"
     # the signature: a detached JWS by the portal's key, published in the portal's did.json
     did_doc = json.loads((site / "did.json").read_text())
-    assert did_doc["id"] == portal_config.did_web(world["portal_url"])
+    assert did_doc["id"] == did_web(world["portal_url"])
     from generator.signing import verify
 
     trust = verify._Keys(did_doc, {world["portal_publik"]})

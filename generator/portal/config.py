@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from ..data import diagnostics, model, multikey, trust
-from ..signing.keys import did_web
+from ..signing.anchor import did_of_site
 
 PORTAL_PATH = "data/portal.yaml"
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
@@ -41,7 +41,7 @@ class Member:
 
     @property
     def expected_did(self) -> str:
-        return self.did or did_web(self.url)
+        return self.did or did_of_site(self.url)
 
 
 @dataclass(frozen=True)
@@ -288,11 +288,11 @@ def _members(c: _Checker, node, contoh: bool) -> tuple[Member, ...]:
             else:
                 seen_url[url.lower()] = f["url"].start_mark.line + 1
         did = c.text(f.get("did"), f"{where}.did", required=False)
-        if did and url and did != did_web(url):
+        if did and url and did != did_of_site(url):
             c.bad(
                 f["did"],
                 f"{where}.did '{did}' tidak cocok dengan alamatnya: did:web dari {url} adalah "
-                f"'{did_web(url)}'",
+                f"'{did_of_site(url)}'",
             )
             did = None
         if mid and nama and url:
