@@ -70,20 +70,24 @@ def build(
     target = check_site_dir(chosen, project_dir, data, cfg_raw)
     signer = pages.signer_of(portal, built, site_url)
     try:
+        limits = members.Limits.from_env()
+    except members.SettingError as e:
+        raise pipeline.BuildError(str(e)) from None
+    try:
         with lock.project_lock(project_dir):
             return _locked(
                 portal, config_file, project_dir, cfg_raw, target, built, site_url, signer,
-                strict, report,
+                strict, report, limits,
             )  # fmt: skip
     except lock.LockError as e:
         raise pipeline.BuildError(str(e)) from None
 
 
 def _locked(portal, config_file, project_dir, cfg_raw, target, built, site_url, signer, strict,
-            report) -> Result:  # fmt: skip
+            report, limits) -> Result:  # fmt: skip
     clean_leftovers(target)
     now = datetime.now(tz=UTC).replace(microsecond=0)
-    outcomes = members.refresh_all(portal.anggota, project_dir / members.CACHE_DIR, now)
+    outcomes = members.refresh_all(portal.anggota, project_dir / members.CACHE_DIR, now, limits)
     merged = merge.merge(outcomes, built.date())  # may leave out a member it cannot read
     for o in outcomes:
         report(f"anggota {o.member.id} ({o.member.url}): {o.message}")

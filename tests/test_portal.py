@@ -252,9 +252,9 @@ def test_trust_list_names_members_keys_and_is_signed_by_the_portal(world):
     # the signature: a detached JWS by the portal's key, published in the portal's did.json
     did_doc = json.loads((site / "did.json").read_text())
     assert did_doc["id"] == did_web(world["portal_url"])
-    from generator.signing import verify
+    from generator.signing import anchor
 
-    trust = verify._Keys(did_doc, {world["portal_publik"]})
+    trust = anchor.believed_keys(did_doc, {world["portal_publik"]})
     jws = (site / "api" / "anggota.json.jws").read_text()
     assert sums.check_jws(jws, raw, trust.public).endswith("#kunci-portal")
     with pytest.raises(ValueError):

@@ -25,24 +25,23 @@ a member whose data fails verification is left out, and its cached copy is kept 
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import shutil
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..publish import fetch
-from ..signing import credentials, sums
-from ..signing import verify as site_verify
+from ..data import limits as data_limits
+from ..publish import fetch, lock
+from ..signing import anchor, credentials, sums
+from . import cache as member_cache
+from .cache import MemberCache
 from .config import Member
 
 CACHE_DIR = ".cache/portal"
 WORKERS = 8  # members fetched at once (each one file at a time)
-META = "meta.json"
 REGISTRY_INDEX = "api/registri.json"
 CHANGES = "api/perubahan.json"
 ALWAYS = (sums.SUMS_PATH, sums.JWS_PATH, credentials.DID_PATH)
@@ -52,6 +51,49 @@ VERIFIED = "terverifikasi"
 UNSIGNED = "tidak-bertanda-tangan"
 FAILED = "gagal-verifikasi"  # left out
 UNREACHABLE = "tidak-terjangkau"  # left out: no good copy either
+
+
+class SettingError(Exception):
+    """A REGISTRI_PORTAL_* environment variable is not a number in its range (one line)."""
+
+
+def _env_number(name: str, default: float, low: float, high: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not low <= value <= high:  # also NaN
+        raise SettingError(f"{name}={raw!r} bukan angka dari {low:g} sampai {high:g}.")
+    return value
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one member may cost a build: a hostile or broken member is stopped at these, said
+    in its line, and the others go on. (Defaults fit a member of ~55,000 certificates, the
+    most one GitHub Pages site holds: ~10 MB of the files the portal reads.)"""
+
+    seconds: float = 300.0  # the member's whole fetch: every request, every byte
+    member_bytes: int = 256 * 1024 * 1024  # downloaded for one member
+    build_bytes: int = fetch.RUN_BUDGET_BYTES  # downloaded for every member together
+    max_parts: int = 100  # parts of SHA256SUMS (50,000 files each)
+    max_bagian: int = 2_000  # parts listed by api/registri.json (one per kecamatan)
+    workers: int = WORKERS
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        """Defaults, or REGISTRI_PORTAL_DETIK (seconds per member), REGISTRI_PORTAL_MB (MB per
+        member), REGISTRI_PORTAL_WORKERS (members at once). SettingError for a bad value."""
+        return cls(
+            seconds=_env_number("REGISTRI_PORTAL_DETIK", cls.seconds, 1, 86_400),
+            member_bytes=int(
+                _env_number("REGISTRI_PORTAL_MB", cls.member_bytes / 2**20, 1, 65_536) * 2**20
+            ),
+            workers=int(_env_number("REGISTRI_PORTAL_WORKERS", WORKERS, 1, 64)),
+        )
 
 
 @dataclass
@@ -73,80 +115,81 @@ class Outcome:
         return self.status in (VERIFIED, UNSIGNED)
 
     def json(self, rel: str) -> Any:
-        return fetch.parse_json(self.files[rel])
+        """A member file parsed (depth and size limited), every string without the characters
+        no registry may hold (bidi overrides, controls, invisible marks: data/limits.py)."""
+        return _clean(fetch.parse_json(self.files[rel]))
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return data_limits.FORBIDDEN.sub("", value)
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    return value
 
 
 class Unreachable(Exception):
-    """The member could not be read now (network, server error): its cache may stand in."""
+    """The member could not be read now (network, server error, its limits): its cache may
+    stand in."""
 
 
 class Rejected(Exception):
     """The member's data fails verification: left out."""
 
 
-class _Cache:
-    def __init__(self, folder: Path):
-        self.folder = folder
-        try:
-            self.meta = json.loads((folder / META).read_text(encoding="utf-8"))
-            if not isinstance(self.meta, dict):
-                raise ValueError
-        except (OSError, ValueError):
-            self.meta = {}
-        self.validators: dict[str, dict] = self.meta.get("validator") or {}
-        self.digests: dict[str, str] = self.meta.get("sha256") or {}
-
-    def read(self, rel: str) -> bytes | None:
-        try:
-            return (self.folder / "files" / rel).read_bytes()
-        except OSError:
-            return None
-
-    def read_checked(self, rel: str, digest: str) -> bytes | None:
-        """The cached copy of `rel` when its bytes still have `digest`."""
-        if self.digests.get(rel) != digest:
-            return None
-        data = self.read(rel)
-        return data if data is not None and _sha(data) == digest else None
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 class _Reader:
-    """Reads a member's files: conditional requests, the cache for unchanged files."""
+    """Reads a member's files over HTTP within its limits: conditional requests, the cache for
+    unchanged files (re-hashed before use)."""
 
-    def __init__(self, member: Member, cache: _Cache):
-        self.m, self.cache = member, cache
+    def __init__(self, member: Member, cache: MemberCache, lim: Limits, budget: fetch.Budget):
+        self.m, self.cache, self.lim, self.budget = member, cache, lim, budget
+        self.end = time.monotonic() + lim.seconds
         self.files: dict[str, bytes] = {}
         self.validators: dict[str, dict] = {}
         self.fetched = 0
 
-    def get(self, rel: str, missing_ok: bool = False) -> bytes | None:
-        """A file of the member (conditional request when the cache has it)."""
-        v = self.cache.validators.get(rel) or {}
-        cached = self.cache.read(rel) if v else None
+    def _request(self, rel: str, v: dict):
+        remaining = self.end - time.monotonic()
+        if remaining <= 0:
+            raise Unreachable(f"batas waktu {self.lim.seconds:g} detik per anggota habis ({rel})")
         try:
-            r = fetch.get_if_changed(
+            return fetch.get_if_changed(
                 self.m.url + rel,
-                etag=v.get("etag") if cached is not None else None,
-                last_modified=v.get("last-modified") if cached is not None else None,
+                etag=v.get("etag"),
+                last_modified=v.get("last-modified"),
+                deadline=min(fetch.DEADLINE_SECONDS, remaining),
+                budget=self.budget,
+                same_origin=True,
             )
         except fetch.FetchError as e:
-            if e.status == 404 and missing_ok:
-                return None
+            if time.monotonic() >= self.end:
+                raise Unreachable(
+                    f"batas waktu {self.lim.seconds:g} detik per anggota habis ({rel})"
+                ) from None
             if e.status == 404:
-                raise Rejected(f"{rel} tidak ada ({e})") from None
+                raise
             raise Unreachable(f"{rel}: {e}") from None
-        if r is None:  # 304: the cached copy is current
+
+    def get(self, rel: str, missing_ok: bool = False) -> bytes | None:
+        """A file of the member (conditional request when the cache holds a good copy)."""
+        v = self.cache.validators.get(rel)
+        cached = self.cache.read_checked(rel) if isinstance(v, dict) and v else None
+        try:
+            r = self._request(rel, v if cached is not None else {})
+        except fetch.FetchError as e:  # 404
+            if missing_ok:
+                return None
+            raise Rejected(f"{rel} tidak ada ({e})") from None
+        if r is None:  # 304: the cached copy (its hash checked above) is current
             data = cached
         else:
             data = r.body
             self.fetched += 1
             v = {k: r.headers[k] for k in ("etag", "last-modified") if k in r.headers}
         self.files[rel] = data
-        self.validators[rel] = v
+        self.validators[rel] = v or {}
         return data
 
     def listed(self, rel: str, digest: str | None) -> bytes:
@@ -157,34 +200,58 @@ class _Reader:
         data = self.cache.read_checked(rel, digest)
         if data is None:
             data = self.get(rel)
-        if _sha(data) != digest:
+        if member_cache.sha(data) != digest:
             raise Rejected(f"{rel}: isi berubah, sha256 tidak cocok dengan {sums.SUMS_PATH}")
         self.files[rel] = data
         self.validators.setdefault(rel, self.cache.validators.get(rel) or {})
         return data
 
 
-def _keys_of(did_doc: Any, member: Member) -> tuple[Any, list[dict[str, str]]]:
-    """The verifier's view of the member's did.json (the keys it believes), after checking that
-    the document is the did:web of the member's own address (and the portal's `did`)."""
+class _CacheReader:
+    """The same reading over the cached copy alone (the member is unreachable): every file
+    must still have the sha256 recorded for it, and the copy is verified again from them."""
+
+    def __init__(self, member: Member, cache: MemberCache, lim: Limits):
+        self.m, self.cache, self.lim = member, cache, lim
+        self.files: dict[str, bytes] = {}
+
+    def get(self, rel: str, missing_ok: bool = False) -> bytes | None:
+        if rel not in self.cache.digests and missing_ok:
+            return None
+        data = self.cache.read_checked(rel)
+        if data is None:
+            raise member_cache.Damaged(rel)
+        self.files[rel] = data
+        return data
+
+    def listed(self, rel: str, digest: str | None) -> bytes:
+        if digest is None or self.cache.digests.get(rel) != digest:
+            raise member_cache.Damaged(rel)
+        return self.get(rel)
+
+
+def _keys_of(did_doc: Any, member: Member) -> tuple[anchor.Keys, list[dict[str, str]]]:
+    """The keys verify believes for the member's did.json (anchor.believed_keys), after
+    checking that the document is the did:web of the member's own address (and the portal's
+    `did`)."""
     if not isinstance(did_doc, dict):
         raise Rejected(f"{credentials.DID_PATH} bukan dokumen DID")
     expected = member.expected_did
     if did_doc.get("id") != expected:
         raise Rejected(
-            f"{credentials.DID_PATH}: did:web {did_doc.get('id')!r} bukan milik alamat anggota "
-            f"({expected})"
+            f"{credentials.DID_PATH}: did:web {str(did_doc.get('id'))[:200]!r} bukan milik "
+            f"alamat anggota ({expected})"
         )
-    trust = site_verify._Keys(did_doc, None)
+    trust = anchor.believed_keys(did_doc)
     if not trust.methods:
         raise Rejected(f"{credentials.DID_PATH} tidak memuat kunci Multikey di assertionMethod")
-    keys = [{"id": vm.split("#", 1)[-1], "publik": pk} for vm, pk in sorted(trust.methods.items())]
-    return trust, keys
+    return trust, trust.listed()
 
 
-def _check(reader: _Reader) -> tuple[str, str | None, list[dict[str, str]]]:
-    """Fetch and verify; (status, did, keys). Raises Unreachable or Rejected."""
-    m = reader.m
+def _check(reader) -> tuple[str, str | None, list[dict[str, str]]]:
+    """Fetch and verify; (status, did, keys). Raises Unreachable or Rejected (or
+    cache.Damaged when reading the cache)."""
+    m, lim = reader.m, reader.lim
     sums_raw = reader.get(sums.SUMS_PATH)
     jws = reader.get(sums.JWS_PATH, missing_ok=True)
     status, did, keys = UNSIGNED, None, []
@@ -202,7 +269,10 @@ def _check(reader: _Reader) -> tuple[str, str | None, list[dict[str, str]]]:
         status, did = VERIFIED, trust.did
     try:
         listed = sums.parse(sums_raw)
-        for part in [r for r in listed if sums.is_part(r)]:
+        parts = [r for r in listed if sums.is_part(r)]
+        if len(parts) > lim.max_parts:
+            raise ValueError(f"mencantumkan {len(parts)} bagian (batas {lim.max_parts})")
+        for part in parts:
             for rel, digest in sums.parse(reader.listed(part, listed[part])).items():
                 listed.setdefault(rel, digest)
     except (ValueError, UnicodeDecodeError) as e:
@@ -211,102 +281,112 @@ def _check(reader: _Reader) -> tuple[str, str | None, list[dict[str, str]]]:
         index = fetch.parse_json(reader.listed(REGISTRY_INDEX, listed.get(REGISTRY_INDEX)))
         parts = [p["berkas"] for p in index["bagian"]]
     except (fetch.JsonError, TypeError, KeyError) as e:
-        raise Rejected(f"{REGISTRY_INDEX} tidak terbaca ({e})") from None
+        raise Rejected(f"{REGISTRY_INDEX} tidak terbaca ({type(e).__name__})") from None
+    if len(parts) > lim.max_bagian:
+        raise Rejected(f"{REGISTRY_INDEX}: {len(parts)} bagian (batas {lim.max_bagian})")
     for rel in parts:
         if not isinstance(rel, str) or not sums.safe_name(rel) or not rel.startswith("api/"):
-            raise Rejected(f"{REGISTRY_INDEX}: bagian {rel!r} di luar api/")
+            raise Rejected(f"{REGISTRY_INDEX}: bagian {str(rel)[:200]!r} di luar api/")
         reader.listed(rel, listed.get(rel))
     if CHANGES in listed:
         reader.listed(CHANGES, listed[CHANGES])
     return status, did, keys
 
 
-def _save(folder: Path, reader: _Reader, outcome: Outcome) -> None:
-    """Replace the member's cached copy by the verified one (a new folder, then renamed)."""
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    new = folder.with_name(folder.name + ".baru")
-    shutil.rmtree(new, ignore_errors=True)
-    for rel, data in reader.files.items():
-        target = new / "files" / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    meta = {
-        "diperiksa": outcome.checked.isoformat(timespec="seconds"),
-        "status": outcome.status,
-        "did": outcome.did,
-        "kunci": outcome.keys,
-        "sha256": {rel: _sha(data) for rel, data in reader.files.items()},
-        "validator": reader.validators,
-        "berkas": sorted(reader.files),
-    }
-    (new / META).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
-    old = folder.with_name(folder.name + ".lama")
-    shutil.rmtree(old, ignore_errors=True)
-    if folder.exists():
-        folder.rename(old)
-    new.rename(folder)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _from_cache(member: Member, cache: _Cache, why: str) -> Outcome:
+def _from_cache(member: Member, cache: MemberCache, lim: Limits, now: datetime, why: str):
+    """The cached copy, verified again from its own files, for an unreachable member."""
     why = why.rstrip(".")
-    meta = cache.meta
-    status = meta.get("status")
-    files = {}
-    for rel in meta.get("berkas") or []:
-        data = cache.read(rel)
-        if data is None or _sha(data) != (cache.digests.get(rel) or ""):
-            status = None  # a damaged cache is no good copy
-            break
-        files[rel] = data
-    if status not in (VERIFIED, UNSIGNED) or REGISTRY_INDEX not in files:
+    if not cache.exists and not cache.damaged:
         return Outcome(member, UNREACHABLE, message=f"tidak terjangkau: {why}; belum ada salinan")
+    reader = _CacheReader(member, cache, lim)
     try:
-        checked = datetime.fromisoformat(meta["diperiksa"])
-    except (KeyError, TypeError, ValueError):
-        return Outcome(member, UNREACHABLE, message=f"tidak terjangkau: {why}; salinan rusak")
+        checked = datetime.fromisoformat(cache.meta["diperiksa"])
+        if checked.tzinfo is None or checked > now:
+            raise ValueError
+        status, did, keys = _check(reader)
+    except (KeyError, TypeError, ValueError, Rejected, member_cache.Damaged) as e:
+        what = ", ".join(dict.fromkeys(cache.damaged)) or str(e)[:200] or "meta.json"
+        return Outcome(
+            member,
+            UNREACHABLE,
+            message=f"tidak terjangkau: {why}; salinan di cache rusak ({what}), tidak dipakai",
+        )
     return Outcome(
         member,
         status,
         checked=checked,
         fresh=False,
         message=f"tidak terjangkau: {why}; dipakai salinan terakhir",
-        did=meta.get("did"),
-        keys=list(meta.get("kunci") or []),
-        files=files,
+        did=did,
+        keys=keys,
+        files=dict(reader.files),
     )
 
 
-def refresh(member: Member, cache_root: Path, now: datetime) -> Outcome:
-    """Fetch, verify and cache one member; never raises for the member's own faults."""
+def refresh(
+    member: Member,
+    cache_root: Path,
+    now: datetime,
+    lim: Limits | None = None,
+    budget: fetch.Budget | None = None,
+) -> Outcome:
+    """Fetch, verify and cache one member within its limits; never raises for the member's own
+    faults (nor for its cache's)."""
+    lim = lim or Limits()
+    try:
+        return _refresh(member, cache_root, now, lim, budget)
+    except Exception as e:  # noqa: BLE001 - one member's unforeseen fault never stops the build
+        why = f"ditinggalkan: galat tak terduga ({type(e).__name__})"
+        return Outcome(member, FAILED, message=why)
+
+
+def _refresh(member, cache_root, now, lim, budget) -> Outcome:
     folder = cache_root / member.id
-    cache = _Cache(folder)
-    reader = _Reader(member, cache)
+    cache = MemberCache(folder)
+    mine = fetch.Budget(lim.member_bytes, parent=budget, what="anggota ini")
+    reader = _Reader(member, cache, lim, mine)
     try:
         status, did, keys = _check(reader)
     except Unreachable as e:
-        return _from_cache(member, cache, str(e))
+        return _from_cache(member, cache, lim, now, str(e))
     except Rejected as e:
         return Outcome(member, FAILED, message=f"ditinggalkan, gagal verifikasi: {e}")
     outcome = Outcome(member, status, now, True, "", did, keys, dict(reader.files), reader.fetched)
     outcome.message = (
         "terverifikasi" if status == VERIFIED else "tidak bertanda tangan (ditampilkan, ditandai)"
     ) + f"; {reader.fetched} berkas diunduh"
+    if cache.damaged:
+        outcome.message += (
+            f"; salinan di cache rusak ({', '.join(dict.fromkeys(cache.damaged))}), diunduh ulang"
+        )
+    meta = {
+        "diperiksa": now.isoformat(timespec="seconds"),
+        "status": status,
+        "did": did,
+        "kunci": keys,
+    }
     try:
-        _save(folder, reader, outcome)
+        member_cache.save(folder, reader.files, reader.validators, meta)
     except OSError as e:
         outcome.message += f"; salinan tidak tersimpan ({e.strerror or e})"
     return outcome
 
 
 def refresh_all(
-    members: tuple[Member, ...], cache_root: Path, now: datetime | None = None
+    members: tuple[Member, ...],
+    cache_root: Path,
+    now: datetime | None = None,
+    lim: Limits | None = None,
 ) -> list[Outcome]:
-    """Every member, WORKERS at a time (threads: the work is waiting on the network); in the
-    order of portal.yaml."""
+    """Every member, `lim.workers` at a time (threads: the work is waiting on the network), in
+    the order of portal.yaml; one byte budget for them all, one share of it and one deadline
+    for each. The cache folder has a lock of its own (`<cache>/.cache/bangun.lock`, the build
+    lock's kind): two builds, or a build and another use of the cache, never write it at once."""
     now = now or datetime.now(tz=UTC).replace(microsecond=0)
-    workers = max(
-        1, min(WORKERS, len(members), int(os.environ.get("REGISTRI_PORTAL_WORKERS", WORKERS)))
-    )
-    with ThreadPoolExecutor(workers) as pool:
-        return list(pool.map(lambda m: refresh(m, cache_root, now), members))
+    lim = lim or Limits.from_env()
+    budget = fetch.Budget(lim.build_bytes, what="pembangunan portal ini")
+    workers = max(1, min(lim.workers, len(members)))
+    Path(cache_root).mkdir(parents=True, exist_ok=True)
+    with lock.project_lock(Path(cache_root), "memperbarui salinan anggota portal"):
+        with ThreadPoolExecutor(workers) as pool:
+            return list(pool.map(lambda m: refresh(m, cache_root, now, lim, budget), members))

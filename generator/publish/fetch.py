@@ -52,11 +52,15 @@ _REDIRECTS = (301, 302, 303, 307, 308)
 
 
 class Budget:
-    """The bytes every request of one command may download together (shared across threads)."""
+    """The bytes every request of one command may download together (shared across threads).
+    A budget with a `parent` (one portal member's share of the build's) counts in both;
+    `what` names whose budget it is in the message."""
 
-    def __init__(self, limit: int = RUN_BUDGET_BYTES):
+    def __init__(self, limit: int = RUN_BUDGET_BYTES, parent=None, what: str = "perintah ini"):
         self.limit = limit
         self.used = 0
+        self.parent = parent
+        self.what = what
         self._lock = threading.Lock()
 
     def take(self, n: int) -> None:
@@ -64,9 +68,11 @@ class Budget:
             self.used += n
             if self.used > self.limit:
                 raise FetchError(
-                    f"batas unduhan perintah ini habis ({_size(self.limit)} seluruhnya); "
+                    f"batas unduhan {self.what} habis ({_size(self.limit)} seluruhnya); "
                     "server mengirim lebih dari yang masuk akal."
                 )
+        if self.parent is not None:
+            self.parent.take(n)
 
 
 @dataclass(frozen=True)
@@ -113,6 +119,7 @@ class _Attempt:
     def __init__(self) -> None:
         self.conns: list[http.client.HTTPConnection] = []
         self.abandoned = False
+        self.same_origin = False  # redirects only within the first URL's scheme, host and port
 
     def abandon(self) -> None:
         self.abandoned = True
@@ -183,7 +190,13 @@ class _Attempt:
             if resp.status in _REDIRECTS:
                 conn.close()
                 seen += 1
-                url = _redirect_target(url, scheme, resp, seen, max_redirects)
+                new = _redirect_target(url, scheme, resp, seen, max_redirects)
+                if self.same_origin and _origin(new) != _origin(url):
+                    raise FetchError(
+                        f"server mengalihkan ke alamat lain ({_origin(new)}); ditolak (hanya "
+                        "boleh di alamat yang sama)."
+                    )
+                url = new
                 continue
             if resp.status >= 400:
                 conn.close()
@@ -240,6 +253,11 @@ def _where(scheme: str, host: str, port: int, allowed: str | None) -> tuple[str 
     return ip, allowed if allowed is not None else cls
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
 def _redirect_target(url: str, scheme: str, resp, seen: int, max_redirects: int) -> str:
     location = resp.getheader("Location")
     if not location:
@@ -267,6 +285,7 @@ def _stream(
     accept: str,
     budget: Budget | None,
     conditional: dict[str, str] | None = None,
+    same_origin: bool = False,
 ) -> tuple[str, int, dict[str, str]]:
     """GET `url`, handing every chunk of the body to `sink` (after the budget counts it).
     With `conditional` headers (If-None-Match / If-Modified-Since) a 304 answer returns with
@@ -276,6 +295,7 @@ def _stream(
     except ValueError:
         host = url
     attempt = _Attempt()
+    attempt.same_origin = same_origin
     box: dict[str, Any] = {}
     end = time.monotonic() + deadline
 
@@ -319,7 +339,9 @@ def get(
     return _in_memory(url, deadline, max_bytes, max_redirects, accept, budget, None)
 
 
-def _in_memory(url, deadline, max_bytes, max_redirects, accept, budget, conditional) -> Response:
+def _in_memory(
+    url, deadline, max_bytes, max_redirects, accept, budget, conditional, same_origin=False
+) -> Response:
     chunks: list[bytes] = []
     final, status, headers = _stream(
         url,
@@ -330,6 +352,7 @@ def _in_memory(url, deadline, max_bytes, max_redirects, accept, budget, conditio
         accept=accept,
         budget=budget,
         conditional=conditional,
+        same_origin=same_origin,
     )
     return Response(final, status, headers, b"".join(chunks))
 
@@ -342,17 +365,20 @@ def get_if_changed(
     deadline: float = DEADLINE_SECONDS,
     max_bytes: int = MAX_BYTES,
     budget: Budget | None = None,
+    same_origin: bool = False,
 ) -> Response | None:
     """`get` with a conditional request (If-None-Match / If-Modified-Since, which GitHub Pages
     honours): None when the server answers 304 Not Modified (the copy the caller holds, whose
-    ETag or Last-Modified it passed, is current). Without either validator, a plain `get`."""
+    ETag or Last-Modified it passed, is current). Without either validator, a plain `get`.
+    `same_origin`: a redirect to another scheme, host or port is refused before it is followed
+    (a portal reads a member at the member's own address only)."""
     conditional = {}
     if etag:
         conditional["If-None-Match"] = etag
     if last_modified:
         conditional["If-Modified-Since"] = last_modified
     response = _in_memory(
-        url, deadline, max_bytes, MAX_REDIRECTS, "*/*", budget, conditional or None
+        url, deadline, max_bytes, MAX_REDIRECTS, "*/*", budget, conditional or None, same_origin
     )
     return None if response.status == 304 else response
 

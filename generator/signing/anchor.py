@@ -18,6 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ..data import multikey
 from . import keys
 from .site_source import VerifyError
 
@@ -78,6 +79,45 @@ def document_methods(doc, did) -> dict[str, str]:
         and vm.get("id") in assertion
         and isinstance(vm.get("publicKeyMultibase"), str)
     }
+
+
+class Keys:
+    """The verification methods of a DID document that `verify` believes: the Multikey keys
+    under its assertionMethod (`document_methods`), narrowed by the keys pinned with --kunci
+    and by every anchor added to `anchors` (a key must be in each)."""
+
+    def __init__(self, did_doc: dict, pinned: set[str] | None):
+        """`pinned`: keys from --kunci (None: not given); `anchors` gets the others."""
+        self.did = did_doc.get("id")
+        self.methods = document_methods(did_doc, self.did)
+        self.pinned = pinned
+        self.anchors: list[tuple[set[str], str]] = []  # (keys, where they were read)
+
+    def public(self, vm_id: str):
+        """The Ed25519 key of `vm_id` when it may be believed; ValueError saying why not."""
+        publik = self.methods.get(vm_id)
+        if publik is None:
+            raise ValueError(f"kunci {vm_id} tidak ada di did.json (assertionMethod)")
+        if self.pinned is not None and publik not in self.pinned:
+            raise ValueError(f"kunci {vm_id} ({publik}) bukan kunci yang disematkan (--kunci)")
+        for found, where in self.anchors:
+            if publik not in found:
+                raise ValueError(f"kunci {vm_id} ({publik}) bukan kunci penerbit menurut {where}")
+        return multikey.decode_public(publik)
+
+    def listed(self) -> list[dict[str, str]]:
+        """[{"id": <fragment>, "publik": z6Mk...}] of the methods, sorted (a trust list's form)."""
+        return [
+            {"id": vm.split("#", 1)[-1], "publik": pk} for vm, pk in sorted(self.methods.items())
+        ]
+
+
+def believed_keys(did_doc, pinned: set[str] | None = None) -> Keys:
+    """The keys `verify` believes for this did.json (its own `id` as the DID): the one answer
+    to that question for verify, the portal's members and a portal's signed trust list."""
+    if not isinstance(did_doc, dict):
+        did_doc = {}
+    return Keys(did_doc, pinned)
 
 
 def trust_list_keys(trust_list, did: str) -> set[str] | None:

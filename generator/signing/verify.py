@@ -62,28 +62,6 @@ class Report:
         self.problems.append(f"{where}: {message}")
 
 
-class _Keys:
-    """Verification methods of the site's DID document that may be believed."""
-
-    def __init__(self, did_doc: dict, pinned: set[str] | None):
-        """`pinned`: keys from --kunci (None: not given); `anchors` gets the others."""
-        self.did = did_doc.get("id")
-        self.methods = anchor.document_methods(did_doc, self.did)
-        self.pinned = pinned
-        self.anchors: list[tuple[set[str], str]] = []  # (keys, where they were read)
-
-    def public(self, vm_id: str):
-        publik = self.methods.get(vm_id)
-        if publik is None:
-            raise ValueError(f"kunci {vm_id} tidak ada di did.json (assertionMethod)")
-        if self.pinned is not None and publik not in self.pinned:
-            raise ValueError(f"kunci {vm_id} ({publik}) bukan kunci yang disematkan (--kunci)")
-        for found, where in self.anchors:
-            if publik not in found:
-                raise ValueError(f"kunci {vm_id} ({publik}) bukan kunci penerbit menurut {where}")
-        return multikey.decode_public(publik)
-
-
 def _json(raw: bytes | None, where: str, report: Report) -> dict | None:
     if raw is None:
         report.bad(where, "tidak ada")
@@ -115,7 +93,7 @@ def check(
     if did_doc is None:
         return report
     try:
-        trust = _Keys(did_doc, pinned)
+        trust = anchor.believed_keys(did_doc, pinned)
         roots = anchor.roots_of(str(trust.did))
     except (ValueError, TypeError, AttributeError) as e:
         report.bad(credentials.DID_PATH, f"dokumen DID tidak sah ({e})")
@@ -222,7 +200,7 @@ def _credential(rel, doc, trust, roots, status_bits, report, now) -> str | None:
     return _credential_status(doc, rel, status_bits, report, now)
 
 
-def _verify_proofs(docs: list[tuple[str, dict]], trust: _Keys) -> list[str | None]:
+def _verify_proofs(docs: list[tuple[str, dict]], trust: anchor.Keys) -> list[str | None]:
     """An error text (or None) per document; canonicalization runs on every core."""
     jobs = []
     errors: list[str | None] = []
@@ -262,7 +240,7 @@ def _verify_one(job: tuple[dict, bytes]) -> str | None:
     return None
 
 
-def _anchor(source, trust: _Keys, roots: tuple, portal: str | None, report: Report) -> tuple:
+def _anchor(source, trust: anchor.Keys, roots: tuple, portal: str | None, report: Report) -> tuple:
     """Bind the site to its issuer (SPEC "Trust"); the root URLs the site may use. VerifyError
     when the site claims another host's did:web, or when its keys are anchored nowhere."""
     did = str(trust.did)
@@ -286,7 +264,7 @@ def _anchor(source, trust: _Keys, roots: tuple, portal: str | None, report: Repo
     return roots
 
 
-def _status_list(source, url: str, roots: tuple, trust: _Keys, report: Report, now: datetime):
+def _status_list(source, url: str, roots: tuple, trust: anchor.Keys, report: Report, now: datetime):
     root = next((r for r in roots if url.startswith(r)), None)
     if root is None:
         report.bad(url, "daftar status di luar situs ini")
