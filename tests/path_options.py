@@ -46,6 +46,7 @@ OPTIONS: dict[tuple[str, str], str] = {
     ("verify", "situs"): "folder-in",
     ("verify", "--kunci"): "in",
     ("verify", "--portal"): "in",
+    ("verify", "--kunci-portal"): "in",
     ("verify", "--pada"): "-",
     ("export", "--data"): "in",
     ("export", "--out"): "out",

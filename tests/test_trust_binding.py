@@ -72,6 +72,7 @@ def trust_list(dest: Path, did: str, publik: str) -> Path:
                 "did": did,
                 "kunci": [{"id": "kunci-a", "publik": publik}],
                 "diperiksa": "2026-12-01T00:00:00Z",
+                "status": "terverifikasi",
             }
         ]
     }
@@ -153,11 +154,16 @@ def test_a_portal_trust_list_anchors_the_issuer(real, forged, keys, tmp_path, se
 def test_trust_list_format():
     from generator.signing import anchor
 
+    ok = "terverifikasi"  # only a member the portal verified vouches for its keys
     data = {
         "anggota": [
-            {"did": "did:web:a.go.id", "kunci": [{"id": "k1", "publik": "z1"}]},
-            {"did": "did:web:b.go.id", "kunci": [{"id": "k2", "publik": "z2"}, {"id": "x"}]},
-            {"did": "did:web:a.go.id", "kunci": [{"id": "k3", "publik": "z3"}]},
+            {"did": "did:web:a.go.id", "kunci": [{"id": "k1", "publik": "z1"}], "status": ok},
+            {"did": "did:web:b.go.id", "kunci": [{"id": "k2", "publik": "z2"}, {"id": "x"}],
+             "status": ok},
+            {"did": "did:web:a.go.id", "kunci": [{"id": "k3", "publik": "z3"}], "status": ok},
+            {"did": "did:web:a.go.id", "kunci": [{"id": "k4", "publik": "z4"}],
+             "status": "gagal-verifikasi"},
+            {"did": "did:web:a.go.id", "kunci": [{"id": "k5", "publik": "z5"}]},
             "rusak",
         ]
     }

@@ -33,4 +33,4 @@ def cmd_verify(args: argparse.Namespace) -> int:
     """Check a built or published site: hashes, signatures, credentials and their status."""
     from ..signing import verify
 
-    return verify.main(args.situs, args.kunci, args.portal, args.pada)
+    return verify.main(args.situs, args.kunci, args.portal, args.pada, args.kunci_portal)

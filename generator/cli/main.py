@@ -21,6 +21,7 @@ _INPUTS = {
     "config": user_files.CONFIG,
     "previous": user_files.MANIFEST,
     "kunci": user_files.KEYS,
+    "kunci_portal": user_files.KEYS,
     "berkas": WORKBOOK,
 }
 _OUTPUTS = ("site_dir", "out", "root", "situs")
@@ -243,7 +244,15 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="URL_OR_FILE",
         help="daftar anggota portal (alamat portal, api/anggota.json, atau berkasnya): "
-        "kunci penerbit harus terdaftar di sana",
+        "kunci penerbit harus terdaftar di sana; tanda tangan daftar itu diperiksa dengan "
+        "did.json portal",
+    )
+    v.add_argument(
+        "--kunci-portal",
+        default=None,
+        metavar="FILE_OR_DID_JSON",
+        help="kunci publik portal yang disematkan (did.json portal, atau berkas yang memuat "
+        "kunci z6Mk...): daftar anggota harus ditandatangani kunci ini",
     )
     v.add_argument(
         "--pada",

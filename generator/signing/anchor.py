@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..data import multikey
-from . import keys
+from . import keys, sums
 from .site_source import VerifyError
 
 TRUST_LIST_PATH = "api/anggota.json"  # a portal's members, under the portal's address
@@ -125,15 +125,18 @@ def trust_list_keys(trust_list, did: str) -> set[str] | None:
     the issuer is not a member. The format, shared with the portal:
 
         {"anggota": [{"id": ..., "nama": ..., "url": ..., "host": ..., "did": "did:web:...",
-                      "kunci": [{"id": ..., "publik": "z6Mk..."}, ...], "diperiksa": ...}, ...]}
+                      "kunci": [{"id": ..., "publik": "z6Mk..."}, ...], "diperiksa": ...,
+                      "status": "terverifikasi", ...}, ...]}
 
-    Only `did` and `kunci[].publik` decide; a member listed twice gives the keys of both."""
+    Only `did`, `status` and `kunci[].publik` decide: a member counts only with `status`
+    "terverifikasi" (the portal checked its signature) and `did` exactly the issuer's; a
+    member listed twice gives the keys of both."""
     members = trust_list.get("anggota") if isinstance(trust_list, dict) else None
     if not isinstance(members, list):
         raise ValueError("bukan daftar anggota portal (kunci 'anggota' tidak ada)")
     found: set[str] | None = None
     for m in members:
-        if not isinstance(m, dict) or m.get("did") != did:
+        if not isinstance(m, dict) or m.get("did") != did or m.get("status") != BELIEVED:
             continue
         found = found or set()
         for k in m.get("kunci") or []:
@@ -164,48 +167,159 @@ def from_host(did: str) -> set[str]:
     return found
 
 
-def local_trust_list(where: str):
-    """The parsed trust list of a portal given as a file or a built portal folder, read under
-    the rule for files the user names; VerifyError "<where>: ..." when it cannot be."""
+TRUST_LIST_JWS = TRUST_LIST_PATH + ".jws"  # its detached JWS, by the portal's key
+BELIEVED = "terverifikasi"  # the only status of a member whose keys a trust list vouches for
+
+
+def _read_local(path: Path, kind) -> bytes:
+    from ..data import user_files
+
+    return user_files.read_bytes(path, kind)
+
+
+def local_trust_list(where: str) -> tuple[bytes, bytes | None, dict | None]:
+    """(api/anggota.json, its JWS or None, the portal's did.json or None) of a portal given as
+    a file (its `.jws` beside it) or a built portal folder, read under the rule for files the
+    user names; VerifyError "<where>: ..." when the list cannot be read."""
     from ..data import user_files
     from ..publish import fetch
 
     kind = user_files.Kind("daftar anggota portal", MAX_TRUST_LIST_BYTES)
+    small = user_files.Kind("berkas portal", 1024 * 1024)
     path = Path(where)
+    folder = path.is_dir() and not path.is_symlink()
     try:
-        if path.is_dir() and not path.is_symlink():
+        if folder:
             path = path / TRUST_LIST_PATH
             if not path.exists():
                 raise VerifyError(
                     f"{where}: bukan folder portal (tidak ada {TRUST_LIST_PATH} di dalamnya)"
                 )
-        raw = user_files.read_bytes(path, kind)
-        return fetch.parse_json(raw)
+        raw = _read_local(path, kind)
+        fetch.parse_json(raw)
+        jws_path = path.with_name(path.name + ".jws")
+        jws = _read_local(jws_path, small) if jws_path.exists() else None
+        did_doc = None
+        did_path = Path(where) / keys.did_document_path("https://portal/") if folder else None
+        if did_path is not None and did_path.exists():
+            did_doc = fetch.parse_json(_read_local(did_path, small))
     except user_files.UserFileError as e:
         raise VerifyError(f"{where}: daftar anggota portal tidak bisa dibaca: {e}") from None
     except fetch.JsonError as e:
         raise VerifyError(f"{where}: daftar anggota portal bukan JSON yang sah ({e})") from None
     except OSError:  # e.g. a name too long for the file system, before any file is opened
         raise VerifyError(f"{where}: daftar anggota portal tidak bisa dibuka") from None
+    return raw, jws, did_doc
 
 
-def from_portal(where: str, did: str) -> set[str]:
-    """The keys a portal's trust list (a URL, a portal's address, a file or a built portal
-    folder) gives `did`; VerifyError when the list cannot be read or does not list it."""
+def _portal_urls(where: str) -> tuple[str, str]:
+    """(the portal's root, the URL of its trust list) for a portal address or the address of
+    its api/anggota.json."""
+    if where.endswith(".json"):
+        if not where.endswith("/" + TRUST_LIST_PATH):
+            raise VerifyError(
+                f"{where}: alamat --portal harus alamat portal atau alamat {TRUST_LIST_PATH}-nya "
+                "(tanda tangannya dan did.json portal dicari dari sana)."
+            )
+        return site_root(where.removesuffix(TRUST_LIST_PATH)), where
+    root = site_root(where)
+    return root, root + TRUST_LIST_PATH
+
+
+def remote_trust_list(where: str) -> tuple[bytes, bytes | None, dict | None, str]:
+    """(api/anggota.json, its JWS or None, the portal's did.json or None, the did:web of the
+    portal's address) read from the portal's own address (did:web resolution for did.json)."""
+    from ..publish import fetch
+
+    root, url = _portal_urls(where)
+
+    def optional(u: str, limit: int) -> bytes | None:
+        try:
+            return fetch.get(u, max_bytes=limit).body
+        except fetch.FetchError as e:
+            if e.status == 404:
+                return None
+            raise
+
+    raw = fetch.get(url, max_bytes=MAX_TRUST_LIST_BYTES).body
+    jws = optional(url + ".jws", 64 * 1024)
+    did_raw = optional(root + keys.did_document_path(root), 1024 * 1024)
+    did_doc = fetch.parse_json(did_raw) if did_raw is not None else None
+    return raw, jws, did_doc, did_of_site(root)
+
+
+def check_trust_list_signature(
+    raw: bytes, jws: bytes | None, did_doc, portal_did: str | None, pinned: set[str] | None
+) -> str:
+    """Whether the portal signed this trust list: the JWS over it by a key of the portal's own
+    did.json (whose id must be `portal_did`, the did:web of the address it was read from, when
+    known), that key among `pinned` when the portal's key is pinned (--kunci-portal). A portal
+    that publishes keys (or whose key is pinned) must have signed it. A note for the report;
+    VerifyError in one line otherwise."""
+    if did_doc is not None and portal_did is not None:
+        claimed = did_doc.get("id") if isinstance(did_doc, dict) else None
+        if claimed != portal_did:
+            raise VerifyError(
+                f"did.json portal mengaku sebagai {str(claimed)[:200]}, tetapi dibaca dari "
+                f"{portal_did}: daftar anggota ini tidak dipercaya (tiruan?)."
+            )
+    trust = believed_keys(did_doc, pinned) if did_doc is not None else None
+    has_key = bool(trust and trust.methods) or pinned is not None
+    if jws is None:
+        if has_key:
+            raise VerifyError(
+                f"daftar anggota portal tidak bertanda tangan ({TRUST_LIST_JWS} tidak ada), "
+                "padahal portal ini punya kunci: tidak dipercaya."
+            )
+        return (
+            "Daftar anggota portal tidak bertanda tangan (portal tanpa kunci): dipercaya "
+            "karena alamatnya saja."
+        )
+    text = jws.decode("ascii", "replace")
+    try:
+        if trust is not None and trust.methods:
+            kid = sums.check_jws(text, raw, trust.public)
+        elif pinned is not None:  # a bare file: one of the pinned keys must have signed it
+            kid = _signed_by_one_of(text, raw, pinned)
+        else:
+            raise ValueError("did.json portal tidak ada atau tanpa kunci untuk memeriksanya")
+    except ValueError as e:
+        raise VerifyError(
+            f"tanda tangan daftar anggota portal ({TRUST_LIST_JWS}) tidak sah: {e}. "
+            "Daftar ini tidak dipercaya."
+        ) from None
+    return f"Daftar anggota portal ditandatangani kunci portal {kid}."
+
+
+def _signed_by_one_of(jws: str, raw: bytes, pinned: set[str]) -> str:
+    for publik in sorted(pinned):
+        try:
+            return sums.check_jws(jws, raw, lambda _kid, p=publik: multikey.decode_public(p))
+        except ValueError:
+            continue
+    raise ValueError("tidak ditandatangani kunci portal yang disematkan (--kunci-portal)")
+
+
+def from_portal(where: str, did: str, pinned: set[str] | None = None) -> tuple[set[str], str]:
+    """(the keys a portal's trust list gives `did`, a note on the list's signature). The list
+    is a URL (a portal's address, or its api/anggota.json), a file or a built portal folder;
+    its signature is checked first (check_trust_list_signature, `pinned`: --kunci-portal).
+    Only a member whose status is `terverifikasi` and whose did is exactly `did` counts.
+    VerifyError when the list cannot be read or believed, or does not list the issuer."""
     from ..publish import fetch
 
     try:
         if where.startswith(("http://", "https://")):
-            url = where if where.endswith(".json") else where.rstrip("/") + "/" + TRUST_LIST_PATH
-            data = fetch.get_json(url, max_bytes=MAX_TRUST_LIST_BYTES)
+            raw, jws, did_doc, portal_did = remote_trust_list(where)
         else:
-            data = local_trust_list(where)
-        found = trust_list_keys(data, did)
+            (raw, jws, did_doc), portal_did = local_trust_list(where), None
+        note = check_trust_list_signature(raw, jws, did_doc, portal_did, pinned)
+        found = trust_list_keys(fetch.parse_json(raw), did)
     except (fetch.FetchError, fetch.JsonError, ValueError, OSError) as e:
         raise VerifyError(f"{where}: daftar anggota portal tidak bisa dibaca ({e})") from None
     if not found:
         raise VerifyError(
-            f"{did} tidak terdaftar (atau tanpa kunci) di daftar anggota portal {where}: "
-            "kunci situs ini tidak tertambat."
+            f"{did} tidak terdaftar (atau tanpa kunci, atau belum terverifikasi) di daftar "
+            f"anggota portal {where}: kunci situs ini tidak tertambat."
         )
-    return found
+    return found, note

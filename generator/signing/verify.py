@@ -78,8 +78,13 @@ def _json(raw: bytes | None, where: str, report: Report) -> dict | None:
 
 
 def check(
-    source, pinned: set[str] | None, now: datetime | None = None, portal: str | None = None
+    source,
+    pinned: set[str] | None,
+    now: datetime | None = None,
+    portal: str | None = None,
+    portal_keys: set[str] | None = None,
 ) -> Report:
+    """Check a site; `portal_keys`: the portal's key pinned (--kunci-portal) for its list."""
     report = Report()
     now = now or datetime.now(tz=UTC)
     sums_raw = source.read(sums.SUMS_PATH)
@@ -98,7 +103,7 @@ def check(
     except (ValueError, TypeError, AttributeError) as e:
         report.bad(credentials.DID_PATH, f"dokumen DID tidak sah ({e})")
         return report
-    roots = _anchor(source, trust, roots, portal, report)
+    roots = _anchor(source, trust, roots, portal, portal_keys, report)
     if not trust.methods:
         report.bad(credentials.DID_PATH, "tidak memuat kunci Multikey di assertionMethod")
 
@@ -240,7 +245,9 @@ def _verify_one(job: tuple[dict, bytes]) -> str | None:
     return None
 
 
-def _anchor(source, trust: anchor.Keys, roots: tuple, portal: str | None, report: Report) -> tuple:
+def _anchor(
+    source, trust: anchor.Keys, roots: tuple, portal: str | None, portal_keys, report: Report
+) -> tuple:
     """Bind the site to its issuer (SPEC "Trust"); the root URLs the site may use. VerifyError
     when the site claims another host's did:web, or when its keys are anchored nowhere."""
     did = str(trust.did)
@@ -255,7 +262,9 @@ def _anchor(source, trust: anchor.Keys, roots: tuple, portal: str | None, report
         report.notes.append(f"Kunci dibaca dari host penerbit sendiri ({fetched}).")
         roots = (fetched,)
     if portal:
-        trust.anchors.append((anchor.from_portal(portal, did), f"daftar portal {portal}"))
+        found, note = anchor.from_portal(portal, did, portal_keys)
+        trust.anchors.append((found, f"daftar portal {portal}"))
+        report.notes.append(note)
         report.notes.append(f"Kunci penerbit {did} dicocokkan dengan daftar portal {portal}.")
     if trust.pinned is None and not trust.anchors and not isinstance(source, UrlSource):
         where = anchor.did_document_url(did)
@@ -356,14 +365,23 @@ def _credential_status(doc: dict, rel: str, status_bits, report: Report, now: da
     return "berlaku"
 
 
-def main(target: str, kunci: str | None, portal: str | None = None, pada: str | None = None) -> int:
+def main(
+    target: str,
+    kunci: str | None,
+    portal: str | None = None,
+    pada: str | None = None,
+    kunci_portal: str | None = None,
+) -> int:
     try:
         now = _when(pada)
+        if kunci_portal and not portal:
+            raise VerifyError("--kunci-portal hanya berarti bersama --portal (daftar anggotanya).")
+        portal_keys = pinned_keys(kunci_portal) if kunci_portal else None
         source = source_for(target)
         pinned = pinned_keys(kunci) if kunci else None
         if portal and not portal.startswith(("http://", "https://")):
             anchor.local_trust_list(portal)  # a bad --portal is told before the site is read
-        report = check(source, pinned, now, portal)
+        report = check(source, pinned, now, portal, portal_keys)
     except VerifyError as e:
         print(diagnostics.one_line(str(e)))
         return 1
