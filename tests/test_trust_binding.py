@@ -158,11 +158,17 @@ def test_trust_list_format():
     data = {
         "anggota": [
             {"did": "did:web:a.go.id", "kunci": [{"id": "k1", "publik": "z1"}], "status": ok},
-            {"did": "did:web:b.go.id", "kunci": [{"id": "k2", "publik": "z2"}, {"id": "x"}],
-             "status": ok},
+            {
+                "did": "did:web:b.go.id",
+                "kunci": [{"id": "k2", "publik": "z2"}, {"id": "x"}],
+                "status": ok,
+            },
             {"did": "did:web:a.go.id", "kunci": [{"id": "k3", "publik": "z3"}], "status": ok},
-            {"did": "did:web:a.go.id", "kunci": [{"id": "k4", "publik": "z4"}],
-             "status": "gagal-verifikasi"},
+            {
+                "did": "did:web:a.go.id",
+                "kunci": [{"id": "k4", "publik": "z4"}],
+                "status": "gagal-verifikasi",
+            },
             {"did": "did:web:a.go.id", "kunci": [{"id": "k5", "publik": "z5"}]},
             "rusak",
         ]
