@@ -99,13 +99,27 @@ def absurd_length(h):
     h.wfile.write(b"{")
 
 
-def trickle(h):
-    h.send_response(200)
-    h.send_header("Content-Length", "100000")
-    h.end_headers()
-    while not h.stop.wait(1.0):
-        h.wfile.write(b"0")
-        h.wfile.flush()
+def slowly(folder: Path):
+    """Serve `folder`, every file in three slices a second apart: each request ends well
+    within the client's deadline for one request; only the member's own time limit stops it."""
+
+    def answer(h):
+        f = folder / h.path.split("?", 1)[0].lstrip("/")
+        if not f.is_file():
+            h.send_error(404)
+            return
+        body = f.read_bytes()
+        h.send_response(200)
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        step = len(body) // 3 + 1
+        for i in range(0, len(body), step):
+            if i and h.stop.wait(1.0):
+                return
+            h.wfile.write(body[i : i + step])
+            h.wfile.flush()
+
+    return answer
 
 
 def redirect(to):
@@ -178,7 +192,7 @@ def test_hostile_members_are_each_stopped_and_named_and_the_good_one_is_kept(goo
     servers = {
         "raksasa": Hostile(folder_with(plain, {"/api/registri.json": endless})),
         "panjang": Hostile(folder_with(plain, {"/api/registri.json": absurd_length})),
-        "menetes": Hostile(folder_with(plain, {"/api/SHA256SUMS": trickle})),
+        "menetes": Hostile(slowly(plain)),
         "pindah": Hostile(redirect(other)),
         "privat": Hostile(redirect(lambda p: "http://169.254.169.254/latest/meta-data/")),
         "berputar": Hostile(redirect(lambda p: p)),
@@ -201,7 +215,7 @@ def test_hostile_members_are_each_stopped_and_named_and_the_good_one_is_kept(goo
     expect = {
         "raksasa": (members.UNREACHABLE, "batas unduhan anggota ini habis"),
         "panjang": (members.UNREACHABLE, "terlalu besar"),
-        "menetes": (members.UNREACHABLE, "batas waktu 4 detik per anggota habis"),
+        "menetes": (members.UNREACHABLE, "batas waktu 4 detik per anggota habis (api/registri"),
         "pindah": (members.UNREACHABLE, "mengalihkan ke alamat lain"),
         "privat": (members.UNREACHABLE, "ditolak"),
         "berputar": (members.UNREACHABLE, "lebih dari 5 kali"),
