@@ -91,6 +91,7 @@ class Keys:
         self.did = did_doc.get("id")
         self.methods = document_methods(did_doc, self.did)
         self.pinned = pinned
+        self.pin_option = "--kunci"  # the option that pinned them, for the message
         self.anchors: list[tuple[set[str], str]] = []  # (keys, where they were read)
 
     def public(self, vm_id: str):
@@ -99,7 +100,9 @@ class Keys:
         if publik is None:
             raise ValueError(f"kunci {vm_id} tidak ada di did.json (assertionMethod)")
         if self.pinned is not None and publik not in self.pinned:
-            raise ValueError(f"kunci {vm_id} ({publik}) bukan kunci yang disematkan (--kunci)")
+            raise ValueError(
+                f"kunci {vm_id} ({publik}) bukan kunci yang disematkan ({self.pin_option})"
+            )
         for found, where in self.anchors:
             if publik not in found:
                 raise ValueError(f"kunci {vm_id} ({publik}) bukan kunci penerbit menurut {where}")
@@ -264,6 +267,8 @@ def check_trust_list_signature(
                 f"{portal_did}: daftar anggota ini tidak dipercaya (tiruan?)."
             )
     trust = believed_keys(did_doc, pinned) if did_doc is not None else None
+    if trust is not None:
+        trust.pin_option = "--kunci-portal"
     has_key = bool(trust and trust.methods) or pinned is not None
     if jws is None:
         if has_key:
