@@ -16,6 +16,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import run_generator
+from test_portal import world  # noqa: F401
 from test_signing import keys  # noqa: F401
 from test_trust_binding import REAL_DID, REAL_URL, forged, real, verify  # noqa: F401
 
@@ -199,3 +201,21 @@ def test_kunci_portal_needs_portal(real, portal):  # noqa: F811
     assert r.returncode == 1 and r.stdout.strip().startswith("--kunci-portal hanya"), r.stdout
     r = verify(real / "site", "--portal", portal["base"] + "api/lain.json")
     assert r.returncode == 1 and len(r.stdout.splitlines()) == 1 and "alamat --portal" in r.stdout
+
+
+def test_a_member_verifies_against_a_real_portals_signed_trust_list(world):
+    """End to end: the portal built by tests/test_portal.py over real members, served; a
+    member's folder verifies with --portal at the portal's address (its list signed by the
+    portal's key, checked against the portal's did.json), also with that key pinned; the
+    member the portal left out lends no key."""
+    base = world["project"].parent
+    day = ("--pada", "2026-11-28")  # the members were built at FIXED_EPOCH
+    one = base / "kab-satu" / "site"
+    pinned = str(world["site"] / "did.json")
+    for extra in ((), ("--kunci-portal", pinned)):
+        r = run_generator(one, "verify", str(one), "--portal", world["portal_url"], *day, *extra)
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert "ditandatangani kunci portal" in r.stdout, r.stdout
+    left_out = base / "kab-ubah" / "site"
+    r = run_generator(left_out, "verify", str(left_out), "--portal", world["portal_url"], *day)
+    assert r.returncode == 1 and "belum terverifikasi" in r.stdout, r.stdout
