@@ -152,7 +152,7 @@ def good(tmp_path_factory):
     r = run_generator(project, "build", env=env)
     assert r.returncode == 0, r.stdout + r.stderr
     srv = Server(project / "site", port)
-    yield {"site": project / "site", "url": url, "publik": publik, "server": srv}
+    yield {"site": project / "site", "url": url, "publik": publik, "server": srv, "pem": pem}
     srv.stop()
 
 
@@ -185,6 +185,11 @@ def test_hostile_members_are_each_stopped_and_named_and_the_good_one_is_kept(goo
         index["bagian"][0]["berkas"] = "../../../../luar-cache.json"
         (folder / "api" / "registri.json").write_text(json.dumps(index))
 
+    def absurd_size(folder: Path):
+        index = json.loads((folder / "api" / "registri.json").read_text())
+        index["bagian"][0]["ukuran"] = 10**15
+        (folder / "api" / "registri.json").write_text(json.dumps(index))
+
     def deep(folder: Path):
         (folder / "api" / "registri.json").write_text("[" * 100_000 + "]" * 100_000)
 
@@ -200,6 +205,7 @@ def test_hostile_members_are_each_stopped_and_named_and_the_good_one_is_kept(goo
         "ribuan": Hostile(folder_with(plain, {"/api/SHA256SUMS": many_parts})),
         "keluar": Hostile(folder_with(unsigned_copy(good, tmp_path / "keluar", escape), {})),
         "dalam": Hostile(folder_with(unsigned_copy(good, tmp_path / "dalam", deep), {})),
+        "ukuran": Hostile(folder_with(unsigned_copy(good, tmp_path / "ukuran", absurd_size), {})),
     }
     listed = [Member("baik", "Baik", good["url"])] + [
         Member(mid, mid.title(), s.url) for mid, s in servers.items()
@@ -223,6 +229,7 @@ def test_hostile_members_are_each_stopped_and_named_and_the_good_one_is_kept(goo
         "ribuan": (members.FAILED, "5000 bagian (batas 100)"),
         "keluar": (members.FAILED, "di luar api/"),
         "dalam": (members.FAILED, "tidak terbaca"),
+        "ukuran": (members.FAILED, "ukuran bagian 1000000000000000 tidak masuk akal"),
     }
     for mid, (state, words) in expect.items():
         o = outcomes[mid]
@@ -231,6 +238,34 @@ def test_hostile_members_are_each_stopped_and_named_and_the_good_one_is_kept(goo
     # nothing was written outside the cache folder of each member
     assert not list(tmp_path.rglob("luar-cache.json"))
     assert sorted(p.name for p in cache.iterdir() if not p.name.startswith(".")) == ["baik"]
+
+
+def test_a_did_json_with_too_many_keys_is_refused(good, tmp_path):
+    """A member signs validly but pads its did.json with keys (they would all go into the
+    portal's trust list): refused past Limits.max_keys."""
+    from datetime import date
+
+    from generator.data import model
+    from generator.signing import keys as signing_keys
+
+    site = shutil.copytree(good["site"], tmp_path / "kunci-banyak")
+    doc = json.loads((site / "did.json").read_text())
+    did = doc["id"]
+    for i in range(150):
+        vm = f"{did}#kunci-{i}"
+        doc["verificationMethod"].append(dict(doc["verificationMethod"][0], id=vm))
+        doc["assertionMethod"].append(vm)
+    for rel in ("did.json", ".well-known/did.json"):
+        (site / rel).write_text(json.dumps(doc))
+    private, _ = signing_keys.private_key_from_env({"REGISTRI_KUNCI_FILE": str(good["pem"])})
+    key = model.SigningKey("kunci-kab-satu", good["publik"], date(2026, 1, 1))
+    sums.write(site, signing_keys.Signer(private, key, did, good["url"]))
+    srv = Hostile(folder_with(site, {}))
+    try:
+        o = members.refresh(Member("banyak", "Banyak", srv.url, did), tmp_path / "c", NOW, LIMITS)
+    finally:
+        srv.close()
+    assert o.status == members.FAILED and "memuat 151 kunci (batas 100)" in o.message, o.message
 
 
 def test_bad_limit_settings_are_one_plain_line(good, tmp_path):
@@ -267,6 +302,10 @@ def _hostile_strings(folder: Path):
         bad["id"], bad["nama"] = "javascript:alert(4)", "Usaha Jahat Tautan"
         data["umkm"] += [long, bad]
         (folder / rel).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    index = json.loads((folder / "api" / "registri.json").read_text())
+    for part in index["bagian"]:  # the sizes the index announces, as the member's build writes
+        part["ukuran"] = (folder / part["berkas"]).stat().st_size
+    (folder / "api" / "registri.json").write_text(json.dumps(index))
 
 
 @pytest.fixture(scope="module")

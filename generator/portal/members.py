@@ -81,6 +81,7 @@ class Limits:
     build_bytes: int = fetch.RUN_BUDGET_BYTES  # downloaded for every member together
     max_parts: int = 100  # parts of SHA256SUMS (50,000 files each)
     max_bagian: int = 2_000  # parts listed by api/registri.json (one per kecamatan)
+    max_keys: int = 100  # keys of a member's did.json (retired ones stay listed forever)
     workers: int = WORKERS
 
     @classmethod
@@ -150,7 +151,7 @@ class _Reader:
         self.validators: dict[str, dict] = {}
         self.fetched = 0
 
-    def _request(self, rel: str, v: dict):
+    def _request(self, rel: str, v: dict, max_bytes: int = fetch.MAX_BYTES):
         remaining = self.end - time.monotonic()
         if remaining <= 0:
             raise Unreachable(f"batas waktu {self.lim.seconds:g} detik per anggota habis ({rel})")
@@ -160,6 +161,7 @@ class _Reader:
                 etag=v.get("etag"),
                 last_modified=v.get("last-modified"),
                 deadline=min(fetch.DEADLINE_SECONDS, remaining),
+                max_bytes=max_bytes,
                 budget=self.budget,
                 same_origin=True,
             )
@@ -172,12 +174,14 @@ class _Reader:
                 raise
             raise Unreachable(f"{rel}: {e}") from None
 
-    def get(self, rel: str, missing_ok: bool = False) -> bytes | None:
+    def get(
+        self, rel: str, missing_ok: bool = False, max_bytes: int = fetch.MAX_BYTES
+    ) -> bytes | None:
         """A file of the member (conditional request when the cache holds a good copy)."""
         v = self.cache.validators.get(rel)
         cached = self.cache.read_checked(rel) if isinstance(v, dict) and v else None
         try:
-            r = self._request(rel, v if cached is not None else {})
+            r = self._request(rel, v if cached is not None else {}, max_bytes)
         except fetch.FetchError as e:  # 404
             if missing_ok:
                 return None
@@ -192,14 +196,14 @@ class _Reader:
         self.validators[rel] = v or {}
         return data
 
-    def listed(self, rel: str, digest: str | None) -> bytes:
+    def listed(self, rel: str, digest: str | None, max_bytes: int = fetch.MAX_BYTES) -> bytes:
         """A file listed in SHA256SUMS: from the cache when its hash is unchanged, else
-        fetched; its sha256 must be the listed one."""
+        fetched (at most `max_bytes`); its sha256 must be the listed one."""
         if digest is None:
             raise Rejected(f"{rel} tidak tercantum di {sums.SUMS_PATH}")
         data = self.cache.read_checked(rel, digest)
         if data is None:
-            data = self.get(rel)
+            data = self.get(rel, max_bytes=max_bytes)
         if member_cache.sha(data) != digest:
             raise Rejected(f"{rel}: isi berubah, sha256 tidak cocok dengan {sums.SUMS_PATH}")
         self.files[rel] = data
@@ -224,13 +228,13 @@ class _CacheReader:
         self.files[rel] = data
         return data
 
-    def listed(self, rel: str, digest: str | None) -> bytes:
+    def listed(self, rel: str, digest: str | None, max_bytes: int = 0) -> bytes:
         if digest is None or self.cache.digests.get(rel) != digest:
             raise member_cache.Damaged(rel)
         return self.get(rel)
 
 
-def _keys_of(did_doc: Any, member: Member) -> tuple[anchor.Keys, list[dict[str, str]]]:
+def _keys_of(did_doc: Any, member: Member, lim: Limits) -> tuple[anchor.Keys, list[dict]]:
     """The keys verify believes for the member's did.json (anchor.believed_keys), after
     checking that the document is the did:web of the member's own address (and the portal's
     `did`)."""
@@ -245,6 +249,10 @@ def _keys_of(did_doc: Any, member: Member) -> tuple[anchor.Keys, list[dict[str, 
     trust = anchor.believed_keys(did_doc)
     if not trust.methods:
         raise Rejected(f"{credentials.DID_PATH} tidak memuat kunci Multikey di assertionMethod")
+    if len(trust.methods) > lim.max_keys:
+        raise Rejected(
+            f"{credentials.DID_PATH} memuat {len(trust.methods)} kunci (batas {lim.max_keys})"
+        )
     return trust, trust.listed()
 
 
@@ -261,7 +269,7 @@ def _check(reader) -> tuple[str, str | None, list[dict[str, str]]]:
             did_doc = fetch.parse_json(did_raw)
         except fetch.JsonError as e:
             raise Rejected(f"{credentials.DID_PATH}: {e}") from None
-        trust, keys = _keys_of(did_doc, m)
+        trust, keys = _keys_of(did_doc, m, lim)
         try:
             sums.check_jws(jws.decode("ascii", "replace"), sums_raw, trust.public)
         except ValueError as e:
@@ -279,18 +287,29 @@ def _check(reader) -> tuple[str, str | None, list[dict[str, str]]]:
         raise Rejected(f"{sums.SUMS_PATH}: {e}") from None
     try:
         index = fetch.parse_json(reader.listed(REGISTRY_INDEX, listed.get(REGISTRY_INDEX)))
-        parts = [p["berkas"] for p in index["bagian"]]
-    except (fetch.JsonError, TypeError, KeyError) as e:
+        parts = [(p["berkas"], _size(p)) for p in index["bagian"]]
+    except (fetch.JsonError, TypeError, KeyError, AttributeError) as e:
         raise Rejected(f"{REGISTRY_INDEX} tidak terbaca ({type(e).__name__})") from None
     if len(parts) > lim.max_bagian:
         raise Rejected(f"{REGISTRY_INDEX}: {len(parts)} bagian (batas {lim.max_bagian})")
-    for rel in parts:
+    if sum(size for _, size in parts) > lim.member_bytes:
+        raise Rejected(f"{REGISTRY_INDEX}: ukuran bagian-bagiannya melebihi batas unduhan anggota")
+    for rel, size in parts:
         if not isinstance(rel, str) or not sums.safe_name(rel) or not rel.startswith("api/"):
             raise Rejected(f"{REGISTRY_INDEX}: bagian {str(rel)[:200]!r} di luar api/")
-        reader.listed(rel, listed.get(rel))
+        reader.listed(rel, listed.get(rel), size)
     if CHANGES in listed:
         reader.listed(CHANGES, listed[CHANGES])
     return status, did, keys
+
+
+def _size(part: dict) -> int:
+    """The size a part of registri.json announces (`ukuran`, bytes): the most that is read of
+    it. Rejected for a size that is not a plain count up to one file's limit."""
+    size = part.get("ukuran", fetch.MAX_BYTES)
+    if type(size) is not int or not 0 <= size <= fetch.MAX_BYTES:
+        raise Rejected(f"{REGISTRY_INDEX}: ukuran bagian {str(size)[:40]} tidak masuk akal")
+    return size
 
 
 def _from_cache(member: Member, cache: MemberCache, lim: Limits, now: datetime, why: str):
