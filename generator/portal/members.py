@@ -33,6 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ..data import diagnostics
 from ..data import limits as data_limits
 from ..publish import fetch, lock
 from ..signing import anchor, credentials, sums
@@ -353,10 +354,13 @@ def refresh(
     faults (nor for its cache's)."""
     lim = lim or Limits()
     try:
-        return _refresh(member, cache_root, now, lim, budget)
+        outcome = _refresh(member, cache_root, now, lim, budget)
     except Exception as e:  # noqa: BLE001 - one member's unforeseen fault never stops the build
         why = f"ditinggalkan: galat tak terduga ({type(e).__name__})"
-        return Outcome(member, FAILED, message=why)
+        outcome = Outcome(member, FAILED, message=why)
+    # the message quotes what the member sent (a redirect's address, a name): one plain line
+    outcome.message = diagnostics.cut(diagnostics.one_line(outcome.message), 500)
+    return outcome
 
 
 def _refresh(member, cache_root, now, lim, budget) -> Outcome:

@@ -190,8 +190,8 @@ def local_trust_list(where: str) -> tuple[bytes, bytes | None, dict | None]:
     kind = user_files.Kind("daftar anggota portal", MAX_TRUST_LIST_BYTES)
     small = user_files.Kind("berkas portal", 1024 * 1024)
     path = Path(where)
-    folder = path.is_dir() and not path.is_symlink()
     try:
+        folder = path.is_dir() and not path.is_symlink()
         if folder:
             path = path / TRUST_LIST_PATH
             if not path.exists():
