@@ -470,6 +470,26 @@ def test_a_forged_meta_json_gives_no_keys_and_no_status(good, tmp_path):
     assert o.status == members.VERIFIED and [k["publik"] for k in o.keys] == [good["publik"]]
 
 
+def test_a_member_that_stops_signing_is_left_out(good, tmp_path):
+    """A signature that disappears is a downgrade (a takeover of the member's hosting would
+    look so): refused when the last good copy was signed, and when portal.yaml names the
+    member's did; an unsigned member nobody expected to sign is shown, marked."""
+    cache = tmp_path / "cache"
+    did = did_of_site(good["url"])
+    assert _refresh(Member("m", "M", good["url"]), cache).status == members.VERIFIED
+    srv = Hostile(folder_with(unsigned_copy(good, tmp_path / "polos"), {}))
+    try:
+        o = _refresh(Member("m", "M", srv.url), cache)
+        assert o.status == members.FAILED and "salinan terakhir anggota ini bertanda tangan" in (
+            o.message
+        ), o.message
+        o = _refresh(Member("baru", "Baru", srv.url, did), cache)
+        assert o.status == members.FAILED and "portal.yaml menyebut did" in o.message, o.message
+        assert _refresh(Member("lain", "Lain", srv.url), cache).status == members.UNSIGNED
+    finally:
+        srv.close()
+
+
 def test_two_refreshes_at_once_leave_a_whole_cache(good, tmp_path):
     """Two processes refreshing the same cache at once (two builds): both finish, and the
     cache they leave verifies whole."""

@@ -257,6 +257,23 @@ def _keys_of(did_doc: Any, member: Member, lim: Limits) -> tuple[anchor.Keys, li
     return trust, trust.listed()
 
 
+def _unsigned_allowed(reader) -> None:
+    """An unsigned site is shown (marked) only when nothing says the member signs: not when
+    portal.yaml names its `did`, nor when its last good copy was signed (a signature that
+    disappears is a downgrade, the mark of a takeover: left out until the admin removes the
+    member's cached copy)."""
+    if reader.m.did:
+        raise Rejected(
+            f"{sums.JWS_PATH} tidak ada, padahal portal.yaml menyebut did anggota ini "
+            f"({reader.m.did}): situs bertanda tangan yang diharapkan"
+        )
+    if isinstance(reader, _Reader) and sums.JWS_PATH in reader.cache.digests:
+        raise Rejected(
+            f"{sums.JWS_PATH} hilang: salinan terakhir anggota ini bertanda tangan. Bila memang "
+            f"disengaja, hapus {CACHE_DIR}/{reader.m.id}/"
+        )
+
+
 def _check(reader) -> tuple[str, str | None, list[dict[str, str]]]:
     """Fetch and verify; (status, did, keys). Raises Unreachable or Rejected (or
     cache.Damaged when reading the cache)."""
@@ -264,7 +281,9 @@ def _check(reader) -> tuple[str, str | None, list[dict[str, str]]]:
     sums_raw = reader.get(sums.SUMS_PATH)
     jws = reader.get(sums.JWS_PATH, missing_ok=True)
     status, did, keys = UNSIGNED, None, []
-    if jws is not None:
+    if jws is None:
+        _unsigned_allowed(reader)
+    else:
         did_raw = reader.get(credentials.DID_PATH)
         try:
             did_doc = fetch.parse_json(did_raw)
