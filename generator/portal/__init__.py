@@ -9,7 +9,9 @@ verification page, the trust list `/api/anggota.json` and a merged Atom feed. It
 republishes a member's profiles or verification pages.
 
     config.py     data/portal.yaml: read and checked (line and column, Indonesian)
-    members.py    fetching, verifying and caching one member (the only use of fetch and verify)
+    members.py    fetching and verifying one member within its limits (time, bytes, parts),
+                  the only use of fetch and verify
+    cache.py      .cache/portal/<id>/: each member's last good copy, re-hashed before use
     merge.py      verified member data -> one model.Registry for the directory and search,
                   the look-up keys, the status events
     pages.py      the portal's files: pages, anggota.json (signed), feed, look-up shards
