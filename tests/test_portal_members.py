@@ -404,6 +404,10 @@ def test_an_edited_cached_file_is_fetched_again_not_trusted(good, tmp_path):
     sums_file.write_bytes(sums_file.read_bytes() + b"0" * 64 + b"  api/palsu.json\n")
     index = cache / "baik" / "files" / "api" / "registri.json"
     index.write_bytes(index.read_bytes()[:-20])  # truncated
+    meta = cache / "baik" / "meta.json"
+    data = json.loads(meta.read_text())
+    data["validator"]["did.json"] = {"etag": "x\r\nX-Sisip: 1", "last-modified": ["bukan"]}
+    meta.write_text(json.dumps(data))
     before = len(good["server"].requests)
     o = _refresh(m, cache)
     assert o.status == members.VERIFIED, o.message

@@ -179,8 +179,8 @@ class _Reader:
         self, rel: str, missing_ok: bool = False, max_bytes: int = fetch.MAX_BYTES
     ) -> bytes | None:
         """A file of the member (conditional request when the cache holds a good copy)."""
-        v = self.cache.validators.get(rel)
-        cached = self.cache.read_checked(rel) if isinstance(v, dict) and v else None
+        v = _validators(self.cache.validators.get(rel))
+        cached = self.cache.read_checked(rel) if v else None
         try:
             r = self._request(rel, v if cached is not None else {}, max_bytes)
         except fetch.FetchError as e:  # 404
@@ -210,6 +210,19 @@ class _Reader:
         self.files[rel] = data
         self.validators.setdefault(rel, self.cache.validators.get(rel) or {})
         return data
+
+
+def _validators(v: Any) -> dict[str, str]:
+    """The ETag / Last-Modified the cache recorded for a file, when they can be sent back as
+    they are (meta.json is untrusted: a line break in one would be a header of its own)."""
+    if not isinstance(v, dict):
+        return {}
+    return {
+        k: x
+        for k, x in v.items()
+        if k in ("etag", "last-modified") and isinstance(x, str) and x.isprintable()
+        and 0 < len(x) <= 200
+    }  # fmt: skip
 
 
 class _CacheReader:
