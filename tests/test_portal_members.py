@@ -443,6 +443,18 @@ def test_a_damaged_cache_never_stands_in_for_an_unreachable_member(good, tmp_pat
         assert o.status == members.UNREACHABLE and "rusak" in o.message, (damage, o.message)
 
 
+def test_a_copy_left_aside_by_a_stopped_build_is_taken_back(good, tmp_path):
+    """A build killed between the two renames of a new copy leaves the old one as
+    `<id>.lama`: the next build takes it back instead of losing the member's last good copy."""
+    cache = tmp_path / "cache"
+    assert _refresh(Member("m", "M", good["url"]), cache).status == members.VERIFIED
+    (cache / "m").rename(cache / "m.lama")
+    down = Member("m", "M", f"http://127.0.0.1:{free_port()}/", did_of_site(good["url"]))
+    o = _refresh(down, cache)
+    assert (o.status, o.fresh) == (members.VERIFIED, False), o.message
+    assert (cache / "m").is_dir() and not (cache / "m.lama").exists()
+
+
 def test_a_forged_meta_json_gives_no_keys_and_no_status(good, tmp_path):
     """meta.json says what the portal found, but a copy that stands in is verified again from
     its own files: a status or keys written into meta.json are never believed (before: an
