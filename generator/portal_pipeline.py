@@ -16,6 +16,7 @@ from pathlib import Path
 from . import pipeline, signing
 from .data import config
 from .portal import config as portal_config
+from .portal import limits as member_limits
 from .portal import members, merge, pages
 from .publish import lock
 from .publish.site_folder import check_site_dir
@@ -70,8 +71,8 @@ def build(
     target = check_site_dir(chosen, project_dir, data, cfg_raw)
     signer = pages.signer_of(portal, built, site_url)
     try:
-        limits = members.Limits.from_env()
-    except members.SettingError as e:
+        limits = member_limits.Limits.from_env()
+    except member_limits.SettingError as e:
         raise pipeline.BuildError(str(e)) from None
     try:
         with lock.project_lock(project_dir):

@@ -27,10 +27,11 @@ from test_signing import new_key
 
 from generator.portal import members
 from generator.portal.config import Member
+from generator.portal.limits import Limits
 from generator.signing import sums
 from generator.signing.anchor import did_of_site
 
-LIMITS = members.Limits(seconds=4, member_bytes=3 * 1024 * 1024)
+LIMITS = Limits(seconds=4, member_bytes=3 * 1024 * 1024)
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 RLO = "\u202e"
 HOSTILE_NAME = f"<script>alert('nama')</script>{RLO}Kopi <img src=x onerror=alert(1)> Jahat"

@@ -11,6 +11,7 @@ republishes a member's profiles or verification pages.
     config.py     data/portal.yaml: read and checked (line and column, Indonesian)
     members.py    fetching and verifying one member within its limits (time, bytes, parts),
                   the only use of fetch and verify
+    limits.py     what one member may cost a build (time, bytes, parts, keys; env overrides)
     cache.py      .cache/portal/<id>/: each member's last good copy, re-hashed before use
     merge.py      verified member data -> one model.Registry for the directory and search,
                   the look-up keys, the status events

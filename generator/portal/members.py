@@ -25,7 +25,6 @@ a member whose data fails verification is left out, and its cached copy is kept 
 
 from __future__ import annotations
 
-import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -40,9 +39,9 @@ from ..signing import anchor, credentials, sums
 from . import cache as member_cache
 from .cache import MemberCache
 from .config import Member
+from .limits import Limits
 
 CACHE_DIR = ".cache/portal"
-WORKERS = 8  # members fetched at once (each one file at a time)
 REGISTRY_INDEX = "api/registri.json"
 CHANGES = "api/perubahan.json"
 ALWAYS = (sums.SUMS_PATH, sums.JWS_PATH, credentials.DID_PATH)
@@ -52,50 +51,6 @@ VERIFIED = "terverifikasi"
 UNSIGNED = "tidak-bertanda-tangan"
 FAILED = "gagal-verifikasi"  # left out
 UNREACHABLE = "tidak-terjangkau"  # left out: no good copy either
-
-
-class SettingError(Exception):
-    """A REGISTRI_PORTAL_* environment variable is not a number in its range (one line)."""
-
-
-def _env_number(name: str, default: float, low: float, high: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = float("nan")
-    if not low <= value <= high:  # also NaN
-        raise SettingError(f"{name}={raw!r} bukan angka dari {low:g} sampai {high:g}.")
-    return value
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one member may cost a build: a hostile or broken member is stopped at these, said
-    in its line, and the others go on. (Defaults fit a member of ~55,000 certificates, the
-    most one GitHub Pages site holds: ~10 MB of the files the portal reads.)"""
-
-    seconds: float = 300.0  # the member's whole fetch: every request, every byte
-    member_bytes: int = 256 * 1024 * 1024  # downloaded for one member
-    build_bytes: int = fetch.RUN_BUDGET_BYTES  # downloaded for every member together
-    max_parts: int = 100  # parts of SHA256SUMS (50,000 files each)
-    max_bagian: int = 2_000  # parts listed by api/registri.json (one per kecamatan)
-    max_keys: int = 100  # keys of a member's did.json (retired ones stay listed forever)
-    workers: int = WORKERS
-
-    @classmethod
-    def from_env(cls) -> Limits:
-        """Defaults, or REGISTRI_PORTAL_DETIK (seconds per member), REGISTRI_PORTAL_MB (MB per
-        member), REGISTRI_PORTAL_WORKERS (members at once). SettingError for a bad value."""
-        return cls(
-            seconds=_env_number("REGISTRI_PORTAL_DETIK", cls.seconds, 1, 86_400),
-            member_bytes=int(
-                _env_number("REGISTRI_PORTAL_MB", cls.member_bytes / 2**20, 1, 65_536) * 2**20
-            ),
-            workers=int(_env_number("REGISTRI_PORTAL_WORKERS", WORKERS, 1, 64)),
-        )
 
 
 @dataclass
