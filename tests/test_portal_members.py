@@ -311,22 +311,52 @@ def _hostile_strings(folder: Path):
 
 @pytest.fixture(scope="module")
 def hostile_portal(good, tmp_path_factory):
+    """A real portal build over the good member, a member with hostile strings, a member
+    sending an endless body and one redirecting in a loop (limits set by the environment)."""
     base = tmp_path_factory.mktemp("portal-jahat")
     jahat = unsigned_copy(good, base / "jahat", _hostile_strings)
     port = free_port()
     srv = Server(jahat, port)
+    endless_srv = Hostile(folder_with(jahat, {"/api/SHA256SUMS": endless}))
+    loop_srv = Hostile(redirect(lambda p: p))
     project = base / "proyek"
     (project / "data").mkdir(parents=True)
     shutil.copy(ROOT / "contoh" / "portal" / "mkdocs.yml", project / "mkdocs.yml")
     (project / "data" / "portal.yaml").write_text(
         "portal: {judul: Portal Uji, penerbit: Dinas Uji, contoh: true}\nanggota:\n"
-        f"  - {{id: jahat, nama: Kabupaten Jahat, url: 'http://127.0.0.1:{port}/'}}\n",
+        f"  - {{id: baik, nama: Kabupaten Baik, url: '{good['url']}'}}\n"
+        f"  - {{id: jahat, nama: Kabupaten Jahat, url: 'http://127.0.0.1:{port}/'}}\n"
+        f"  - {{id: tanpa-akhir, nama: Tanpa Akhir, url: '{endless_srv.url}'}}\n"
+        f"  - {{id: berputar, nama: Berputar, url: '{loop_srv.url}'}}\n",
         encoding="utf-8",
     )
-    r = run_generator(project, "build")
+    env = {"REGISTRI_PORTAL_MB": "2", "REGISTRI_PORTAL_DETIK": "60"}
+    try:
+        r = run_generator(project, "build", env=env)
+    finally:
+        endless_srv.close()
+        loop_srv.close()
     assert r.returncode == 0, r.stdout + r.stderr
     yield {"site": project / "site", "build": r, "server": srv}
     srv.stop()
+
+
+def test_a_portal_build_names_each_bad_member_in_one_line_and_goes_on(hostile_portal):
+    err = hostile_portal["build"].stderr
+    lines = {mid: [ln for ln in err.splitlines() if ln.startswith(f"anggota {mid} ")]
+             for mid in ("baik", "jahat", "tanpa-akhir", "berputar")}  # fmt: skip
+    assert all(len(v) == 1 for v in lines.values()), err
+    assert "terverifikasi" in lines["baik"][0]
+    assert "tidak bertanda tangan" in lines["jahat"][0]
+    assert "batas unduhan anggota ini habis (2.0 MB" in lines["tanpa-akhir"][0]
+    assert "lebih dari 5 kali" in lines["berputar"][0]
+    home = BeautifulSoup((hostile_portal["site"] / "index.html").read_text(), "html.parser")
+    shown = {tr["data-anggota"] for tr in home.select("tr[data-anggota]")}
+    assert shown == {"baik", "jahat"}
+    assert {li["data-anggota"] for li in home.select("li[data-anggota]")} == {
+        "tanpa-akhir",
+        "berputar",
+    }
 
 
 def test_hostile_strings_are_text_and_no_link_leaves_http(hostile_portal):
