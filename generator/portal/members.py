@@ -163,7 +163,7 @@ class _Reader:
         if member_cache.sha(data) != digest:
             raise Rejected(f"{rel}: isi berubah, sha256 tidak cocok dengan {sums.SUMS_PATH}")
         self.files[rel] = data
-        self.validators.setdefault(rel, self.cache.validators.get(rel) or {})
+        self.validators.setdefault(rel, _validators(self.cache.validators.get(rel)))
         return data
 
 
