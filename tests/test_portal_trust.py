@@ -166,6 +166,16 @@ def test_a_forged_trust_list_on_a_look_alike_portal_is_refused(
         r = verify(forged / "site", "--portal", where, "--kunci-portal", portal["pinned"])
         assert r.returncode == 1 and "Traceback" not in r.stderr, (where, r.stdout)
         assert "tidak sah" in r.stdout, (where, r.stdout)
+    # a signed list copied alone (no did.json beside it) needs the portal's key pinned
+    alone = tmp_path / "sendiri"
+    alone.mkdir()
+    for name in ("anggota.json", "anggota.json.jws"):
+        shutil.copy(portal["folder"] / "api" / name, alone / name)
+    r = verify(real / "site", "--portal", str(alone / "anggota.json"))
+    assert r.returncode == 1 and "--kunci-portal" in r.stdout, r.stdout
+    r = verify(real / "site", "--portal", str(alone / "anggota.json"), "--kunci-portal",
+               portal["pinned"])  # fmt: skip
+    assert r.returncode == 0, r.stdout
     # and the genuine portal, downloaded as a folder, still verifies with its pinned key
     shutil.copytree(portal["folder"], tmp_path / "unduhan")
     r = verify(real / "site", "--portal", str(tmp_path / "unduhan"), "--kunci-portal",

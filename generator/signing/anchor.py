@@ -280,14 +280,18 @@ def check_trust_list_signature(
             "Daftar anggota portal tidak bertanda tangan (portal tanpa kunci): dipercaya "
             "karena alamatnya saja."
         )
+    if not has_key:  # a signed list without the portal's did.json: nothing to check it with
+        raise VerifyError(
+            f"daftar anggota portal bertanda tangan ({TRUST_LIST_JWS}), tetapi kunci portal tidak "
+            "diketahui (did.json portal tidak ada atau tanpa kunci): sematkan kunci portal "
+            "dengan --kunci-portal."
+        )
     text = jws.decode("ascii", "replace")
     try:
         if trust is not None and trust.methods:
             kid = sums.check_jws(text, raw, trust.public)
-        elif pinned is not None:  # a bare file: one of the pinned keys must have signed it
-            kid = _signed_by_one_of(text, raw, pinned)
-        else:
-            raise ValueError("did.json portal tidak ada atau tanpa kunci untuk memeriksanya")
+        else:  # a bare file: one of the pinned keys must have signed it
+            kid = _signed_by_one_of(text, raw, pinned or set())
     except ValueError as e:
         raise VerifyError(
             f"tanda tangan daftar anggota portal ({TRUST_LIST_JWS}) tidak sah: {e}. "
