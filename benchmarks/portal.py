@@ -1,6 +1,7 @@
 """The portal at scale: many synthetic members served locally, the portal built over them.
 
     python benchmarks/portal.py [--members 514] [--umkm 1000000] [--work DIR] [--no-browser]
+                                [--reuse-members] [--only-members]
 
 Building 514 full member sites (profiles, verification pages, credentials: ~18 KB per
 certificate) is out of reach on this machine, so each member publishes only the files the
@@ -52,8 +53,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _member(job: tuple[int, int, str, str, Path]) -> tuple[int, int]:
-    """Write member i's published files under out/a<i>/; returns (UMKM, certificates)."""
+def _member(job: tuple[int, int, str, str, Path]) -> tuple[int, int, int]:
+    """Write member i's published files under out/a<i>/; returns (UMKM, certificates, the
+    worker's peak memory in bytes)."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from generator.api import feed, registry_parts
@@ -99,7 +101,10 @@ def _member(job: tuple[int, int, str, str, Path]) -> tuple[int, int]:
         target = out / mid / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-    return len(registry.umkm), sum(1 for _ in registry.certificates())
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return len(registry.umkm), sum(1 for _ in registry.certificates()), peak
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -116,31 +121,57 @@ def _mb(n: float) -> str:
     return f"{n / 1024 / 1024:,.1f} MB"
 
 
+def _make_members(members_dir: Path, n_members: int, n_umkm: int) -> dict:
+    """Every member's files, one member at a time per worker process (2 on this machine):
+    nothing of a member is kept once written, so memory does not grow with the UMKM."""
+    members_dir.mkdir(parents=True)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/"
+    private_hex = os.urandom(32).hex()
+    per = [n_umkm // n_members + (1 if i < n_umkm % n_members else 0)
+           for i in range(n_members)]  # fmt: skip
+    t0 = time.perf_counter()
+    jobs = [(i + 1, n, base, private_hex, members_dir) for i, n in enumerate(per)]
+    workers = min(2, os.cpu_count() or 1)
+    with ProcessPoolExecutor(workers, max_tasks_per_child=64) as pool:
+        made = list(pool.map(_member, jobs, chunksize=1))
+    seconds = time.perf_counter() - t0
+    files, size = _tree_size(members_dir)
+    return {
+        "members": n_members, "umkm": n_umkm, "port": port, "seconds": seconds,
+        "n_umkm": sum(m[0] for m in made), "n_cert": sum(m[1] for m in made),
+        "files": files, "bytes": size, "peak_worker": max(m[2] for m in made),
+    }  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--members", type=int, default=514)
     ap.add_argument("--umkm", type=int, default=1_000_000, help="UMKM over all members")
     ap.add_argument("--work", default=str(ROOT / "benchmarks" / "out" / "portal"))
     ap.add_argument("--no-browser", action="store_true")
+    ap.add_argument("--reuse-members", action="store_true",
+                    help="keep the members made by an earlier run with the same sizes")
+    ap.add_argument("--only-members", action="store_true", help="make the members and stop")
     args = ap.parse_args(argv)
     work = Path(args.work)
-    shutil.rmtree(work, ignore_errors=True)
     members_dir = work / "anggota"
-    members_dir.mkdir(parents=True)
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}/"
-    private_hex = os.urandom(32).hex()
-    per = [args.umkm // args.members + (1 if i < args.umkm % args.members else 0)
-           for i in range(args.members)]  # fmt: skip
-    t0 = time.perf_counter()
-    jobs = [(i + 1, n, base, private_hex, members_dir) for i, n in enumerate(per)]
-    with ProcessPoolExecutor(os.cpu_count()) as pool:
-        made = list(pool.map(_member, jobs, chunksize=4))
-    n_umkm, n_cert = sum(m[0] for m in made), sum(m[1] for m in made)
-    members_files, members_bytes = _tree_size(members_dir)
+    made_file = work / "anggota.json"  # sizes, port and figures of the members made
+    wanted = {"members": args.members, "umkm": args.umkm}
+    made = json.loads(made_file.read_text()) if made_file.is_file() else {}
+    if not (args.reuse_members and {k: made.get(k) for k in wanted} == wanted):
+        shutil.rmtree(work, ignore_errors=True)
+        made = _make_members(members_dir, args.members, args.umkm)
+        made_file.write_text(json.dumps(made), encoding="utf-8")
+    shutil.rmtree(work / "portal", ignore_errors=True)
+    port, n_umkm, n_cert = made["port"], made["n_umkm"], made["n_cert"]
+    members_files, members_bytes = made["files"], made["bytes"]
     print(f"members: {args.members}, {n_umkm:,} UMKM, {n_cert:,} certificates, "
-          f"{members_files:,} files ({_mb(members_bytes)}) in {time.perf_counter() - t0:.0f} s",
-          flush=True)  # fmt: skip
+          f"{members_files:,} files ({_mb(members_bytes)}) made in {made['seconds']:.0f} s "
+          f"(peak of a worker {_mb(made['peak_worker'])})", flush=True)  # fmt: skip
+    if args.only_members:
+        return 0
+    base = f"http://127.0.0.1:{port}/"
     handler = functools.partial(_Quiet, directory=str(members_dir))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()

@@ -105,7 +105,7 @@ def _locked(portal, config_file, project_dir, cfg_raw, target, built, site_url, 
     shutil.rmtree(tmp, ignore_errors=True)
     pipeline.engine_build(config_file, tmp, strict)
     try:
-        search.build_index(tmp, merged.registry, built.date(), link=merged.profile_url)
+        search.build_index(tmp, merged.registry, built.date(), pages.SEARCH_GROUP)
         for page in tmp.rglob("*.html"):  # the theme's own pages (404) get the same policy
             text = page.read_text(encoding="utf-8")
             if "Content-Security-Policy" not in text:

@@ -40,6 +40,10 @@ ASSETS = ("situs.css", "status.js", "pencarian.js", "direktori.js", "cari.js")
 ASSET_DIR = Path(__file__).resolve().parents[2] / "docs" / "assets" / "registri"
 GENERATED = ("umkm", "verifikasi", "api", "assets/registri")
 GENERATED_FILES = ("index.html", "did.json")
+# UMKM per search record on a portal (a registry: search.GROUP_SIZE, 16). Pagefind's browser
+# side loads ~5.6 B (gzip) per record before a first answer; at 1,000,000 UMKM records of 16
+# would make that ~400 KB alone (benchmarks/README.md, "Portal (issue 21)").
+SEARCH_GROUP = 64
 _ATOM = "http://www.w3.org/2005/Atom"
 _FEED_NS = uuid.UUID("0c6f3c55-3d0e-4b8e-9a53-7a2d1f1e9b40")
 
@@ -150,15 +154,9 @@ def files(
             **common,
         ),
     )
-    groups = []
-    for r in shown:
-        suffix = f" ({r['nama']})"
-        kec = [
-            (model.slugify(k), k.removesuffix(suffix))
-            for k in merged.registry.kecamatan
-            if k.endswith(suffix)
-        ]
-        groups.append({**r, "kecamatan": kec})
+    labels = merged.labels
+    groups = [{**r, "slug": model.slugify(labels[r["id"]]), "label": labels[r["id"]]}
+              for r in shown if r["id"] in labels]  # fmt: skip
     yield (
         "umkm/index.html",
         ENV.get_template("portal_direktori.html.j2").render(
@@ -176,8 +174,8 @@ def files(
             path="verifikasi/", title="Verifikasi sertifikat", root="../", **common
         ),
     )
-    yield from directory.files(merged.registry, today, link=merged.profile_url).items()
     where = {r["id"]: [r["nama"], r["url"]] for r in shown}
+    yield from directory_files(merged, today, where).items()
     yield from lookup.shard_files(merged.lookup, where).items()
     listed = _json(trust_list(portal, outcomes, built, site_url))
     yield TRUST_LIST, listed
@@ -191,6 +189,19 @@ def files(
     yield FEED_XML, atom(portal, merged.events[:200], built, site_url)
     for name in ASSETS:
         yield f"assets/registri/{name}", (ASSET_DIR / name).read_bytes()
+
+
+def directory_files(merged: Merged, today, where: dict[str, list[str]]) -> dict[str, bytes]:
+    """The site wing's directory shards over the merged registry (whose kecamatan are the
+    members), with `anggota` added to its index: member id -> [name, address]. The browser
+    (pencarian.js) makes a row's link from it: `<address>umkm/<id after the member's>/`, and
+    names the member instead of a kecamatan; rows carry no address."""
+    out = directory.files(merged.registry, today)
+    index_path = f"{directory.FOLDER}/indeks.json"
+    index = json.loads(out[index_path])
+    index["anggota"] = {m: where[m] for m in merged.labels if m in where}
+    out[index_path] = _json(index)
+    return out
 
 
 def atom(portal: Portal, events: list[dict], built: datetime, site_url) -> bytes:

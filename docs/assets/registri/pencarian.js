@@ -148,13 +148,17 @@
     var li = el("li", cls.li || "ru-item");
     li.setAttribute("data-id", r[0]);
     var a = el("a", cls.nama || "ru-item__nama", r[1]);
-    /* a portal's row ends with the profile's address on the member's own site */
-    a.href = r[7] || root + "umkm/" + encodeURIComponent(r[0]) + "/";
+    /* on a portal (the index maps member id -> [name, address]) the id is <member>.<id> and
+       the profile is on the member's own site; the row's "kecamatan" is the member */
+    var members = vocab && vocab.index && vocab.index.anggota;
+    var dot = r[0].indexOf("."), m = members && dot > 0 ? members[r[0].slice(0, dot)] : null;
+    a.href = m ? m[1] + "umkm/" + encodeURIComponent(r[0].slice(dot + 1)) + "/" :
+      root + "umkm/" + encodeURIComponent(r[0]) + "/";
     li.appendChild(a);
     var sektor = (vocab && vocab.sektor && vocab.sektor[r[3]]) || r[3];
     var kec = (vocab && vocab.kecamatan && vocab.kecamatan[r[4]]) || r[4];
     li.appendChild(el("span", cls.meta || "ru-item__meta",
-      r[2] + " \u00b7 " + sektor + " \u00b7 Kec. " + kec));
+      r[2] + " \u00b7 " + sektor + " \u00b7 " + (m ? m[0] : "Kec. " + kec)));
     if (r[5] && !cls.ringkas) li.appendChild(el("span", "ru-item__produk", r[5]));
     var st = el("span", cls.status || "ru-item__status");
     r[6].forEach(function (c) {
