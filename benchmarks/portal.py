@@ -1,7 +1,7 @@
 """The portal at scale: many synthetic members served locally, the portal built over them.
 
     python benchmarks/portal.py [--members 514] [--umkm 1000000] [--work DIR] [--no-browser]
-                                [--reuse-members] [--only-members]
+                                [--reuse-members] [--only-members] [--part N] [--max-gb 12]
 
 Building 514 full member sites (profiles, verification pages, credentials: ~18 KB per
 certificate) is out of reach on this machine, so each member publishes only the files the
@@ -121,6 +121,65 @@ def _mb(n: float) -> str:
     return f"{n / 1024 / 1024:,.1f} MB"
 
 
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _descendants(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                stat = Path(f"/proc/{d}/stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(d))
+    out, todo = [], [root]
+    while todo:
+        for c in children.get(todo.pop(), []):
+            out.append(c)
+            todo.append(c)
+    return out
+
+
+class _Guard(threading.Thread):
+    """Samples the resident memory of this process's descendants (the build, Pagefind) every
+    half second; kills them, by their ids, when together they pass `limit` bytes, so that a
+    run at scale cannot take the machine's memory (shared with other work)."""
+
+    def __init__(self, limit: float):
+        super().__init__(daemon=True)
+        self.limit, self.peak, self.killed = limit, 0, False
+        self._stop = threading.Event()
+
+    def run(self):
+        page = os.sysconf("SC_PAGE_SIZE")
+        while not self._stop.wait(0.5):
+            pids, total = _descendants(os.getpid()), 0
+            for pid in pids:
+                try:
+                    total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * page
+                except OSError:
+                    pass
+            self.peak = max(self.peak, total)
+            if total > self.limit:
+                self.killed = True
+                for pid in pids:
+                    try:
+                        os.kill(pid, 9)
+                    except OSError:
+                        pass
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self.join()
+
+
 def _make_members(members_dir: Path, n_members: int, n_umkm: int) -> dict:
     """Every member's files, one member at a time per worker process (2 on this machine):
     nothing of a member is kept once written, so memory does not grow with the UMKM."""
@@ -133,7 +192,7 @@ def _make_members(members_dir: Path, n_members: int, n_umkm: int) -> dict:
     t0 = time.perf_counter()
     jobs = [(i + 1, n, base, private_hex, members_dir) for i, n in enumerate(per)]
     workers = min(2, os.cpu_count() or 1)
-    with ProcessPoolExecutor(workers, max_tasks_per_child=64) as pool:
+    with ProcessPoolExecutor(workers) as pool:
         made = list(pool.map(_member, jobs, chunksize=1))
     seconds = time.perf_counter() - t0
     files, size = _tree_size(members_dir)
@@ -153,6 +212,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reuse-members", action="store_true",
                     help="keep the members made by an earlier run with the same sizes")
     ap.add_argument("--only-members", action="store_true", help="make the members and stop")
+    ap.add_argument("--part", type=int, help="build the portal over the first N members only")
+    ap.add_argument("--max-gb", type=float, default=12.0,
+                    help="stop a build whose processes hold more memory than this together")
     args = ap.parse_args(argv)
     work = Path(args.work)
     members_dir = work / "anggota"
@@ -182,9 +244,10 @@ def main(argv: list[str] | None = None) -> int:
     portal_port = _free_port()
     cfg = re.sub(r"(?m)^site_url:.*$", f"site_url: http://127.0.0.1:{portal_port}/", cfg)
     (proj / "mkdocs.yml").write_text(cfg, encoding="utf-8")
+    in_portal = min(args.part or args.members, args.members)
     anggota = "".join(
         f"  - {{id: a{i:03d}, nama: Kabupaten Anggota {i:03d}, url: '{base}a{i:03d}/'}}\n"
-        for i in range(1, args.members + 1)
+        for i in range(1, in_portal + 1)
     )
     (proj / "data" / "portal.yaml").write_text(
         "portal: {judul: Portal Uji Skala, penerbit: Dinas Provinsi Uji, contoh: true}\n"
@@ -197,14 +260,22 @@ def main(argv: list[str] | None = None) -> int:
     cmd = [sys.executable, "-m", "generator", "build"]
     rows = []
     for label in ("first build (every member downloaded)", "second build (members cached)"):
-        r = project.run(cmd, proj, env)
+        print(f"{label}: started, load average {_load()}", flush=True)
+        with _Guard(args.max_gb * 1024**3) as guard:
+            r = project.run(cmd, proj, env)
+        if guard.killed:
+            print(f"{label}: stopped, its processes held {_mb(guard.peak)} together (limit "
+                  f"{args.max_gb} GB)", flush=True)  # fmt: skip
+            return 1
         if r.returncode != 0:
             print(r.stdout[-3000:], r.stderr[-3000:])
             return 1
         downloaded = sum(int(x) for x in re.findall(r"; (\d+) berkas diunduh", r.stderr))
-        rows.append((label, r.seconds, r.cpu_seconds, r.max_rss_bytes, downloaded))
+        rows.append((label, r.seconds, r.cpu_seconds, r.max_rss_bytes, downloaded, guard.peak))
         print(f"{label}: {r.seconds:,.0f} s wall, {r.cpu_seconds:,.0f} s CPU, peak "
-              f"{_mb(r.max_rss_bytes)}, {downloaded} files downloaded", flush=True)  # fmt: skip
+              f"{_mb(r.max_rss_bytes)} (largest process), {_mb(guard.peak)} (all its processes "
+              f"together, sampled), {downloaded} files downloaded; load average {_load()}",
+              flush=True)  # fmt: skip
     site = proj / "site"
     n_files, n_bytes = _tree_size(site)
     pagefind = _tree_size(site / "pagefind")
