@@ -151,11 +151,11 @@ class _Guard(threading.Thread):
     def __init__(self, limit: float):
         super().__init__(daemon=True)
         self.limit, self.peak, self.killed = limit, 0, False
-        self._stop = threading.Event()
+        self._halt = threading.Event()
 
     def run(self):
         page = os.sysconf("SC_PAGE_SIZE")
-        while not self._stop.wait(0.5):
+        while not self._halt.wait(0.5):
             pids, total = _descendants(os.getpid()), 0
             for pid in pids:
                 try:
@@ -176,7 +176,7 @@ class _Guard(threading.Thread):
         return self
 
     def __exit__(self, *exc):
-        self._stop.set()
+        self._halt.set()
         self.join()
 
 
