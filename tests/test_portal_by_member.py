@@ -6,11 +6,12 @@ Two real members (unsigned: the trust path is tests/test_portal.py's), each with
 kecamatan, built and served on local ports; the portal built over them:
 - api/direktori/indeks.json names the members (not six kecamatan) and maps them to their
   addresses; the directory's select offers the two members;
-- Pagefind's records: one per member (same sector and status), its kecamatan filter the two
-  members;
+- Pagefind's records: one per member and sector (statuses mixed), its kecamatan filter the
+  two members; a record holds no rows (the browser reads them from the directory's shards);
 - the directory's shard rows have the registry's seven fields: no profile address;
 - in Chromium, the directory filtered by member 2 shows exactly member 2's three UMKM, each
-  linking to its profile on member 2's own site, and says "Registri <name>".
+  linking to its profile on member 2's own site, and says "Registri <name>"; a search within
+  member 2 finds its three UMKM, and with the status filter "dicabut" only the revoked one.
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ from generator.site import search
 
 KEC = ("Kraksaan", "Paiton", "Maron")
 MEMBERS = {"kab-satu": "Kabupaten Satu", "kab-dua": "Kabupaten Dua"}
+# member 2's third UMKM has its certificate revoked: its record mixes statuses
+REVOKED = """        status: dicabut
+        alasan_status: Usaha ditutup.
+        tanggal_status: 2025-01-10
+"""
 
 
 def member_yaml(mid: str, nama: str) -> str:
@@ -46,7 +52,7 @@ def member_yaml(mid: str, nama: str) -> str:
         tanggal_terbit: 2024-06-01
         berlaku_sampai: 2029-05-31
         pembiayaan: mandiri
-"""
+{REVOKED if (mid, i) == ("kab-dua", 3) else ""}"""
         for i, kec in enumerate(KEC, start=1)
     )
     return f"""registri:
@@ -122,7 +128,7 @@ def test_directory_index_and_select_are_by_member_not_kecamatan(portal):
 def test_search_records_are_grouped_by_member(portal):
     bundle = portal["site"] / search.BUNDLE_DIR
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    # six UMKM in six (kecamatan, member) pairs, one sector, one status: one record a member
+    # six UMKM in six (kecamatan, member) pairs, one sector, two statuses: one record a member
     assert sum(lang["page_count"] for lang in entry["languages"].values()) == len(MEMBERS)
     filters = {}
     for path in (bundle / "filter").glob("*.pf_filter"):
@@ -163,5 +169,39 @@ def test_directory_filtered_by_member_shows_its_umkm_linking_to_the_member(brows
         )  # fmt: skip
         assert page.inner_text("h1") == "Direktori UMKM: Registri Kabupaten Dua"
         assert "kabupaten-dua" in page.url
+    finally:
+        page.close()
+
+
+def _rows(page, url: str) -> list[list[str]]:
+    page.goto(url)
+    page.wait_for_function(
+        "() => /cocok/.test(document.querySelector('.ru-jumlah').textContent)", timeout=30000
+    )
+    return page.eval_on_selector_all(
+        ".ru-list li[data-id] a", "els => els.map(a => [a.textContent, a.href])"
+    )
+
+
+def test_search_within_a_member_and_by_status_reads_rows_from_the_shards(browser, portal):
+    base = portal["urls"]["kab-dua"]
+    page = browser.new_page()
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url))
+    try:
+        url = f"{portal['portal_url']}umkm/?q=usaha&kecamatan=kabupaten-dua"
+        assert sorted(_rows(page, url)) == sorted(
+            [f"Usaha Kabupaten Dua {kec}", f"{base}umkm/kab-dua-usaha-{i}/"]
+            for i, kec in enumerate(KEC, start=1)
+        )
+        # the rows came from the directory's shard of the sector's list
+        assert any(u.endswith("/api/direktori/batik/_semua/1.json") for u in fetched), fetched
+        assert _rows(page, f"{url}&status=dicabut") == [
+            ["Usaha Kabupaten Dua Maron", f"{base}umkm/kab-dua-usaha-3/"]
+        ]
+        assert _rows(page, f"{url}&status=berlaku") == [
+            [f"Usaha Kabupaten Dua {kec}", f"{base}umkm/kab-dua-usaha-{i}/"]
+            for i, kec in enumerate(KEC[:2], start=1)
+        ]
     finally:
         page.close()

@@ -40,10 +40,6 @@ ASSETS = ("situs.css", "status.js", "pencarian.js", "direktori.js", "cari.js")
 ASSET_DIR = Path(__file__).resolve().parents[2] / "docs" / "assets" / "registri"
 GENERATED = ("umkm", "verifikasi", "api", "assets/registri")
 GENERATED_FILES = ("index.html", "did.json")
-# UMKM per search record on a portal (a registry: search.GROUP_SIZE, 16). Pagefind's browser
-# side loads ~5.6 B (gzip) per record before a first answer; at 1,000,000 UMKM records of 16
-# would make that ~400 KB alone (benchmarks/README.md, "Portal (issue 21)").
-SEARCH_GROUP = 64
 _ATOM = "http://www.w3.org/2005/Atom"
 _FEED_NS = uuid.UUID("0c6f3c55-3d0e-4b8e-9a53-7a2d1f1e9b40")
 

@@ -23,7 +23,7 @@ import json
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from itertools import groupby
 from pathlib import Path
@@ -180,13 +180,23 @@ def _pagefind(records: Path, out: Path) -> None:
         raise SearchIndexError("Pagefind gagal membuat indeks pencarian: " + " / ".join(detail))
 
 
-def build_index(site_dir: Path, registry: Registry, today: date, size: int = GROUP_SIZE) -> int:
+def build_index(
+    site_dir: Path,
+    registry: Registry,
+    today: date,
+    size: int = GROUP_SIZE,
+    records: Callable[[Path], int] | None = None,
+) -> int:
     """Index the registry into site_dir/pagefind/ (replacing what is there). Returns the number
-    of UMKM indexed. Raises SearchIndexError."""
+    of UMKM indexed. `records(folder)` writes the records instead of `write_records` (a
+    portal's: generator/portal/records.py) and returns their count. Raises SearchIndexError."""
     site_dir = Path(site_dir)
     with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=site_dir.parent) as tmp:
         tmp = Path(tmp)
-        n_records = write_records(registry, today, tmp / "records", size)
+        if records is None:
+            n_records = write_records(registry, today, tmp / "records", size)
+        else:
+            n_records = records(tmp / "records")
         out = tmp / "bundle"
         if n_records:
             try:

@@ -3,6 +3,8 @@
 
    The index (generator/site/search.py) holds records of up to 16 UMKM that share kecamatan,
    sector and status set; each UMKM is a section of its record, opened by <h2 id="<umkm-id>">.
+   A portal's records (generator/portal/records.py) hold no rows: they name a run of rows of
+   the directory's shards, read from there.
    Pagefind answers with records and the word positions of the hits; a UMKM matches when its
    section holds a hit of every word typed (checked word by word, with Pagefind's own stemming).
    This script is fetched by status.js when the reader first focuses or types in the header's
@@ -74,11 +76,45 @@
     for (var i = 0; i < locations.length; i++) if (locations[i] >= a && locations[i] < b) return true;
     return false;
   }
-  Search.prototype.sections = function (record, data) {
+  /* The rows of a record: in its data (a registry's), or (a portal's: generator/portal/
+     records.py) rows [a, a + n) of the directory list l, read from its shards of h rows. */
+  var shardCache = {};
+  function shardOf(root, list, k) {
+    var u = root + "api/direktori/" + list.split("/").map(encodeURIComponent).join("/") +
+      "/" + (k + 1) + ".json";
+    if (!shardCache[u]) {
+      shardCache[u] = fetch(u, { credentials: "same-origin" }).then(function (r) {
+        if (!r.ok) throw new Error(r.status);
+        return r.json();
+      });
+      shardCache[u].catch(function () { delete shardCache[u]; });
+    }
+    return shardCache[u];
+  }
+  function recordRows(root, data) {
+    var d;
+    try { d = JSON.parse(data.meta.d); } catch (e) { return Promise.resolve([]); }
+    if (d && Array.isArray(d.u)) return Promise.resolve(d.u);
+    if (!d || typeof d.l !== "string" || !(d.h > 0) || !(d.n > 0) || !(d.a >= 0)) return Promise.resolve([]);
+    var wanted = [];
+    for (var k = Math.floor(d.a / d.h); k <= Math.floor((d.a + d.n - 1) / d.h); k++) wanted.push(k);
+    return Promise.all(wanted.map(function (k) { return shardOf(root, d.l, k); })).then(function (pages) {
+      var flat = [];
+      pages.forEach(function (pg) { Array.prototype.push.apply(flat, pg); });
+      var first = wanted[0] * d.h;
+      return flat.slice(d.a - first, d.a - first + d.n);
+    });
+  }
+  /* a portal's record mixes statuses: a status filter keeps the rows with such a certificate */
+  function hasStatus(r, status) {
+    return !status || r[6].some(function (c) {
+      var s = LETTERS[String(c[0]).charAt(0)];
+      return s && s[0] === status;
+    });
+  }
+  Search.prototype.sections = function (record, data, list) {
     var self = this, rows = {}, out = [];
-    try {
-      JSON.parse(data.meta.d).u.forEach(function (r) { rows[r[0]] = r; });
-    } catch (e) { return out; }
+    list.forEach(function (r) { if (hasStatus(r, self.filters.status)) rows[r[0]] = r; });
     var anchors = (data.anchors || []).filter(function (a) {
       return a.element === "h2" && a.id && rows[a.id];
     }).sort(function (a, b) { return a.location - b.location; });
@@ -102,9 +138,13 @@
       if (self.rows.length >= target && self.records.length - self.next > 6) return Promise.resolve(self);
       var batch = self.records.slice(self.next, self.next + 6);
       self.next += batch.length;
-      return Promise.all(batch.map(function (r) { return r.data(); })).then(function (datas) {
-        datas.forEach(function (d, i) {
-          Array.prototype.push.apply(self.rows, self.sections(batch[i], d));
+      return Promise.all(batch.map(function (r) {
+        return r.data().then(function (d) {
+          return recordRows(self.root, d).then(function (list) { return [d, list]; });
+        });
+      })).then(function (got) {
+        got.forEach(function (g, i) {
+          Array.prototype.push.apply(self.rows, self.sections(batch[i], g[0], g[1]));
         });
         if (self.next >= self.records.length) self.exhausted = true;
         return step();
