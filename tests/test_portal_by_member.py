@@ -196,6 +196,13 @@ def test_search_within_a_member_and_by_status_reads_rows_from_the_shards(browser
         )
         # the rows came from the directory's shard of the sector's list
         assert any(u.endswith("/api/direktori/batik/_semua/1.json") for u in fetched), fetched
+        # every word typed must be in one UMKM (the member's name is in all of them)
+        assert _rows(page, url.replace("q=usaha", "q=usaha+paiton")) == [
+            ["Usaha Kabupaten Dua Paiton", f"{base}umkm/kab-dua-usaha-2/"]
+        ]
+        assert _rows(page, f"{portal['portal_url']}umkm/?q=pemilik+dua+maron") == [
+            ["Usaha Kabupaten Dua Maron", f"{base}umkm/kab-dua-usaha-3/"]
+        ]
         assert _rows(page, f"{url}&status=dicabut") == [
             ["Usaha Kabupaten Dua Maron", f"{base}umkm/kab-dua-usaha-3/"]
         ]

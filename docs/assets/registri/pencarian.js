@@ -4,7 +4,8 @@
    The index (generator/site/search.py) holds records of up to 16 UMKM that share kecamatan,
    sector and status set; each UMKM is a section of its record, opened by <h2 id="<umkm-id>">.
    A portal's records (generator/portal/records.py) hold no rows: they name a run of rows of
-   the directory's shards, read from there.
+   the directory's shards, read from there, and their text is each distinct word once: the
+   rows are matched against the words Pagefind found (byWords).
    Pagefind answers with records and the word positions of the hits; a UMKM matches when its
    section holds a hit of every word typed (checked word by word, with Pagefind's own stemming).
    This script is fetched by status.js when the reader first focuses or types in the header's
@@ -93,16 +94,16 @@
   }
   function recordRows(root, data) {
     var d;
-    try { d = JSON.parse(data.meta.d); } catch (e) { return Promise.resolve([]); }
-    if (d && Array.isArray(d.u)) return Promise.resolve(d.u);
-    if (!d || typeof d.l !== "string" || !(d.h > 0) || !(d.n > 0) || !(d.a >= 0)) return Promise.resolve([]);
+    try { d = JSON.parse(data.meta.d); } catch (e) { return Promise.resolve({ list: [] }); }
+    if (d && Array.isArray(d.u)) return Promise.resolve({ list: d.u });
+    if (!d || typeof d.l !== "string" || !(d.h > 0) || !(d.n > 0) || !(d.a >= 0)) return Promise.resolve({ list: [] });
     var wanted = [];
     for (var k = Math.floor(d.a / d.h); k <= Math.floor((d.a + d.n - 1) / d.h); k++) wanted.push(k);
     return Promise.all(wanted.map(function (k) { return shardOf(root, d.l, k); })).then(function (pages) {
       var flat = [];
       pages.forEach(function (pg) { Array.prototype.push.apply(flat, pg); });
       var first = wanted[0] * d.h;
-      return flat.slice(d.a - first, d.a - first + d.n);
+      return { d: d, list: flat.slice(d.a - first, d.a - first + d.n) };
     });
   }
   /* a portal's record mixes statuses: a status filter keeps the rows with such a certificate */
@@ -112,9 +113,38 @@
       return s && s[0] === status;
     });
   }
-  Search.prototype.sections = function (record, data, list) {
+  /* A portal's record (d.c set) is the distinct words of its rows, the c words of its sector
+     and member first: a row matches a word typed when it holds one of the words Pagefind found
+     for it in the record (or the hit is among the first c, shared by every row). */
+  Search.prototype.byWords = function (record, data, d, list) {
+    var self = this, text = String(data.content || "").split(/\s+/).filter(Boolean), out = [];
+    var terms = this.perTerm.length ? this.perTerm.map(function (m) { return m[record.id] || []; }) :
+      [record.words];
+    var found = terms.map(function (locs) {
+      var t = { all: false, forms: [] };
+      locs.forEach(function (l) {
+        if (l < d.c) t.all = true;
+        else if (text[l]) t.forms.push(text[l].toLowerCase());
+      });
+      return t;
+    });
+    list.forEach(function (r, i) {
+      if (!hasStatus(r, self.filters.status)) return;
+      var own = (r[1] + " " + r[2] + " " + r[5]).toLowerCase(), hits = 0;
+      for (var k = 0; k < found.length; k++) {
+        var n = found[k].forms.filter(function (f) { return own.indexOf(f) >= 0; }).length;
+        if (!n && !found[k].all) return;
+        hits += n;
+      }
+      out.push({ row: r, hits: hits, order: i });
+    });
+    out.sort(function (x, y) { return y.hits - x.hits || x.order - y.order; });
+    return out.map(function (s) { return s.row; });
+  };
+  Search.prototype.sections = function (record, data, got) {
     var self = this, rows = {}, out = [];
-    list.forEach(function (r) { if (hasStatus(r, self.filters.status)) rows[r[0]] = r; });
+    if (got.d && got.d.c >= 0) return this.byWords(record, data, got.d, got.list);
+    got.list.forEach(function (r) { if (hasStatus(r, self.filters.status)) rows[r[0]] = r; });
     var anchors = (data.anchors || []).filter(function (a) {
       return a.element === "h2" && a.id && rows[a.id];
     }).sort(function (a, b) { return a.location - b.location; });
@@ -140,7 +170,7 @@
       self.next += batch.length;
       return Promise.all(batch.map(function (r) {
         return r.data().then(function (d) {
-          return recordRows(self.root, d).then(function (list) { return [d, list]; });
+          return recordRows(self.root, d).then(function (got) { return [d, got]; });
         });
       })).then(function (got) {
         got.forEach(function (g, i) {
