@@ -107,11 +107,14 @@ def _locked(portal, config_file, project_dir, cfg_raw, target, built, site_url, 
     pipeline.engine_build(config_file, tmp, strict)
     try:
         today = built.date()
+        names = {
+            merged.keys[o.member.id]: o.member.nama for o in outcomes if o.member.id in merged.keys
+        }
         search.build_index(
             tmp,
             merged.registry,
             today,
-            records=functools.partial(records.write, merged.registry, today),
+            records=functools.partial(records.write, merged.registry, today, names),
         )
         for page in tmp.rglob("*.html"):  # the theme's own pages (404) get the same policy
             text = page.read_text(encoding="utf-8")

@@ -4,7 +4,7 @@ The members' UMKM become one `model.Registry` so that the site wing's directory 
 search index are made by the same code as a registry's: a UMKM's id is `<member>.<id>` (ids
 of two members may be equal), sectors are the union of the members' (a key keeps the label of
 the first member that has it). On a portal the "kecamatan" of that registry is the *member*
-(`Member.label`): the directory filters and the search groups its records by member, 514
+(its id, `_key`): the directory filters and the search groups its records by member, 514
 values at most of a few hundred, not the members' own kecamatan (tens of thousands at scale:
 records of 1-2 UMKM, a vocabulary of megabytes); a member's kecamatan are on its own
 directory. Only what the directory and search show is kept; the browser rebuilds every link
@@ -27,7 +27,6 @@ from ..data import model
 from ..publish import fetch
 from ..site import lookup
 from . import members
-from .config import Member
 from .members import CHANGES, REGISTRY_INDEX, Outcome
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -49,7 +48,7 @@ class MemberFigures:
 @dataclass
 class Merged:
     registry: model.Registry
-    labels: dict[str, str]  # member id -> its name in the filter (`kecamatan` of its UMKM)
+    keys: dict[str, str]  # member id -> its key in the filter (the `kecamatan` of its UMKM)
     lookup: dict[str, Any]  # normalised number or id -> "<member>/<cert id>", or a list of them
     events: list[dict]  # status events of every member, newest first
     figures: dict[str, MemberFigures]  # by member id
@@ -121,7 +120,7 @@ def _umkm(raw: Any, mid: str, kec: str) -> model.Umkm | None:
 def merge(outcomes: list[Outcome], today: date) -> Merged:
     """One registry of every usable member's UMKM, and what the portal's pages need."""
     sektor: dict[str, str] = {}
-    labels: dict[str, str] = {}  # member id -> label, one slug each
+    member_keys: dict[str, str] = {}  # member id -> filter key, one slug each
     umkm: list[model.Umkm] = []
     seen: set[str] = set()
     figures = {}
@@ -131,8 +130,8 @@ def merge(outcomes: list[Outcome], today: date) -> Merged:
         if not o.usable:
             continue
         try:
-            label = _label(o.member, labels)
-            fig, secs, mine = _member(o, label)
+            key = _key(o.member.id, member_keys)
+            fig, secs, mine = _member(o, key)
         except (fetch.JsonError, AttributeError, TypeError, KeyError) as e:
             o.status, o.files = members.FAILED, {}
             o.message = f"ditinggalkan: data tidak terbaca ({type(e).__name__})"
@@ -140,7 +139,7 @@ def merge(outcomes: list[Outcome], today: date) -> Merged:
         figures[o.member.id] = fig
         for k, v in secs:
             sektor.setdefault(k, v)
-        labels[o.member.id] = label
+        member_keys[o.member.id] = key
         for u in mine:
             if u.sektor not in sektor or u.id in seen:
                 fig.skipped += 1
@@ -162,28 +161,28 @@ def merge(outcomes: list[Outcome], today: date) -> Merged:
     registry = model.Registry(
         model.RegistryInfo("", "", ""),
         sektor,
-        tuple(k for k in labels.values() if k in used),
+        tuple(k for k in member_keys.values() if k in used),
         {},
         tuple(umkm),
     )
     look = {k: v[0] if len(v) == 1 else v for k, v in keys.items()}
     events.sort(key=lambda e: (e["tanggal"], e["anggota"], e["sertifikat"]), reverse=True)
-    return Merged(registry, labels, look, events, figures)
+    return Merged(registry, member_keys, look, events, figures)
 
 
-def _label(member: Member, taken: dict[str, str]) -> str:
-    """The member's name in the filter: its own name, or with its id when another member's
-    name gives the same slug (the filter's key is the slug)."""
-    slugs = {model.slugify(v) for v in taken.values()}
-    label = member.nama
-    if model.slugify(label) in slugs or not model.slugify(label):
-        label = f"{member.nama} ({member.id})"
-    return label
+def _key(member_id: str, taken: dict[str, str]) -> str:
+    """The member's key in the filter and in every row (short: it is repeated ~4 times per
+    UMKM in the directory's shards): its id, made unique as a slug."""
+    key, n = model.slugify(member_id), 1
+    while key in taken.values():
+        n += 1
+        key = f"{model.slugify(member_id)}-{n}"
+    return key
 
 
-def _member(o: Outcome, label: str):
-    """(figures, sectors, UMKM) of one member, each UMKM's kecamatan being `label` (the
-    member); raises on data it cannot read."""
+def _member(o: Outcome, key: str):
+    """(figures, sectors, UMKM) of one member, each UMKM's kecamatan being `key` (the
+    member's); raises on data it cannot read."""
     m = o.member
     fig = MemberFigures()
     index = o.json(REGISTRY_INDEX)
@@ -208,7 +207,7 @@ def _member(o: Outcome, label: str):
             fig.skipped += len(data.get("umkm") or [])
             continue
         for raw in data.get("umkm") or []:
-            u = _umkm(raw, m.id, label)
+            u = _umkm(raw, m.id, key)
             if u is None:
                 fig.skipped += 1
             else:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import jinja2
 
-from ..data import history, model
+from ..data import history
 from ..signing import credentials, keys, sums
 from ..site import directory, lookup, render
 from . import members
@@ -150,9 +150,7 @@ def files(
             **common,
         ),
     )
-    labels = merged.labels
-    groups = [{**r, "slug": model.slugify(labels[r["id"]]), "label": labels[r["id"]]}
-              for r in shown if r["id"] in labels]  # fmt: skip
+    groups = [{**r, "key": merged.keys[r["id"]]} for r in shown if r["id"] in merged.keys]
     yield (
         "umkm/index.html",
         ENV.get_template("portal_direktori.html.j2").render(
@@ -189,13 +187,16 @@ def files(
 
 def directory_files(merged: Merged, today, where: dict[str, list[str]]) -> dict[str, bytes]:
     """The site wing's directory shards over the merged registry (whose kecamatan are the
-    members), with `anggota` added to its index: member id -> [name, address]. The browser
+    members' keys), the members named in the index's vocabulary, and `anggota` added to it:
+    member id -> [name, address]. The browser
     (pencarian.js) makes a row's link from it: `<address>umkm/<id after the member's>/`, and
     names the member instead of a kecamatan; rows carry no address."""
     out = directory.files(merged.registry, today)
     index_path = f"{directory.FOLDER}/indeks.json"
     index = json.loads(out[index_path])
-    index["anggota"] = {m: where[m] for m in merged.labels if m in where}
+    names = {key: where[m][0] for m, key in merged.keys.items() if m in where}
+    index["kecamatan"] = [[key, names.get(key, key)] for key, _ in index["kecamatan"]]
+    index["anggota"] = {m: where[m] for m in merged.keys if m in where}
     out[index_path] = _json(index)
     return out
 

@@ -72,8 +72,9 @@ def _words(texts, seen: set[str]) -> list[str]:
     return out
 
 
-def write(registry: Registry, today: date, folder: Path) -> int:
+def write(registry: Registry, today: date, names: dict[str, str], folder: Path) -> int:
     """Write the portal's records under `folder` (g/<n>/index.html); returns their count.
+    `names`: a member's key (the kecamatan of its UMKM) -> its name, searchable too.
     A record's text is each distinct word of its UMKM once (lower case): the words of its
     sector's and member's names first (`c` of them: a hit there matches every row), then the
     words of the rows' names, owners and products. Pagefind's postings then hold one location
@@ -86,7 +87,8 @@ def write(registry: Registry, today: date, folder: Path) -> int:
         for u in members:
             shown.update(search.statuses(u, today))
         seen: set[str] = set()
-        common = _words((registry.sektor[sektor], members[0].kecamatan), seen)
+        key = members[0].kecamatan
+        common = _words((registry.sektor[sektor], names.get(key, key)), seen)
         words = common + _words((t for u in members for t in (u.nama, u.pemilik, *u.produk)), seen)
         where = {"l": f"{sektor}/{directory.ALL}", "a": first, "n": len(members),
                  "h": directory.PAGE, "c": len(common)}  # fmt: skip
