@@ -8,7 +8,8 @@ kecamatan, built and served on local ports; the portal built over them:
   addresses; the directory's select offers the two members;
 - Pagefind's records: one per member and sector (statuses mixed), its kecamatan filter the
   two members; a record holds no rows (the browser reads them from the directory's shards);
-- the directory's shard rows have the registry's seven fields: no profile address;
+- the directory's shard rows have the registry's seven fields, compact: no profile address,
+  no kecamatan (the member is in the id), sector and scheme as indexes into the index;
 - in Chromium, the directory filtered by member 2 shows exactly member 2's three UMKM, each
   linking to its profile on member 2's own site, and says "Registri <name>"; a search within
   member 2 finds its three UMKM, and with the status filter "dicabut" only the revoked one.
@@ -137,13 +138,19 @@ def test_search_records_are_grouped_by_member(portal):
     assert filters["kecamatan"] == ["kab-dua", "kab-satu"]
 
 
-def test_directory_rows_carry_no_address(portal):
-    shards = sorted((portal["site"] / "api" / "direktori").rglob("[0-9]*.json"))
+def test_directory_rows_carry_no_address_and_name_sector_and_scheme_by_index(portal):
+    folder = portal["site"] / "api" / "direktori"
+    index = json.loads((folder / "indeks.json").read_text(encoding="utf-8"))
+    assert index["sektor_urut"] == ["batik"] and index["skema"] == ["Produksi"]
+    shards = sorted(folder.rglob("[0-9]*.json"))
     assert shards
     for path in shards:
         text = path.read_text(encoding="utf-8")
         assert "http" not in text, path
-        assert all(len(row) == 7 for row in json.loads(text)), path
+        for row in json.loads(text):
+            # id, name, owner, sector (index), member (in the id), products, certificates
+            assert len(row) == 7 and row[3] == 0 and row[4] == "", (path, row)
+            assert all(c[1] == 0 for c in row[6]), (path, row)
 
 
 def test_directory_filtered_by_member_shows_its_umkm_linking_to_the_member(browser, portal):
@@ -167,6 +174,9 @@ def test_directory_filtered_by_member_shows_its_umkm_linking_to_the_member(brows
              f"Pemilik {i} · Batik · Kabupaten Dua"]
             for i, kec in enumerate(KEC, start=1)
         )  # fmt: skip
+        assert page.eval_on_selector_all(
+            ".ru-list .ru-item__skema", "els => els.map(e => e.textContent)"
+        ) == ["Produksi"] * len(KEC)
         assert page.inner_text("h1") == "Direktori UMKM: Registri Kabupaten Dua"
         assert "kecamatan=kab-dua" in page.url
     finally:

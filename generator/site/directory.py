@@ -28,8 +28,9 @@ def _json(data) -> bytes:
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def files(registry: Registry, today: date) -> dict[str, bytes]:
-    """{path under docs/: bytes} of the directory's index and shards."""
+def files(registry: Registry, today: date, row=search.row) -> dict[str, bytes]:
+    """{path under docs/: bytes} of the directory's index and shards. `row(u, today)`: a list
+    item's data (search.row; a portal's is more compact: generator/portal/pages.py)."""
     kec_order = {name: i for i, name in enumerate(registry.kecamatan)}
     ordered = sorted(registry.umkm, key=lambda u: (kec_order[u.kecamatan], u.nama.casefold(), u.id))
     lists: dict[tuple[str, str], list] = {}
@@ -37,7 +38,7 @@ def files(registry: Registry, today: date) -> dict[str, bytes]:
     counts: dict[str, dict[str, list[int]]] = {}
     for u in ordered:
         shown = search.statuses(u, today)
-        r = search.row(u, today)
+        r = row(u, today)
         cell = counts.setdefault(u.kecamatan_slug, {}).setdefault(
             u.sektor, [0] * (1 + len(DISPLAYED_STATUSES))
         )

@@ -225,7 +225,10 @@
     a.href = m ? m[1] + "umkm/" + encodeURIComponent(r[0].slice(dot + 1)) + "/" :
       root + "umkm/" + encodeURIComponent(r[0]) + "/";
     li.appendChild(a);
-    var sektor = (vocab && vocab.sektor && vocab.sektor[r[3]]) || r[3];
+    /* a portal's row has the sector and each scheme as an index into the directory index */
+    var ix = vocab && vocab.index, key = ix && ix.sektor_urut && typeof r[3] === "number" ?
+      ix.sektor_urut[r[3]] : r[3];
+    var sektor = (vocab && vocab.sektor && vocab.sektor[key]) || key;
     var kec = (vocab && vocab.kecamatan && vocab.kecamatan[r[4]]) || r[4];
     li.appendChild(el("span", cls.meta || "ru-item__meta",
       r[2] + " \u00b7 " + sektor + " \u00b7 " + (m ? m[0] : "Kec. " + kec)));
@@ -238,7 +241,8 @@
       var one = el("span", cls.sert || "ru-item__sert");
       one.appendChild(badge(s[0], s[1], String(c[0]).slice(1)));
       one.appendChild(document.createTextNode(" "));
-      one.appendChild(el("span", "ru-item__skema", c[1]));
+      one.appendChild(el("span", "ru-item__skema",
+        typeof c[1] === "number" ? (ix && ix.skema && ix.skema[c[1]]) || "" : c[1]));
       one.appendChild(document.createTextNode(" \u00b7 "));
       one.appendChild(el("span", "ru-item__nomor", c[2]));
       st.appendChild(one);
