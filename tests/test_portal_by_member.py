@@ -43,7 +43,7 @@ def member_yaml(mid: str, nama: str) -> str:
     pemilik: Pemilik {i}
     sektor: batik
     kecamatan: {kec}
-    produk: [Batik tulis]
+    produk: [Batik tulis{", Selendang sutra" if kec == "Paiton" else ""}]
     sertifikat:
       - id: {mid}-2024-{i}
         nomor: "{mid.upper()}/2024/{i}"
@@ -212,6 +212,11 @@ def test_search_within_a_member_and_by_status_reads_rows_from_the_shards(browser
         ]
         assert _rows(page, f"{portal['portal_url']}umkm/?q=pemilik+dua+maron") == [
             ["Usaha Kabupaten Dua Maron", f"{base}umkm/kab-dua-usaha-3/"]
+        ]
+        # the last word of a record's text (of its last UMKM by name, Paiton; Pagefind ends
+        # the block with a full stop)
+        assert _rows(page, url.replace("q=usaha", "q=sutra")) == [
+            ["Usaha Kabupaten Dua Paiton", f"{base}umkm/kab-dua-usaha-2/"]
         ]
         assert _rows(page, f"{url}&status=dicabut") == [
             ["Usaha Kabupaten Dua Maron", f"{base}umkm/kab-dua-usaha-3/"]

@@ -124,7 +124,8 @@
       var t = { all: false, forms: [] };
       locs.forEach(function (l) {
         if (l < d.c) t.all = true;
-        else if (text[l]) t.forms.push(text[l].toLowerCase());
+        /* Pagefind ends a block with a full stop ("sutra."); a record's words have none */
+        else if (text[l] && text[l].replace(/\.+$/, "")) t.forms.push(text[l].toLowerCase().replace(/\.+$/, ""));
       });
       return t;
     });
