@@ -215,9 +215,10 @@ def test_search_within_a_member_and_by_status_reads_rows_from_the_shards(browser
         ]
         # the last word of a record's text (of its last UMKM by name, Paiton; Pagefind ends
         # the block with a full stop)
-        assert _rows(page, url.replace("q=usaha", "q=sutra")) == [
-            ["Usaha Kabupaten Dua Paiton", f"{base}umkm/kab-dua-usaha-2/"]
-        ]
+        for word in ("sutra", "sutranya"):  # Pagefind's stemmer decides: -nya is taken off
+            assert _rows(page, url.replace("q=usaha", f"q={word}")) == [
+                ["Usaha Kabupaten Dua Paiton", f"{base}umkm/kab-dua-usaha-2/"]
+            ], word
         assert _rows(page, f"{url}&status=dicabut") == [
             ["Usaha Kabupaten Dua Maron", f"{base}umkm/kab-dua-usaha-3/"]
         ]
