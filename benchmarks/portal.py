@@ -15,6 +15,13 @@ own path (`/a001/` ...: did:web:127.0.0.1%3A<port>:a001).
 Measured: the portal's first build (every member downloaded), a second build with the members
 cached and unchanged (what the daily run does), peak memory of each, the portal's size and
 file count, and (Chromium) the first visits of home and directory and a first search.
+
+The members are made by 2 worker processes, one member at a time each (~77 MB a worker at
+1,000,000 UMKM), and recorded in WORK/anggota.json: `--reuse-members` builds over the same
+members (same bytes, same port) without making them again, `--only-members` makes them and
+stops, `--part N` builds the portal over the first N members only (to measure a part before
+a full run). Each build runs under a memory guard: past `--max-gb` (default 12) for all the
+build's processes together (sampled twice a second), they are stopped and the run says so.
 """
 
 from __future__ import annotations
