@@ -6,6 +6,7 @@ that fails leaves the previous site untouched.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import sys
@@ -17,7 +18,7 @@ from . import pipeline, signing
 from .data import config
 from .portal import config as portal_config
 from .portal import limits as member_limits
-from .portal import members, merge, pages
+from .portal import members, merge, pages, records
 from .publish import lock
 from .publish.site_folder import check_site_dir
 from .publish.swap import aside, clean_leftovers
@@ -110,7 +111,16 @@ def _locked(portal, config_file, project_dir, cfg_raw, target, built, site_url, 
     shutil.rmtree(tmp, ignore_errors=True)
     pipeline.engine_build(config_file, tmp, strict)
     try:
-        search.build_index(tmp, merged.registry, built.date(), link=merged.profile_url)
+        today = built.date()
+        names = {
+            merged.keys[o.member.id]: o.member.nama for o in outcomes if o.member.id in merged.keys
+        }
+        search.build_index(
+            tmp,
+            merged.registry,
+            today,
+            records=functools.partial(records.write, merged.registry, today, names),
+        )
         for page in tmp.rglob("*.html"):  # the theme's own pages (404) get the same policy
             text = page.read_text(encoding="utf-8")
             if "Content-Security-Policy" not in text:

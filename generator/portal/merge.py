@@ -2,9 +2,14 @@
 
 The members' UMKM become one `model.Registry` so that the site wing's directory shards and
 search index are made by the same code as a registry's: a UMKM's id is `<member>.<id>` (ids
-of two members may be equal), a kecamatan is `<name> (<member>)`, sectors are the union of the
-members' (a key keeps the label of the first member that has it). Only what the directory and
-search show is kept; every link goes to the member's own address (`profile_url`).
+of two members may be equal), sectors are the union of the members' (a key keeps the label of
+the first member that has it). On a portal the "kecamatan" of that registry is the *member*
+(its id, `_key`): the directory filters and the search groups its records by member, 514
+values at most of a few hundred, not the members' own kecamatan (tens of thousands at scale:
+records of 1-2 UMKM, a vocabulary of megabytes); a member's kecamatan are on its own
+directory. Only what the directory and search show is kept; the browser rebuilds every link
+to the member's own address from the UMKM's id and the members' map in the directory index
+(pages.member_map), so no row carries an address.
 
 Member data is verified (it is what the member signed) but not trusted: ids that would not be
 safe in an address, unknown statuses or dates, and texts that are not text are skipped, counted
@@ -43,14 +48,10 @@ class MemberFigures:
 @dataclass
 class Merged:
     registry: model.Registry
-    member_of: dict[str, str]  # merged UMKM id -> member id
-    profile: dict[str, str]  # merged UMKM id -> profile address on the member's site
+    keys: dict[str, str]  # member id -> its key in the filter (the `kecamatan` of its UMKM)
     lookup: dict[str, Any]  # normalised number or id -> "<member>/<cert id>", or a list of them
     events: list[dict]  # status events of every member, newest first
     figures: dict[str, MemberFigures]  # by member id
-
-    def profile_url(self, u: model.Umkm) -> str:
-        return self.profile[u.id]
 
 
 def _text(v: Any) -> str | None:
@@ -117,18 +118,21 @@ def _umkm(raw: Any, mid: str, kec: str) -> model.Umkm | None:
 
 
 def merge(outcomes: list[Outcome], today: date) -> Merged:
-    """One registry of every usable member's UMKM, and what the portal's pages need."""
+    """One registry of every usable member's UMKM, and what the portal's pages need. Each
+    member's files are consumed (`Outcome.files` emptied once read)."""
     sektor: dict[str, str] = {}
-    kecamatan: list[str] = []
+    member_keys: dict[str, str] = {}  # member id -> filter key, one slug each
     umkm: list[model.Umkm] = []
-    member_of, profile, figures = {}, {}, {}
+    seen: set[str] = set()
+    figures = {}
     keys: dict[str, list[str]] = {}
     events: list[dict] = []
     for o in outcomes:
         if not o.usable:
             continue
         try:
-            fig, secs, kecs, mine = _member(o, today)
+            key = _key(o.member.id, member_keys)
+            fig, secs, mine = _member(o, key)
         except (fetch.JsonError, AttributeError, TypeError, KeyError) as e:
             o.status, o.files = members.FAILED, {}
             o.message = f"ditinggalkan: data tidak terbaca ({type(e).__name__})"
@@ -136,14 +140,13 @@ def merge(outcomes: list[Outcome], today: date) -> Merged:
         figures[o.member.id] = fig
         for k, v in secs:
             sektor.setdefault(k, v)
-        kecamatan.extend(k for k in kecs if k not in kecamatan)
+        member_keys[o.member.id] = key
         for u in mine:
-            if u.sektor not in sektor or u.id in member_of:
+            if u.sektor not in sektor or u.id in seen:
                 fig.skipped += 1
                 continue
             umkm.append(u)
-            member_of[u.id] = o.member.id
-            profile[u.id] = f"{o.member.url}umkm/{u.id.split('.', 1)[1]}/"
+            seen.add(u.id)
             fig.n_umkm += 1
             for c in u.sertifikat:
                 fig.n_cert += 1
@@ -154,22 +157,36 @@ def merge(outcomes: list[Outcome], today: date) -> Merged:
                     if k and target not in keys.setdefault(k, []):
                         keys[k].append(target)
         events.extend(_events(o))
-    # a kecamatan that no UMKM uses stays out of the filter
+        # read: the member's bytes go (~1.7 GB over 514 members at 1,000,000 UMKM, held with
+        # the merged registry otherwise; the verified copy stays in the cache on disk)
+        o.files = {}
+    # a member none of whose UMKM could be shown stays out of the filter
     used = {u.kecamatan for u in umkm}
     registry = model.Registry(
         model.RegistryInfo("", "", ""),
         sektor,
-        tuple(k for k in kecamatan if k in used),
+        tuple(k for k in member_keys.values() if k in used),
         {},
         tuple(umkm),
     )
     look = {k: v[0] if len(v) == 1 else v for k, v in keys.items()}
     events.sort(key=lambda e: (e["tanggal"], e["anggota"], e["sertifikat"]), reverse=True)
-    return Merged(registry, member_of, profile, look, events, figures)
+    return Merged(registry, member_keys, look, events, figures)
 
 
-def _member(o: Outcome, today: date):
-    """(figures, sectors, kecamatan, UMKM) of one member; raises on data it cannot read."""
+def _key(member_id: str, taken: dict[str, str]) -> str:
+    """The member's key in the filter and in every row (short: it is repeated ~4 times per
+    UMKM in the directory's shards): its id, made unique as a slug."""
+    key, n = model.slugify(member_id), 1
+    while key in taken.values():
+        n += 1
+        key = f"{model.slugify(member_id)}-{n}"
+    return key
+
+
+def _member(o: Outcome, key: str):
+    """(figures, sectors, UMKM) of one member, each UMKM's kecamatan being `key` (the
+    member's); raises on data it cannot read."""
     m = o.member
     fig = MemberFigures()
     index = o.json(REGISTRY_INDEX)
@@ -186,23 +203,20 @@ def _member(o: Outcome, today: date):
         and _SLUG.match(s["kode"])
         and _text(s.get("nama"))
     ]
-    kecs, mine = [], []
+    mine = []
     for part in index["bagian"]:
         data = o.json(part["berkas"])
         kec_name = _text((data.get("kecamatan") or {}).get("nama"))
         if kec_name is None:
             fig.skipped += len(data.get("umkm") or [])
             continue
-        kec = f"{kec_name} ({m.nama})"
-        if kec not in kecs:
-            kecs.append(kec)
         for raw in data.get("umkm") or []:
-            u = _umkm(raw, m.id, kec)
+            u = _umkm(raw, m.id, key)
             if u is None:
                 fig.skipped += 1
             else:
                 mine.append(u)
-    return fig, secs, kecs, mine
+    return fig, secs, mine
 
 
 def _events(o: Outcome) -> list[dict]:

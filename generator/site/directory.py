@@ -28,9 +28,9 @@ def _json(data) -> bytes:
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def files(registry: Registry, today: date, link: search.Link | None = None) -> dict[str, bytes]:
-    """{path under docs/: bytes} of the directory's index and shards. `link`: a portal's rows
-    carry the profile's address on the member's site (search.row)."""
+def files(registry: Registry, today: date, row=search.row) -> dict[str, bytes]:
+    """{path under docs/: bytes} of the directory's index and shards. `row(u, today)`: a list
+    item's data (search.row; a portal's is more compact: generator/portal/pages.py)."""
     kec_order = {name: i for i, name in enumerate(registry.kecamatan)}
     ordered = sorted(registry.umkm, key=lambda u: (kec_order[u.kecamatan], u.nama.casefold(), u.id))
     lists: dict[tuple[str, str], list] = {}
@@ -38,7 +38,7 @@ def files(registry: Registry, today: date, link: search.Link | None = None) -> d
     counts: dict[str, dict[str, list[int]]] = {}
     for u in ordered:
         shown = search.statuses(u, today)
-        r = search.row(u, today, link)
+        r = row(u, today)
         cell = counts.setdefault(u.kecamatan_slug, {}).setdefault(
             u.sektor, [0] * (1 + len(DISPLAYED_STATUSES))
         )
@@ -67,7 +67,6 @@ def files(registry: Registry, today: date, link: search.Link | None = None) -> d
                     "kecamatan",
                     "produk",
                     "sertifikat: huruf status_tampil (b k f c) + berlaku_sampai",
-                    *(["url_profil (portal: di situs anggota)"] if link else []),
                 ],
                 "jumlah": counts,
             }

@@ -33,7 +33,6 @@ import jinja2
 from ..data.model import DISPLAYED_STATUSES, Registry, Umkm, slugify
 
 GROUP_SIZE = 16  # UMKM per index record
-Link = Callable[[Umkm], str]  # a UMKM's profile address, where it is not on this site
 BUNDLE_DIR = "pagefind"  # under the site root
 LANGUAGE = "id"
 # What the browser needs of the bundle; Pagefind also writes its own UI kits, which the site
@@ -76,11 +75,10 @@ def statuses(u: Umkm, today: date) -> tuple[str, ...]:
 STATUS_LETTER = {"berlaku": "b", "kedaluwarsa": "k", "dibekukan": "f", "dicabut": "c"}
 
 
-def row(u: Umkm, today: date, link: Link | None = None) -> list:
+def row(u: Umkm, today: date) -> list:
     """What a list item needs: id, name, owner, sector, kecamatan slug, products, and its
-    certificates as [STATUS_LETTER + last valid day, scheme, number]; with `link` (a portal:
-    the profile is on the member's own site), the profile's absolute address last."""
-    out = [
+    certificates as [STATUS_LETTER + last valid day, scheme, number]."""
+    return [
         u.id,
         u.nama,
         u.pemilik,
@@ -97,9 +95,6 @@ def row(u: Umkm, today: date, link: Link | None = None) -> list:
             for c in u.sertifikat
         ],
     ]
-    if link is not None:
-        out.append(link(u))
-    return out
 
 
 def groups(registry: Registry, today: date, size: int = GROUP_SIZE) -> Iterator[list[Umkm]]:
@@ -118,11 +113,9 @@ def groups(registry: Registry, today: date, size: int = GROUP_SIZE) -> Iterator[
             yield members[i : i + size]
 
 
-def record_html(
-    registry: Registry, members: list[Umkm], today: date, link: Link | None = None
-) -> str:
+def record_html(registry: Registry, members: list[Umkm], today: date) -> str:
     first = members[0]
-    data = {"u": [row(u, today, link) for u in members]}
+    data = {"u": [row(u, today) for u in members]}
     texts = [
         (
             u,
@@ -144,15 +137,13 @@ def record_html(
     )
 
 
-def write_records(
-    registry: Registry, today: date, folder: Path, size: int = GROUP_SIZE, link: Link | None = None
-) -> int:
+def write_records(registry: Registry, today: date, folder: Path, size: int = GROUP_SIZE) -> int:
     """Write one HTML file per record under `folder` (g/<n>/index.html). Returns the count."""
     n = 0
     for n, members in enumerate(groups(registry, today, size), start=1):
         target = folder / "g" / str(n) / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(record_html(registry, members, today, link), encoding="utf-8")
+        target.write_text(record_html(registry, members, today), encoding="utf-8")
     return n
 
 
@@ -194,14 +185,18 @@ def build_index(
     registry: Registry,
     today: date,
     size: int = GROUP_SIZE,
-    link: Link | None = None,
+    records: Callable[[Path], int] | None = None,
 ) -> int:
     """Index the registry into site_dir/pagefind/ (replacing what is there). Returns the number
-    of UMKM indexed. `link`: see `row`. Raises SearchIndexError."""
+    of UMKM indexed. `records(folder)` writes the records instead of `write_records` (a
+    portal's: generator/portal/records.py) and returns their count. Raises SearchIndexError."""
     site_dir = Path(site_dir)
     with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=site_dir.parent) as tmp:
         tmp = Path(tmp)
-        n_records = write_records(registry, today, tmp / "records", size, link)
+        if records is None:
+            n_records = write_records(registry, today, tmp / "records", size)
+        else:
+            n_records = records(tmp / "records")
         out = tmp / "bundle"
         if n_records:
             try:

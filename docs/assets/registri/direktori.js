@@ -25,6 +25,8 @@
   var heading = box.querySelector("h1");
   var FIELDS = ["q", "sektor", "kecamatan", "status"];
   var baseHeading = heading.textContent, baseTitle = document.title;
+  /* a portal's "kecamatan" filter is the member registry: the select says what it is */
+  var kecWord = form.elements.kecamatan.getAttribute("data-sebutan") || "Kecamatan";
   /* "Direktori UMKM - <site name>": a filtered title keeps the site's name after the heading */
   var titleTail = baseTitle.indexOf(baseHeading + " - ") === 0 ?
     baseTitle.slice(baseHeading.length + 3) : baseTitle;
@@ -56,7 +58,7 @@
   function describe(p) {
     var parts = [];
     if (p.sektor) parts.push(vocab.sektor[p.sektor]);
-    if (p.kecamatan) parts.push("Kecamatan " + vocab.kecamatan[p.kecamatan]);
+    if (p.kecamatan) parts.push(kecWord + " " + vocab.kecamatan[p.kecamatan]);
     if (p.status) parts.push("status " + window.RegistriStatus.LABELS[p.status][0]);
     if (p.q) parts.push("\u201c" + p.q + "\u201d");
     return parts.join(", ");
@@ -163,7 +165,7 @@
       draw(got, empty);
       count.textContent = fmt(r.total) + " UMKM cocok" +
         (r.total > got.length ? " \u00b7 menampilkan " + fmt(got.length) : "") +
-        (r.total && !p.kecamatan ? " \u00b7 urut menurut kecamatan, lalu nama" : "");
+        (r.total && !p.kecamatan ? " \u00b7 urut menurut " + kecWord.toLowerCase() + ", lalu nama" : "");
       more.hidden = r.total <= got.length;
     }).catch(function () { failed(mine); });
   }

@@ -3,6 +3,9 @@
 
    The index (generator/site/search.py) holds records of up to 16 UMKM that share kecamatan,
    sector and status set; each UMKM is a section of its record, opened by <h2 id="<umkm-id>">.
+   A portal's records (generator/portal/records.py) hold no rows: they name a run of rows of
+   the directory's shards, read from there, and their text is each distinct word once: the
+   rows are matched against the words Pagefind found (byWords).
    Pagefind answers with records and the word positions of the hits; a UMKM matches when its
    section holds a hit of every word typed (checked word by word, with Pagefind's own stemming).
    This script is fetched by status.js when the reader first focuses or types in the header's
@@ -74,11 +77,75 @@
     for (var i = 0; i < locations.length; i++) if (locations[i] >= a && locations[i] < b) return true;
     return false;
   }
-  Search.prototype.sections = function (record, data) {
+  /* The rows of a record: in its data (a registry's), or (a portal's: generator/portal/
+     records.py) rows [a, a + n) of the directory list l, read from its shards of h rows. */
+  var shardCache = {};
+  function shardOf(root, list, k) {
+    var u = root + "api/direktori/" + list.split("/").map(encodeURIComponent).join("/") +
+      "/" + (k + 1) + ".json";
+    if (!shardCache[u]) {
+      shardCache[u] = fetch(u, { credentials: "same-origin" }).then(function (r) {
+        if (!r.ok) throw new Error(r.status);
+        return r.json();
+      });
+      shardCache[u].catch(function () { delete shardCache[u]; });
+    }
+    return shardCache[u];
+  }
+  function recordRows(root, data) {
+    var d;
+    try { d = JSON.parse(data.meta.d); } catch (e) { return Promise.resolve({ list: [] }); }
+    if (d && Array.isArray(d.u)) return Promise.resolve({ list: d.u });
+    if (!d || typeof d.l !== "string" || !(d.h > 0) || !(d.n > 0) || !(d.a >= 0)) return Promise.resolve({ list: [] });
+    var wanted = [];
+    for (var k = Math.floor(d.a / d.h); k <= Math.floor((d.a + d.n - 1) / d.h); k++) wanted.push(k);
+    return Promise.all(wanted.map(function (k) { return shardOf(root, d.l, k); })).then(function (pages) {
+      var flat = [];
+      pages.forEach(function (pg) { Array.prototype.push.apply(flat, pg); });
+      var first = wanted[0] * d.h;
+      return { d: d, list: flat.slice(d.a - first, d.a - first + d.n) };
+    });
+  }
+  /* a portal's record mixes statuses: a status filter keeps the rows with such a certificate */
+  function hasStatus(r, status) {
+    return !status || r[6].some(function (c) {
+      var s = LETTERS[String(c[0]).charAt(0)];
+      return s && s[0] === status;
+    });
+  }
+  /* A portal's record (d.c set) is the distinct words of its rows, the c words of its sector
+     and member first: a row matches a word typed when it holds one of the words Pagefind found
+     for it in the record (or the hit is among the first c, shared by every row). */
+  Search.prototype.byWords = function (record, data, d, list) {
+    var self = this, text = String(data.content || "").split(/\s+/).filter(Boolean), out = [];
+    var terms = this.perTerm.length ? this.perTerm.map(function (m) { return m[record.id] || []; }) :
+      [record.words];
+    var found = terms.map(function (locs) {
+      var t = { all: false, forms: [] };
+      locs.forEach(function (l) {
+        if (l < d.c) t.all = true;
+        /* Pagefind ends a block with a full stop ("sutra."); a record's words have none */
+        else if (text[l] && text[l].replace(/\.+$/, "")) t.forms.push(text[l].toLowerCase().replace(/\.+$/, ""));
+      });
+      return t;
+    });
+    list.forEach(function (r, i) {
+      if (!hasStatus(r, self.filters.status)) return;
+      var own = (r[1] + " " + r[2] + " " + r[5]).toLowerCase(), hits = 0;
+      for (var k = 0; k < found.length; k++) {
+        var n = found[k].forms.filter(function (f) { return own.indexOf(f) >= 0; }).length;
+        if (!n && !found[k].all) return;
+        hits += n;
+      }
+      out.push({ row: r, hits: hits, order: i });
+    });
+    out.sort(function (x, y) { return y.hits - x.hits || x.order - y.order; });
+    return out.map(function (s) { return s.row; });
+  };
+  Search.prototype.sections = function (record, data, got) {
     var self = this, rows = {}, out = [];
-    try {
-      JSON.parse(data.meta.d).u.forEach(function (r) { rows[r[0]] = r; });
-    } catch (e) { return out; }
+    if (got.d && got.d.c >= 0) return this.byWords(record, data, got.d, got.list);
+    got.list.forEach(function (r) { if (hasStatus(r, self.filters.status)) rows[r[0]] = r; });
     var anchors = (data.anchors || []).filter(function (a) {
       return a.element === "h2" && a.id && rows[a.id];
     }).sort(function (a, b) { return a.location - b.location; });
@@ -102,9 +169,13 @@
       if (self.rows.length >= target && self.records.length - self.next > 6) return Promise.resolve(self);
       var batch = self.records.slice(self.next, self.next + 6);
       self.next += batch.length;
-      return Promise.all(batch.map(function (r) { return r.data(); })).then(function (datas) {
-        datas.forEach(function (d, i) {
-          Array.prototype.push.apply(self.rows, self.sections(batch[i], d));
+      return Promise.all(batch.map(function (r) {
+        return r.data().then(function (d) {
+          return recordRows(self.root, d).then(function (got) { return [d, got]; });
+        });
+      })).then(function (got) {
+        got.forEach(function (g, i) {
+          Array.prototype.push.apply(self.rows, self.sections(batch[i], g[0], g[1]));
         });
         if (self.next >= self.records.length) self.exhausted = true;
         return step();
@@ -148,13 +219,20 @@
     var li = el("li", cls.li || "ru-item");
     li.setAttribute("data-id", r[0]);
     var a = el("a", cls.nama || "ru-item__nama", r[1]);
-    /* a portal's row ends with the profile's address on the member's own site */
-    a.href = r[7] || root + "umkm/" + encodeURIComponent(r[0]) + "/";
+    /* on a portal (the index maps member id -> [name, address]) the id is <member>.<id> and
+       the profile is on the member's own site; the row's "kecamatan" is the member */
+    var members = vocab && vocab.index && vocab.index.anggota;
+    var dot = r[0].indexOf("."), m = members && dot > 0 ? members[r[0].slice(0, dot)] : null;
+    a.href = m ? m[1] + "umkm/" + encodeURIComponent(r[0].slice(dot + 1)) + "/" :
+      root + "umkm/" + encodeURIComponent(r[0]) + "/";
     li.appendChild(a);
-    var sektor = (vocab && vocab.sektor && vocab.sektor[r[3]]) || r[3];
+    /* a portal's row has the sector and each scheme as an index into the directory index */
+    var ix = vocab && vocab.index, key = ix && ix.sektor_urut && typeof r[3] === "number" ?
+      ix.sektor_urut[r[3]] : r[3];
+    var sektor = (vocab && vocab.sektor && vocab.sektor[key]) || key;
     var kec = (vocab && vocab.kecamatan && vocab.kecamatan[r[4]]) || r[4];
     li.appendChild(el("span", cls.meta || "ru-item__meta",
-      r[2] + " \u00b7 " + sektor + " \u00b7 Kec. " + kec));
+      r[2] + " \u00b7 " + sektor + " \u00b7 " + (m ? m[0] : "Kec. " + kec)));
     if (r[5] && !cls.ringkas) li.appendChild(el("span", "ru-item__produk", r[5]));
     var st = el("span", cls.status || "ru-item__status");
     r[6].forEach(function (c) {
@@ -164,7 +242,8 @@
       var one = el("span", cls.sert || "ru-item__sert");
       one.appendChild(badge(s[0], s[1], String(c[0]).slice(1)));
       one.appendChild(document.createTextNode(" "));
-      one.appendChild(el("span", "ru-item__skema", c[1]));
+      one.appendChild(el("span", "ru-item__skema",
+        typeof c[1] === "number" ? (ix && ix.skema && ix.skema[c[1]]) || "" : c[1]));
       one.appendChild(document.createTextNode(" \u00b7 "));
       one.appendChild(el("span", "ru-item__nomor", c[2]));
       st.appendChild(one);
