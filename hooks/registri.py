@@ -85,6 +85,13 @@ def on_files(files, config):
     return files
 
 
+def on_nav(nav, config, files):
+    # `generator build`/`serve`: the engine renders only the outputs whose inputs changed
+    # since the previous site; the others are linked from it (generator/publish/reuse.py)
+    pipeline.plan_reuse(nav, config, files, (_command, pipeline.preview))
+    return nav
+
+
 _raw_html: dict[str, str] = {}  # the set-aside HTML of the page being built
 
 

@@ -80,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="situs ini akan diterbitkan: catat id baru di data/id-terbit.txt (dipakai workflow)",
     )
+    b.add_argument(
+        "--bersih",
+        action="store_true",
+        help="bangun semua halaman dari awal (bawaan: hanya halaman yang berubah sejak "
+        "pembangunan terakhir; hasilnya sama)",
+    )
     b.set_defaults(func=build.cmd_build)
 
     s = sub.add_parser(
