@@ -257,6 +257,17 @@ def plan_reuse(nav, config, files, mode: object) -> None:
         _reuse.plan(nav, config, files, [Path(__file__).parent], mode)
 
 
+_templates: reuse.MemoryBytecodeCache | None = None
+
+
+def engine_env(env):
+    """The hook's on_env: the engine's templates compile once per process."""
+    global _templates
+    _templates = _templates or reuse.MemoryBytecodeCache()
+    env.bytecode_cache = _templates.cache
+    return env
+
+
 class _NoDirtyWarning(logging.Filter):
     """The engine warns that a --dirty build may be inaccurate: not ours (publish/reuse.py keys
     every output by all it depends on), and in --strict a warning would fail the build."""

@@ -92,6 +92,10 @@ def on_nav(nav, config, files):
     return nav
 
 
+def on_env(env, config, files):
+    return pipeline.engine_env(env)
+
+
 _raw_html: dict[str, str] = {}  # the set-aside HTML of the page being built
 
 
