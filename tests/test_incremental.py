@@ -74,7 +74,8 @@ class Editor:
             return self.expiry()
         c["status"] = self.rng.choice(["dibekukan", "dicabut"])
         c["alasan_status"] = f"Alasan uji {self.n}"
-        c["tanggal_status"] = date(2026, 1 + self.rng.randrange(10), 1 + self.rng.randrange(27))
+        later = c["tanggal_terbit"] + timedelta(days=self.rng.randrange(300))
+        c["tanggal_status"] = max(c["tanggal_terbit"], min(later, date(2026, 11, 27)))
 
     def expiry(self) -> None:
         c = self._cert()
