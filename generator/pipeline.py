@@ -257,6 +257,12 @@ def plan_reuse(nav, config, files, mode: object) -> None:
         _reuse.plan(nav, config, files, [Path(__file__).parent], mode)
 
 
+def engine_done() -> None:
+    """The hook's on_post_build, before anything else writes into the site."""
+    if _reuse is not None:
+        _reuse.engine_done()
+
+
 _templates: reuse.MemoryBytecodeCache | None = None
 
 

@@ -137,6 +137,7 @@ def on_post_template(output: str, template_name: str, config) -> str:
 
 
 def on_post_build(config, **kwargs) -> None:
+    pipeline.engine_done()  # first: what is written below is not the engine's (reuse.py)
     if _command != "serve":  # build, gh-deploy
         trust.write_cname(Path(config.site_dir), config.site_url)
     # The search index and the sitemaps are made from the finished site (site/postbuild.py).

@@ -373,3 +373,20 @@ def test_reuse_module_imports_nothing_from_mkdocs_at_load():
         text=True,
     )
     assert r.stdout.strip() == "False", r.stderr
+
+
+def test_a_file_written_over_after_the_engine_is_never_linked(in_process, tmp_path):
+    """docs/robots.txt is copied by the engine, then written over by the sitemaps (postbuild):
+    it must not be linked from the old site, or that write would change the old site too."""
+    project, editor = start(tmp_path, 5000, in_process)
+    (project / "docs" / "robots.txt").write_text("User-agent: *\n", encoding="utf-8")
+    build(project, "site")
+    witness = tmp_path / "saksi"
+    subprocess.run(["cp", "-al", str(project / "site"), str(witness)], check=True)
+    before = tree(witness)
+    build(project, "site")  # unchanged: everything the engine made is linked, not robots.txt
+    editor.apply()
+    build(project, "site")
+    assert tree(witness) == before
+    build(project, "dingin", cold=True)
+    assert tree(project / "site") == tree(project / "dingin")

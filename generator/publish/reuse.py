@@ -126,6 +126,7 @@ class Reuse:
         self.keys: dict[str, str] = {}  # output path -> key, of this build
         self.linked: dict[str, list] = {}  # output path -> stat when linked
         self.rendered: list[str] = []
+        self.after_engine: dict[str, list | None] | None = None
 
     def plan(self, nav, config, files, code_dirs: list[Path], mode: object) -> None:
         from mkdocs.utils.meta import YAML_RE, get_data
@@ -135,8 +136,10 @@ class Reuse:
         g = global_key(config, code_dirs, mode)
         nav_fp = _h(*_nav_parts(nav.items, get_data))
         all_files = _h(*sorted(f.src_uri for f in files))
+        # what the engine writes over a copied file after copying it (theme templates)
+        rewritten = {*config.theme.static_templates, *(config.get("extra_templates") or [])}
         for f in files:
-            if not f.inclusion.is_included():
+            if not f.inclusion.is_included() or f.dest_uri in rewritten:
                 continue
             source = f.content_bytes
             if f.is_documentation_page():
@@ -175,6 +178,12 @@ class Reuse:
         self.linked[dest] = st
         return True
 
+    def engine_done(self) -> None:
+        """The engine has written its outputs (the hook's on_post_build, first): what is
+        written after this (search index, sitemaps, sums) is not the engine's output, and an
+        output overwritten by it must never be linked (it would be written into in place)."""
+        self.after_engine = {d: _stat(self.out / d) for d in self.keys}
+
     def check_untouched(self) -> list[str]:
         """Outputs linked from the previous site that something wrote into after linking (so
         the previous site changed too): a bug to fix, reported by the build."""
@@ -184,9 +193,10 @@ class Reuse:
         """Record the finished `site` (the folder the outputs are in now) for the next build:
         written aside and renamed, so a killed build leaves the old manifest or the new one."""
         entries = {}
+        after_engine = self.after_engine
         for dest, key in self.keys.items():
             st = _stat(site / dest)
-            if st is not None:
+            if st is not None and (after_engine is None or after_engine.get(dest) == st):
                 entries[dest] = [key, *st]
         path = manifest_path(site)
         tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
