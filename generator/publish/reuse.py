@@ -40,7 +40,7 @@ def manifest_path(site: Path) -> Path:
     """Where the manifest of the site folder `site` is kept: next to it, not inside (it is not
     published, and a cold and an incremental build give the same site, byte for byte)."""
     site = Path(site)
-    return site.with_name(f".{site.name}.render.json")
+    return site.with_name(f".{site.name}-render.json")
 
 
 def _h(*parts: object) -> str:
