@@ -297,13 +297,15 @@ def engine_build(
     t0 = time.perf_counter()
     global _reuse
     plan = _reuse = reuse.Reuse(previous, out)
-    quiet = _NoDirtyWarning()
-    logging.getLogger("mkdocs.commands.build").addFilter(quiet)
-    try:
-        from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.commands import build as engine
 
+    # the engine's own logger: "properdocs.commands.build" under ProperDocs
+    engine_log = logging.getLogger(engine.__name__)
+    quiet = _NoDirtyWarning()
+    engine_log.addFilter(quiet)
+    try:
         cfg = load_config(config_file=str(config_file), site_dir=str(out), strict=strict)
-        mkdocs_build(cfg, dirty=True)  # every output's --dirty test is the plan's (on_nav)
+        engine.build(cfg, dirty=True)  # every output's --dirty test is the plan's (on_nav)
         mark_site(out)
     except (Abort, ConfigurationError, MkDocsException) as e:
         shutil.rmtree(out, ignore_errors=True)
@@ -313,7 +315,7 @@ def engine_build(
         raise
     finally:
         _reuse = None
-        logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
+        engine_log.removeFilter(quiet)
     TIMINGS.add("engine", time.perf_counter() - t0)
     return plan
 
