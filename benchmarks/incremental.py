@@ -57,6 +57,7 @@ def main() -> int:
     ap.add_argument("--sizes", default="1000")
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--src", default=str(project.ROOT))
+    ap.add_argument("--no-cold", action="store_true", help="skip the --bersih builds")
     args = ap.parse_args()
     src = Path(args.src)
     uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
@@ -65,14 +66,18 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix=f"inkremental-{n}-") as d:
             tmp = Path(d)
             project.make(tmp, synth.render(n), src)
-            build(tmp, src)  # first build: the QR cache is filled, as an admin's next day
+            first = build(tmp, src)  # the QR cache is filled, as on an admin's next day
+            print(f"{n} first: wall {first['wall']:.1f} s, CPU {first['cpu']:.1f} s", flush=True)
             rows: dict[str, list[dict]] = {"cold": [], "unchanged": [], "one status": []}
             for k in range(args.rounds):
-                rows["cold"].append(build(tmp, src, "--bersih"))
+                if not args.no_cold:
+                    rows["cold"].append(build(tmp, src, "--bersih"))
                 rows["unchanged"].append(build(tmp, src))
                 change_one_status(tmp / "data" / "umkm.yaml", k)
                 rows["one status"].append(build(tmp, src))
                 for name, runs in rows.items():
+                    if not runs:
+                        continue
                     r = runs[-1]
                     stages = {s: round(v, 1) for s, v in r["stages"].items()}
                     print(
@@ -80,7 +85,7 @@ def main() -> int:
                         f"RSS {r['rss'] / 2**20:.0f} MB, {stages}",
                         flush=True,
                     )
-            for name, runs in rows.items():
+            for name, runs in [(k, v) for k, v in rows.items() if v]:
                 walls, cpus = [r["wall"] for r in runs], [r["cpu"] for r in runs]
                 print(
                     f"{n} {name}: wall median {statistics.median(walls):.1f} s "
