@@ -18,7 +18,7 @@ from . import signing
 from .api import exports
 from .data import config, load, trust
 from .data.model import Registry
-from .publish import guard, ledger, lock
+from .publish import guard, ledger, lock, reuse
 from .publish.site_folder import check_site_dir, mark_site
 from .publish.swap import aside, clean_leftovers, swap_in
 from .site import docs_files, pages
@@ -49,6 +49,8 @@ _last_signer: signing.Signer | None = None
 _last_docs_dir: Path | None = None  # where the last generation wrote (finish links from it)
 # True while `build` runs the engine: the hook then leaves finishing the site to `build`.
 _building = False
+# The incremental plan of the engine run under way (publish/reuse.py), None outside engine_build.
+_reuse: reuse.Reuse | None = None
 
 
 def fix_clock() -> None:
@@ -220,13 +222,15 @@ def build(
     strict: bool = False,
     record: bool = False,
     engine: str = "mkdocs",
+    cold: bool = False,
 ) -> Registry:
     """Generate and build the site into a fresh folder, then swap it into place.
 
     Holds the project lock throughout; refuses a site folder it may not replace (SiteDirError
     of publish/site_folder.py). `record` (a build that is going to be published: `build
     --catat`) also checks the ledger's git history first and appends the new ids to the ledger
-    before the swap. `engine`: one of ENGINES."""
+    before the swap. `engine`: one of ENGINES. The engine renders only what changed since the
+    site in place was built (publish/reuse.py); `cold` renders everything (`build --bersih`)."""
     use_engine(engine)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     # One clock for the whole build: the engine's hook then sees the same date and finds the
@@ -239,26 +243,69 @@ def build(
     target = check_site_dir(chosen, project_dir, data, cfg_raw)
     try:
         with lock.project_lock(project_dir):
-            return _build_locked(config_file, project_dir, data, cfg_raw, target, strict, record)
+            return _build_locked(
+                config_file, project_dir, data, cfg_raw, target, strict, record, cold
+            )
     except lock.LockError as e:
         raise BuildError(str(e)) from None
 
 
-def engine_build(config_file: Path, out: Path, strict: bool = False) -> None:
+def plan_reuse(nav, config, files, mode: object) -> None:
+    """The hook's on_nav, during engine_build: decide which outputs the engine renders and link
+    the others from the previous site (publish/reuse.py)."""
+    if _reuse is not None:
+        _reuse.plan(nav, config, files, [Path(__file__).parent], mode)
+
+
+def engine_done() -> None:
+    """The hook's on_post_build, before anything else writes into the site."""
+    if _reuse is not None:
+        _reuse.engine_done()
+
+
+_templates: reuse.MemoryBytecodeCache | None = None
+
+
+def engine_env(env):
+    """The hook's on_env: the engine's templates compile once per process."""
+    global _templates
+    _templates = _templates or reuse.MemoryBytecodeCache()
+    env.bytecode_cache = _templates.cache
+    return env
+
+
+class _NoDirtyWarning(logging.Filter):
+    """The engine warns that a --dirty build may be inaccurate: not ours (publish/reuse.py keys
+    every output by all it depends on), and in --strict a warning would fail the build."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build")
+
+
+def engine_build(
+    config_file: Path, out: Path, strict: bool = False, previous: Path | None = None
+) -> reuse.Reuse:
     """Run the engine (MkDocs) into the fresh folder `out`, marked as our site before and
-    after. BuildError when the engine fails; `out` is removed on any failure."""
+    after; outputs whose inputs did not change since the site `previous` was built are linked
+    from it instead of rendered (None: a cold build). Returns the plan (for the manifest).
+    BuildError when the engine fails; `out` is removed on any failure."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
 
     out.mkdir(parents=True)
     mark_site(out)  # first, so that a killed build's folder is recognised and cleaned up
     t0 = time.perf_counter()
-    global _building
-    try:
-        from mkdocs.commands.build import build as mkdocs_build
+    global _reuse
+    plan = _reuse = reuse.Reuse(previous, out)
+    from mkdocs.commands import build as engine
 
+    # the engine's own logger: "properdocs.commands.build" under ProperDocs
+    engine_log = logging.getLogger(engine.__name__)
+    quiet = _NoDirtyWarning()
+    engine_log.addFilter(quiet)
+    try:
         cfg = load_config(config_file=str(config_file), site_dir=str(out), strict=strict)
-        mkdocs_build(cfg)
+        engine.build(cfg, dirty=True)  # every output's --dirty test is the plan's (on_nav)
         mark_site(out)
     except (Abort, ConfigurationError, MkDocsException) as e:
         shutil.rmtree(out, ignore_errors=True)
@@ -266,7 +313,11 @@ def engine_build(config_file: Path, out: Path, strict: bool = False) -> None:
     except BaseException:
         shutil.rmtree(out, ignore_errors=True)
         raise
+    finally:
+        _reuse = None
+        engine_log.removeFilter(quiet)
     TIMINGS.add("engine", time.perf_counter() - t0)
+    return plan
 
 
 def _build_locked(
@@ -277,6 +328,7 @@ def _build_locked(
     target: Path,
     strict: bool,
     record: bool,
+    cold: bool = False,
 ) -> Registry:
     clean_leftovers(target)  # first: a site a killed build left aside is put back
     check_site_dir(target, project_dir, data, cfg_raw)  # again: it may have changed meanwhile
@@ -293,8 +345,11 @@ def _build_locked(
     shutil.rmtree(tmp, ignore_errors=True)
     global _building
     _building = True  # the hook leaves finishing the site to us
+    if cold:
+        reuse.forget(target)
+    previous = None if cold or not target.is_dir() else target
     try:
-        engine_build(config_file, tmp, strict)
+        plan = engine_build(config_file, tmp, strict, previous)
     finally:
         _building = False
     # -- post-build (generator/site/postbuild.py): the hook ran it; an engine without hooks did not
@@ -309,12 +364,21 @@ def _build_locked(
                 raise BuildError(str(e)) from None
         # -- end of post-build
         finish(tmp)  # -- hook point: signing completes the built site before it is swapped in --
+        touched = plan.check_untouched()
+        if touched:
+            reuse.forget(target)
+            raise BuildError(
+                "galat program: berkas yang ditautkan dari situs lama ikut diubah "
+                f"({', '.join(touched[:3])}); bangun ulang dengan --bersih dan laporkan ke "
+                "pengembang"
+            )
         if record:
             _record(registry, data)  # before the swap: an id is recorded before it is published
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     install(tmp, target)
+    plan.write_manifest(target)  # after the swap: it describes the site now in place
     return registry
 
 
