@@ -22,6 +22,7 @@ from .publish import guard, ledger, lock, reuse
 from .publish.site_folder import check_site_dir, mark_site
 from .publish.swap import aside, clean_leftovers, swap_in
 from .site import docs_files, pages
+from .site.memo import Memo
 
 DATA_ENV = "REGISTRI_DATA"  # lets `generator build --data X` reach the hook
 DEFAULT_DATA = "data/umkm.yaml"
@@ -51,6 +52,8 @@ _last_docs_dir: Path | None = None  # where the last generation wrote (finish li
 _building = False
 # The incremental plan of the engine run under way (publish/reuse.py), None outside engine_build.
 _reuse: reuse.Reuse | None = None
+# The generator's files the engine leaves to place_generated.
+_placed = reuse.Placed()
 
 
 def fix_clock() -> None:
@@ -74,6 +77,7 @@ def generate(
     config_file: Path | None = None,
     refuse_placeholders: bool = True,
     for_preview: bool = False,
+    cold: bool = False,
 ) -> Registry:
     """Validate `data` and write every generated page into docs/ (only changed files).
 
@@ -115,7 +119,9 @@ def generate(
     signer = signing.signer_for(registry, built, site_url, preview=for_preview or preview)
     docs_dir = docs_dir or project_dir / "docs"
     overrides_dir = overrides_dir or project_dir / "overrides"
-    site = pages.Site(registry, built, site_url, site_name)
+    # only the files whose inputs changed are rendered (site/memo.py); `cold`: every file
+    memo = Memo(docs_dir, enabled=not cold)
+    site = pages.Site(registry, built, site_url, site_name, memo)
 
     # signing: credentials, status lists and did.json (timed apart for the benchmark)
     signed = _timed(
@@ -124,14 +130,15 @@ def generate(
 
     def produced():
         yield from site.files()
-        yield from exports.iter_api_files(registry, built, site_url)
+        yield from exports.iter_api_files(registry, built, site_url, site)
         yield from signed
 
     t1 = time.perf_counter()
     render = _timed(produced())
     docs_files.sync_tree(
-        docs_dir, render, docs_files.GENERATED_DOCS, docs_files.GENERATED_DOCS_FILES
+        docs_dir, render, docs_files.GENERATED_DOCS, docs_files.GENERATED_DOCS_FILES, memo
     )
+    memo.save()
     docs_files.sync_tree(overrides_dir, site.overrides().items(), docs_files.GENERATED_OVERRIDES)
     total = time.perf_counter() - t1
     TIMINGS.add("generate", render.seconds - signed.seconds)
@@ -157,14 +164,27 @@ def placed_after_engine(src_uri: str) -> bool:
     return src_uri.startswith(signing.CREDENTIAL_DIR + "/")
 
 
-def finish(site_dir: Path) -> None:
+def take_generated(files) -> None:
+    """The hook's on_files (a build that is published, not a preview): see reuse.Placed."""
+    _placed.take(files)
+
+
+def place_generated(site_dir: Path) -> None:
+    """The hook's on_post_build, first: link what take_generated took into `site_dir`."""
+    t0 = time.perf_counter()
+    _placed.place(site_dir, _reuse)
+    TIMINGS.add("place", time.perf_counter() - t0)
+
+
+def finish(site_dir: Path, digest=None) -> None:
     """The hook point after the engine, before the site is published: signing completes the
     built folder (the credentials linked in from docs/, SHA256SUMS over the final files, its
-    JWS, .well-known/did.json)."""
+    JWS, .well-known/did.json). `digest`: `build`'s reuse.Sums (hashes kept from the previous
+    site), None: every file read."""
     t0 = time.perf_counter()
     if _last_signer is not None and _last_docs_dir is not None:
         signing.place_credentials(_last_docs_dir, site_dir)
-    signing.finish_site(site_dir, _last_signer)
+    signing.finish_site(site_dir, _last_signer, digest)
     TIMINGS.add("sums", time.perf_counter() - t0)
 
 
@@ -333,7 +353,9 @@ def _build_locked(
     clean_leftovers(target)  # first: a site a killed build left aside is put back
     check_site_dir(target, project_dir, data, cfg_raw)  # again: it may have changed meanwhile
     site_url = config.SiteUrl.of(cfg_raw.get("site_url"))
-    registry = generate(project_dir, data, site_url, config_file=config_file)
+    global _last_generated
+    _last_generated = None  # every build looks at docs/ again (only the hook's call is spared)
+    registry = generate(project_dir, data, site_url, config_file=config_file, cold=cold)
     if record and not registry.registri.contoh:
         history = guard.history_problems(data)
         for line in history.warnings:
@@ -348,6 +370,7 @@ def _build_locked(
     if cold:
         reuse.forget(target)
     previous = None if cold or not target.is_dir() else target
+    sums = reuse.Sums(previous)  # SHA256SUMS keeps the hashes of files linked from it
     try:
         plan = engine_build(config_file, tmp, strict, previous)
     finally:
@@ -363,7 +386,8 @@ def _build_locked(
             except search.SearchIndexError as e:
                 raise BuildError(str(e)) from None
         # -- end of post-build
-        finish(tmp)  # -- hook point: signing completes the built site before it is swapped in --
+        # -- hook point: signing completes the built site before it is swapped in --
+        finish(tmp, sums)
         touched = plan.check_untouched()
         if touched:
             reuse.forget(target)
@@ -377,16 +401,18 @@ def _build_locked(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    install(tmp, target)
-    plan.write_manifest(target)  # after the swap: it describes the site now in place
+    install(tmp, target, later=True)
+    plan.write_manifest(target)  # after the swap: they describe the site now in place
+    sums.save(target)
     return registry
 
 
-def install(tmp: Path, target: Path) -> None:
+def install(tmp: Path, target: Path, later: bool = False) -> None:
     """The finished site `tmp` replaces `target` in one step; on failure, tmp is removed, the
-    old site is left as it was and the admin gets one line."""
+    old site is left as it was and the admin gets one line. `later`: the old site is removed
+    in the background (publish/swap.py's remove_later)."""
     try:
-        swap_in(tmp, target)
+        swap_in(tmp, target, later)
     except OSError as e:
         shutil.rmtree(tmp, ignore_errors=True)
         raise BuildError(

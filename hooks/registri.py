@@ -83,6 +83,7 @@ def on_files(files, config):
     if _command != "serve" and not pipeline.preview:
         for f in [f for f in files if pipeline.placed_after_engine(f.src_uri)]:
             files.remove(f)
+        pipeline.take_generated(files)  # linked in by place_generated (on_post_build)
     # Our scripts and stylesheets are written compacted by the engine itself (postbuild's
     # compaction then finds them done), so an incremental build can link them (reuse.py).
     for f in [f for f in files if assets.is_ours(f.src_uri)]:
@@ -146,6 +147,8 @@ def on_post_template(output: str, template_name: str, config) -> str:
 
 def on_post_build(config, **kwargs) -> None:
     pipeline.engine_done()  # first: what is written below is not the engine's (reuse.py)
+    if _command != "serve" and not pipeline.preview:
+        pipeline.place_generated(Path(config.site_dir))  # what take_generated took
     if _command != "serve":  # build, gh-deploy
         trust.write_cname(Path(config.site_dir), config.site_url)
     # The search index and the sitemaps are made from the finished site (site/postbuild.py).

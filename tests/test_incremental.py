@@ -24,6 +24,7 @@ from test_signing import new_key
 
 from generator import pipeline
 from generator.publish import reuse
+from generator.site import memo
 
 SEQUENCES = 52  # random edit sequences, half of them signed, in 4 chains of 13
 STEPS = 2  # edits per sequence, each followed by an incremental build and a cold one
@@ -60,6 +61,8 @@ class Editor:
 
     def apply(self) -> str:
         kinds = ["status", "status", "add", "remove", "kecamatan", "site_url", "nama", "expiry"]
+        # inputs every page shares (the pages of a UMKM whose own record did not change)
+        kinds += ["sektor", "judul", "masa", "tanggal", "rotate"]
         kind = self.rng.choice(kinds)
         getattr(self, kind)()
         self.save()
@@ -117,6 +120,36 @@ class Editor:
         letter = self.rng.choice("ABCDEFGH")
         self.rng.choice(self.data["umkm"])["nama"] = f"Nama Baru {self.n} {letter}"
 
+    def sektor(self) -> None:
+        self.n += 1
+        key = self.rng.choice(sorted(self.data["sektor"]))
+        self.data["sektor"][key] = f"Sektor Baru {self.n}"
+
+    def judul(self) -> None:
+        self.n += 1
+        self.data["registri"]["judul"] = f"Registri UMKM Uji {self.n}"
+
+    def masa(self) -> None:
+        self.data["registri"]["masa_status_hari"] = self.rng.choice([1, 3, 7, 30, 366])
+
+    def tanggal(self) -> None:
+        """The build date moves on: certificates expire, statuses stop being new."""
+        now = int(os.environ["SOURCE_DATE_EPOCH"])
+        os.environ["SOURCE_DATE_EPOCH"] = str(now + 86400 * self.rng.randrange(1, 500))
+
+    def rotate(self) -> None:
+        """A signed registry retires its key for a new one (an unsigned one starts signing)."""
+        kunci = self.data["registri"].get("kunci")
+        if not kunci:
+            return self.sign(True, self.keys)
+        key_a, publik_a, key_b, publik_b = self.keys
+        if kunci[-1]["id"] == "kunci-a":
+            kunci[-1]["berlaku_sampai"] = date(2026, 6, 30)
+            kunci.append({"id": "kunci-b", "publik": publik_b, "berlaku_mulai": date(2026, 7, 1)})
+            os.environ["REGISTRI_KUNCI_FILE"] = str(key_b)
+        else:
+            self.sign(True, self.keys)
+
     def site_url(self) -> None:
         cfg = self.project / "mkdocs.yml"
         text = cfg.read_text(encoding="utf-8")
@@ -126,7 +159,8 @@ class Editor:
 
     def sign(self, signed: bool, key_publik) -> None:
         """Sign the registry with the test key from now on, or stop signing it."""
-        key, publik = key_publik
+        key, publik = key_publik[:2]
+        self.keys = key_publik
         if signed:
             self.data["registri"]["kunci"] = [
                 {"id": "kunci-a", "publik": publik, "berlaku_mulai": date(2026, 1, 1)}
@@ -153,7 +187,8 @@ def in_process(tmp_path_factory):
     pipeline.quiet_mkdocs_logging()
     key_dir = tmp_path_factory.mktemp("kunci-inkremental")
     key, _, publik = new_key(key_dir, "a", "kunci-a")
-    yield key, publik
+    key_b, _, publik_b = new_key(key_dir, "b", "kunci-b")
+    yield key, publik, key_b, publik_b
     os.environ.clear()
     os.environ.update(saved)
 
@@ -182,10 +217,13 @@ def build(project: Path, site: str, cold: bool = False) -> None:
 @pytest.mark.parametrize("chain", range(4))
 def test_incremental_and_cold_builds_give_byte_identical_sites(in_process, tmp_path, chain):
     """SEQUENCES seeded random edit sequences (status changes, added and removed UMKM, renamed
-    UMKM and kecamatan, expiry dates, site_url changed; signed and unsigned, and the switch
-    between them), run one after another on one project per chain: after every step the
-    incremental site equals a cold build of the same data, file for file."""
+    UMKM and kecamatan, expiry dates, site_url changed; and what every page shares: a renamed
+    sector, the registry's name, masa_status_hari, a later build date, a key rotation; signed
+    and unsigned, and the switch between them), run one after another on one project per
+    chain: after every step the incremental site equals a cold build of the same data, file
+    for file."""
     per = SEQUENCES // 4
+    os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH  # the "tanggal" edit moves it on
     project, editor = start(tmp_path, chain, in_process)
     build(project, "site")
     for seed in range(chain * per, (chain + 1) * per):
@@ -253,16 +291,20 @@ def test_a_manifest_edited_deleted_or_a_site_file_edited_falls_back_to_rendering
     build(project, "site")
     assert tree(site) == want
     # a manifest that lies about a key (same stat): the key is checked, so the page is rendered
-    data = json.loads(manifest.read_text(encoding="utf-8"))
-    rel = page.relative_to(site).as_posix()
-    page.unlink()
-    page.write_text("dirusak", encoding="utf-8")
-    st = page.stat()
-    data["berkas"][rel][1:] = [st.st_ino, st.st_size, st.st_mtime_ns]
-    data["berkas"][rel][0] = "0" * 64
-    manifest.write_text(json.dumps(data), encoding="utf-8")
-    build(project, "site")
-    assert tree(site) == want
+    # (the engine's manifest, for a page of the nav; the generator's, for a profile in docs/)
+    for manifest_of, folder, rel in (
+        (reuse.manifest_path, site, "umkm/index.html"),
+        (memo.manifest_path, project / "docs", page.relative_to(site).as_posix()),
+    ):
+        data = json.loads(manifest_of(folder).read_text(encoding="utf-8"))
+        (folder / rel).unlink()
+        (folder / rel).write_text("dirusak", encoding="utf-8")
+        st = (folder / rel).stat()
+        data["berkas"][rel][-3:] = [st.st_ino, st.st_size, st.st_mtime_ns]
+        data["berkas"][rel][0] = "0" * 64
+        manifest_of(folder).write_text(json.dumps(data), encoding="utf-8")
+        build(project, "site")
+        assert tree(site) == want, rel
     for broken in ("{not json", '{"versi": 999, "berkas": {}}', '{"versi": 1, "berkas": 3}'):
         manifest.write_text(broken, encoding="utf-8")
         build(project, "site")

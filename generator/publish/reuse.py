@@ -9,7 +9,8 @@ exactly the one described, so a manifest that is missing, unreadable, stale or e
 site file edited by hand, only costs a render (a cold build at worst), never a wrong page.
 
 What a key holds:
-- a copied file: its source bytes;
+- a copied file: the sha256 of its source bytes (of a file the generator wrote and nobody
+  touched since, from the generator's manifest, site/memo.py: keyed by its stat, not read);
 - a page: its source bytes, its paths, and everything global that reaches every page's HTML
   (`global_key`: mkdocs.yml, the theme's custom_dir files, the hooks' and the generator's code,
   the engine's and the theme's versions, the build mode, the nav's titles, addresses and front
@@ -29,10 +30,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from importlib import metadata
 from pathlib import Path
 
-VERSION = 1  # of the manifest format and of the keying rules: change when either changes
+from ..site.docs_files import GENERATED_DOCS
+from ..site.memo import file_stat, sha_of, sha_table
+from ..site.memo import h as _h
+from ..site.memo import tree_hash as _tree_hash
+
+VERSION = 2  # of the manifest format and of the keying rules: change when either changes
 _PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "properdocs")
 
 
@@ -41,26 +48,6 @@ def manifest_path(site: Path) -> Path:
     published, and a cold and an incremental build give the same site, byte for byte)."""
     site = Path(site)
     return site.with_name(f".{site.name}-render.json")
-
-
-def _h(*parts: object) -> str:
-    h = hashlib.sha256()
-    for p in parts:
-        b = p if isinstance(p, bytes) else str(p).encode("utf-8", "surrogatepass")
-        h.update(len(b).to_bytes(8, "little"))
-        h.update(b)
-    return h.hexdigest()
-
-
-def _tree_hash(root: Path) -> str:
-    """Hash of every file under `root` (relative path and bytes), in a stable order."""
-    h = hashlib.sha256()
-    if not root.is_dir():
-        return "-"
-    for p in sorted(root.rglob("*")):
-        if p.is_file() and "__pycache__" not in p.parts:
-            h.update(_h(p.relative_to(root).as_posix(), p.read_bytes()).encode())
-    return h.hexdigest()
 
 
 def _versions() -> str:
@@ -104,16 +91,6 @@ def read_manifest(site: Path | None) -> dict[str, list]:
         return {}
 
 
-def _stat(path: Path) -> list | None:
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return None
-    if not os.path.isfile(path) or os.path.islink(path):
-        return None
-    return [st.st_ino, st.st_size, st.st_mtime_ns]
-
-
 class Reuse:
     """One incremental engine run: `plan` (called from the hook's on_nav) decides per output
     whether the engine renders it or it is linked from `previous`; `write_manifest` records
@@ -127,6 +104,7 @@ class Reuse:
         self.linked: dict[str, list] = {}  # output path -> stat when linked
         self.rendered: list[str] = []
         self.after_engine: dict[str, list | None] | None = None
+        self._folders: set[str] = set()  # folders of `out` made for links
 
     def plan(self, nav, config, files, code_dirs: list[Path], mode: object) -> None:
         from mkdocs.utils.meta import YAML_RE, get_data
@@ -134,6 +112,7 @@ class Reuse:
         from ..site.docs_files import raw_html_page
 
         g = global_key(config, code_dirs, mode)
+        shas = sha_table(Path(config.docs_dir))
         nav_fp = _h(*_nav_parts(nav.items, get_data))
         all_files = _h(*sorted(f.src_uri for f in files))
         # what the engine writes over a copied file after copying it (theme templates)
@@ -141,8 +120,8 @@ class Reuse:
         for f in files:
             if not f.inclusion.is_included() or f.dest_uri in rewritten:
                 continue
-            source = f.content_bytes
             if f.is_documentation_page():
+                source = f.content_bytes
                 text = source.decode("utf-8", "replace")
                 m = YAML_RE.match(text)
                 body = text[m.end() :] if m else text
@@ -152,7 +131,7 @@ class Reuse:
                     "" if raw else all_files,
                 )  # fmt: skip
             else:
-                key = _h("file", f.src_uri, f.dest_uri, source)
+                key = _h("file", f.src_uri, f.dest_uri, _sha(shas, f))
             self.keys[f.dest_uri] = key
             reuse = self._link(f.dest_uri, key)
             f.is_modified = (lambda r: lambda: not r)(reuse)  # the engine's --dirty test
@@ -163,31 +142,39 @@ class Reuse:
         entry = self.old.get(dest)
         if entry is None or entry[0] != key or self.previous is None:
             return False
-        src = self.previous / dest
-        st = _stat(src)
+        src = os.path.join(self.previous, dest)
+        st = file_stat(src)
         if st is None or st != entry[1:]:
             return False
-        target = self.out / dest
+        target = os.path.join(self.out, dest)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if os.path.lexists(target):
-                return False
-            os.link(src, target)
+            folder = os.path.dirname(target)
+            if folder not in self._folders:
+                os.makedirs(folder, exist_ok=True)
+                self._folders.add(folder)
+            os.link(src, target)  # fails on an existing file: nothing is ever linked over
         except OSError:
             return False
         self.linked[dest] = st
         return True
 
+    def watch(self, dest: str) -> None:
+        """A file linked into the new site by someone else (pipeline.place_generated): it
+        may be shared with the site online too, so `check_untouched` verifies it as well."""
+        st = file_stat(os.path.join(self.out, dest))
+        if st is not None:
+            self.linked[dest] = st
+
     def engine_done(self) -> None:
         """The engine has written its outputs (the hook's on_post_build, first): what is
         written after this (search index, sitemaps, sums) is not the engine's output, and an
         output overwritten by it must never be linked (it would be written into in place)."""
-        self.after_engine = {d: _stat(self.out / d) for d in self.keys}
+        self.after_engine = {d: file_stat(os.path.join(self.out, d)) for d in self.keys}
 
     def check_untouched(self) -> list[str]:
         """Outputs linked from the previous site that something wrote into after linking (so
         the previous site changed too): a bug to fix, reported by the build."""
-        return [d for d, st in self.linked.items() if _stat(self.out / d) != st]
+        return [d for d, st in self.linked.items() if file_stat(os.path.join(self.out, d)) != st]
 
     def write_manifest(self, site: Path) -> None:
         """Record the finished `site` (the folder the outputs are in now) for the next build:
@@ -195,7 +182,7 @@ class Reuse:
         entries = {}
         after_engine = self.after_engine
         for dest, key in self.keys.items():
-            st = _stat(site / dest)
+            st = file_stat(os.path.join(site, dest))
             if st is not None and (after_engine is None or after_engine.get(dest) == st):
                 entries[dest] = [key, *st]
         path = manifest_path(site)
@@ -204,12 +191,20 @@ class Reuse:
         tmp.replace(path)
 
 
+def _sha(shas: dict[str, list], f) -> str:
+    """sha256 of a copied file's bytes: from the generator's manifest when the generator wrote
+    the file and it is untouched since (site/memo.py: no read), else read and hashed."""
+    known = sha_of(shas, f.src_uri, f.abs_src_path) if f.abs_src_path else None
+    return known or hashlib.sha256(f.content_bytes).hexdigest()
+
+
 def forget(site: Path) -> None:
-    """Remove the manifest of `site` (the next build of it is cold)."""
-    try:
-        manifest_path(site).unlink()
-    except FileNotFoundError:
-        pass
+    """Remove the manifest and the hashes of `site` (the next build of it is cold)."""
+    for path in (manifest_path(site), sums_path(site)):
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
 
 
 def _nav_parts(items, get_data) -> list[str]:
@@ -251,3 +246,105 @@ class MemoryBytecodeCache:
                 self.store[bucket.key] = bucket.bytecode_to_string()
 
         self.cache = _Cache()
+
+
+def sums_path(site: Path) -> Path:
+    """Where the hashes of the site's files are kept for the next build's SHA256SUMS."""
+    site = Path(site)
+    return site.with_name(f".{site.name}-sums.json")
+
+
+class Sums:
+    """SHA256SUMS of an incremental build without reading every file: a file of the new site
+    that is the very file (same inode, size and mtime_ns) the previous site holds at the same
+    path, and that the previous build hashed with that stat, keeps its hash. A hard link shares
+    the inode, so only the files this build linked qualify; the previous site still exists while
+    this one is hashed, so its inodes cannot have been reused. Anything else is read."""
+
+    def __init__(self, previous: Path | None):
+        self.previous = previous
+        self.old: dict[str, list] = {}
+        if previous is not None:
+            try:
+                data = json.loads(sums_path(previous).read_text(encoding="utf-8"))
+                if data.get("versi") == VERSION and isinstance(data.get("berkas"), dict):
+                    self.old = {
+                        k: v
+                        for k, v in data["berkas"].items()
+                        if isinstance(v, list) and len(v) == 4
+                    }
+            except (OSError, ValueError, AttributeError):
+                self.old = {}
+        self.new: dict[str, list] = {}
+        self.reused = 0
+
+    def __call__(self, site: Path, rel: str) -> str:
+        path = os.path.join(site, rel)
+        st = file_stat(path)
+        entry = self.old.get(rel)
+        if (
+            st is not None
+            and entry is not None
+            and entry[1:] == st
+            and file_stat(os.path.join(self.previous, rel)) == st
+        ):
+            sha = entry[0]
+            self.reused += 1
+        else:
+            h = hashlib.sha256()
+            with open(path, "rb") as f:
+                while block := f.read(1 << 20):
+                    h.update(block)
+            sha = h.hexdigest()
+        if st is not None:
+            self.new[rel] = [sha, *st]
+        return sha
+
+    def save(self, site: Path) -> None:
+        """Record the hashes for the next build of `site` (written aside, renamed)."""
+        path = sums_path(site)
+        tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"versi": VERSION, "berkas": self.new}), encoding="utf-8")
+        tmp.replace(path)
+
+
+class Placed:
+    """The generator's own files of its folders (standalone pages, JSON, seals: ~47,000 at
+    10,000 UMKM), which the engine would only copy: `take` removes them from the engine's
+    files (the hook's on_files), `place` links them from docs/ into the built site (its
+    on_post_build, first; a copy where a link cannot be made). Safe to link: docs/ files are
+    replaced by rename, never written in place (site/docs_files.py); an incremental build's
+    `check_untouched` verifies that nothing wrote into them in the built site either."""
+
+    def __init__(self):
+        self.files: list[tuple[str, str]] = []  # (docs/ file, site path)
+
+    def take(self, files) -> None:
+        self.files.clear()
+        for f in list(files):
+            top, _, rest = f.src_uri.partition("/")
+            if (
+                top in GENERATED_DOCS
+                and rest != "index.html"  # a folder's first page: mkdocs.yml's nav names it
+                and f.abs_src_path
+                and not f.is_documentation_page()
+                and f.inclusion.is_included()
+            ):
+                files.remove(f)
+                self.files.append((f.abs_src_path, f.dest_uri))
+
+    def place(self, site_dir: Path, plan: Reuse | None) -> None:
+        made: set[str] = set()
+        for src, dest in self.files:
+            target = os.path.join(site_dir, dest)
+            folder = os.path.dirname(target)
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
+            try:
+                os.link(src, target)
+            except OSError:
+                shutil.copyfile(src, target)
+            if plan is not None:
+                plan.watch(dest)
+        self.files.clear()
