@@ -2,10 +2,13 @@
 certificate's status changed, each `python -m generator build` in a process of its own (wall,
 CPU, peak RSS, seconds per stage from buildrun.py), repeated and interleaved.
 
-    python benchmarks/incremental.py [--sizes 1000,10000] [--rounds 2] [--src DIR]
+    python benchmarks/incremental.py [--sizes 1000,10000] [--rounds 2] [--src DIR] [--plain]
 
-Rounds interleave: cold (--bersih), unchanged, one status changed; the same project. Prints one
-line per build and a summary (median and spread). Nothing is asserted.
+Rounds interleave: the fair plain engine (`--plain`: bench.plain_project, MkDocs + Material
+rendering every page a reader opens, verification pages included, into an empty folder), a cold
+build (from what a CI runner has: no site, no generated docs/, the QR cache kept), a rebuild
+without change, and a rebuild after one certificate's status changed; the same project. Prints
+one line per build and a summary (median and spread). Nothing is asserted.
 """
 
 from __future__ import annotations
@@ -13,11 +16,13 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import statistics
 import subprocess
 import tempfile
 from pathlib import Path
 
+import bench
 import project
 import synth
 
@@ -52,12 +57,35 @@ def change_one_status(data: Path, n: int) -> str:
     return target
 
 
+def empty(tmp: Path) -> None:
+    """What a CI runner starts from (the QR cache kept, as actions/cache does): no site, no
+    generated docs/, no manifests. Not timed."""
+    for rel in ("site", *(f"docs/{d}" for d in project.GENERATED_DOCS)):
+        p = tmp / rel
+        if p.is_dir():
+            shutil.rmtree(p)
+        elif p.exists():
+            p.unlink()
+    for p in tmp.glob(".*.json"):
+        p.unlink()
+    for p in tmp.glob(".site-hapus-*"):
+        shutil.rmtree(p, ignore_errors=True)
+
+
+def plain(tmp: Path, src: Path) -> dict:
+    """The fair plain engine (bench.plain_project) into an empty folder; its deletion of the
+    last plain site is not timed (ours removes it in the background)."""
+    shutil.rmtree(tmp / "plain" / "site", ignore_errors=True)
+    return bench.plain_build(tmp / "plain", src)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1000")
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--src", default=str(project.ROOT))
-    ap.add_argument("--no-cold", action="store_true", help="skip the --bersih builds")
+    ap.add_argument("--no-cold", action="store_true", help="skip the cold builds")
+    ap.add_argument("--plain", action="store_true", help="interleave the fair plain engine")
     args = ap.parse_args()
     src = Path(args.src)
     uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
@@ -68,10 +96,16 @@ def main() -> int:
             project.make(tmp, synth.render(n), src)
             first = build(tmp, src)  # the QR cache is filled, as on an admin's next day
             print(f"{n} first: wall {first['wall']:.1f} s, CPU {first['cpu']:.1f} s", flush=True)
-            rows: dict[str, list[dict]] = {"cold": [], "unchanged": [], "one status": []}
+            if args.plain:
+                bench.plain_project(tmp / "plain", tmp)
+            rows: dict[str, list[dict]] = {"plain": [], "cold": [], "unchanged": []}
+            rows["one status"] = []
             for k in range(args.rounds):
+                if args.plain:
+                    rows["plain"].append(plain(tmp, src))
                 if not args.no_cold:
-                    rows["cold"].append(build(tmp, src, "--bersih"))
+                    empty(tmp)
+                    rows["cold"].append(build(tmp, src))
                 rows["unchanged"].append(build(tmp, src))
                 change_one_status(tmp / "data" / "umkm.yaml", k)
                 rows["one status"].append(build(tmp, src))
@@ -79,7 +113,7 @@ def main() -> int:
                     if not runs:
                         continue
                     r = runs[-1]
-                    stages = {s: round(v, 1) for s, v in r["stages"].items()}
+                    stages = {s: round(v, 1) for s, v in r.get("stages", {}).items()}
                     print(
                         f"{n} {name}: wall {r['wall']:.1f} s, CPU {r['cpu']:.1f} s, "
                         f"RSS {r['rss'] / 2**20:.0f} MB, {stages}",
@@ -87,10 +121,12 @@ def main() -> int:
                     )
             for name, runs in [(k, v) for k, v in rows.items() if v]:
                 walls, cpus = [r["wall"] for r in runs], [r["cpu"] for r in runs]
+                rss = max(r["rss"] for r in runs) / 2**20
                 print(
                     f"{n} {name}: wall median {statistics.median(walls):.1f} s "
                     f"({min(walls):.1f}-{max(walls):.1f}), CPU median "
-                    f"{statistics.median(cpus):.1f} s ({min(cpus):.1f}-{max(cpus):.1f})"
+                    f"{statistics.median(cpus):.1f} s ({min(cpus):.1f}-{max(cpus):.1f}), "
+                    f"peak RSS {rss:.0f} MB"
                 )
     uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     print(f"load at end: {uptime}")

@@ -24,7 +24,7 @@ from test_signing import new_key
 
 from generator import pipeline
 from generator.publish import reuse
-from generator.site import memo
+from generator.site import docs_files, memo
 
 SEQUENCES = 52  # random edit sequences, half of them signed, in 4 chains of 13
 STEPS = 2  # edits per sequence, each followed by an incremental build and a cold one
@@ -337,7 +337,10 @@ def test_bersih_renders_everything_and_says_so_in_help(tmp_path):
     r = run_generator(project, "build", "--bersih")
     assert r.returncode == 0, r.stderr
     ino2 = inodes(project / "site")
-    assert not any(ino2[p] == ino.get(p) for p in ino2)
+    # the engine's outputs are all made again; the generator's files are linked from docs/,
+    # where a file is rendered again but rewritten only when its bytes change
+    engine_outputs = [p for p in ino2 if p.split("/")[0] not in docs_files.GENERATED_DOCS]
+    assert engine_outputs and not any(ino2[p] == ino.get(p) for p in engine_outputs)
     r = run_generator(project, "build")
     assert r.returncode == 0, r.stderr
     ino3 = inodes(project / "site")

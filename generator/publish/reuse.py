@@ -35,7 +35,7 @@ from importlib import metadata
 from pathlib import Path
 
 from ..site.docs_files import GENERATED_DOCS
-from ..site.memo import file_stat, sha_of, sha_table
+from ..site.memo import file_stat, sha_of, sha_table, write_manifest
 from ..site.memo import h as _h
 from ..site.memo import tree_hash as _tree_hash
 
@@ -185,10 +185,10 @@ class Reuse:
             st = file_stat(os.path.join(site, dest))
             if st is not None and (after_engine is None or after_engine.get(dest) == st):
                 entries[dest] = [key, *st]
-        path = manifest_path(site)
-        tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"versi": VERSION, "berkas": entries}), encoding="utf-8")
-        tmp.replace(path)
+        try:
+            write_manifest(manifest_path(site), VERSION, entries)
+        except OSError:
+            pass  # the site is in place; the next build renders what it cannot reuse
 
 
 def _sha(shas: dict[str, list], f) -> str:
@@ -302,10 +302,10 @@ class Sums:
 
     def save(self, site: Path) -> None:
         """Record the hashes for the next build of `site` (written aside, renamed)."""
-        path = sums_path(site)
-        tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"versi": VERSION, "berkas": self.new}), encoding="utf-8")
-        tmp.replace(path)
+        try:
+            write_manifest(sums_path(site), VERSION, self.new)
+        except OSError:
+            pass  # the site is in place; the next build reads every file
 
 
 class Placed:

@@ -76,6 +76,23 @@ def global_key(registry, today, site_url, site_name) -> str:
     return h(VERSION, code_hash(), *parts, today.isoformat(), repr(site_url), repr(site_name))
 
 
+def write_manifest(path: Path, version: int, entries: dict) -> None:
+    """{"versi": version, "berkas": entries} written aside and renamed over `path`: a killed
+    build leaves the old manifest or the new one. On failure (a full disk) no manifest is
+    left at all (the next build renders what it cannot trust) and the error is raised."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps({"versi": version, "berkas": entries}), encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        for p in (tmp, path):
+            try:
+                p.unlink()
+            except OSError:
+                pass
+        raise
+
+
 def manifest_path(docs_dir: Path) -> Path:
     docs_dir = Path(docs_dir)
     return docs_dir.with_name(f".{docs_dir.name}-generated.json")
@@ -147,10 +164,7 @@ class Memo:
     def save(self) -> None:
         """Write the manifest aside and rename it over the old one."""
         entries = {k: v for k, v in self.new.items() if v[1] is not None}
-        path = manifest_path(self.docs_dir)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"versi": VERSION, "berkas": entries}), encoding="utf-8")
-        tmp.replace(path)
+        write_manifest(manifest_path(self.docs_dir), VERSION, entries)
 
     def forget(self) -> None:
         """The generation failed half way: the next one renders everything."""
