@@ -171,9 +171,9 @@ class Preview:
             previous, self.root = self.root, out
             self.version += 1
             self.error = None
-        if previous is not None:
-            shutil.rmtree(previous, ignore_errors=True)
+        if previous is not None:  # removed beside the preview: ~60,000 names at 10,000 UMKM
             reuse.forget(previous)
+            threading.Thread(target=shutil.rmtree, args=(previous, True), daemon=True).start()
         print(
             f"Situs dibangun ulang (versi {self.version}, {time.monotonic() - t0:.1f} detik).",
             flush=True,
