@@ -14,10 +14,10 @@ For each size, one run, in a temporary copy of the project (see project.py):
      directory, and the first search (what the search fetches, up front or on demand, to
      answer the first query typed into the header's search box);
   5. the plain engine: MkDocs + Material with our theme configuration and its own search
-     (Lunr), no hook, making the same pages as Material pages (profiles, lists, home: prose as
-     long as their content) and copying the rest (verification pages, /api/), as when issue 13
-     was measured (see plain_project): its build time and peak RSS, and the weight of its home
-     page and first search.
+     (Lunr), no hook, making the same pages as Material pages (profiles, lists, home and, since
+     issue 22, verification pages: prose as long as the text of their content) and copying the
+     rest (/api/, seals, assets; see plain_project): its build time and peak RSS, and the
+     weight of its home page and first search.
 Prints the table and writes benchmarks/out/results.md (and results.json). Nothing is asserted:
 the goals are printed beside the figures, and a missed one is marked. The sources (working
 tree, or --rev) are copied once at the start, so the whole run measures one state of the code.
@@ -123,19 +123,32 @@ def _filler(size: int, seed: int) -> str:
     return "\n\n".join(text[k:k + 400] for k in range(0, len(text), 400))
 
 
-# Pages the plain engine makes itself, as Material pages; the rest it copies. As when issue 13
-# was measured: profiles, lists and the home page were Material pages, verification pages were
-# already standalone.
-PLAIN_PAGES = ("umkm", "sektor", "kecamatan")
+# Pages the plain engine makes itself, as Material pages; the rest it copies (/api/, seals,
+# assets). Issue 22: every page a reader opens is a Material page here, verification pages
+# too (kept out of Lunr's index by front matter, as ours are kept out of Pagefind's), and each
+# page's prose is as long as the *text* of our page's content, not its HTML (issue 13's
+# baseline copied our verification pages and counted markup as text: 3.4x the search text).
+PLAIN_PAGES = ("umkm", "sektor", "kecamatan", "verifikasi")
 _MAIN = re.compile(rb"<main\b.*?</main>", re.S)
+_NOT_TEXT = re.compile(r"<(script|style|svg)\b.*?</\1>|<[^>]+>", re.S | re.I)
+
+
+def text_size(html: bytes) -> int:
+    """Characters a reader sees in the page's <main> (the whole page when it has none)."""
+    import html as _html
+
+    main = _MAIN.search(html)
+    part = (main.group(0) if main else html).decode("utf-8", "replace")
+    return len(" ".join(_html.unescape(_NOT_TEXT.sub(" ", part)).split()))
 
 
 def plain_project(tmp: Path, ours: Path) -> Path:
     """The same pages for the plain engine: MkDocs + Material with our theme settings but no
     overrides, no hook, Material's own search. Every generated page of `PLAIN_PAGES` and the
-    home page becomes a Markdown page of prose as long as the page's content (its <main>), at
-    the same address; every other file of our docs/ (verification pages, /api/, assets,
-    hand-written pages) is there as it is (hard links: the same bytes to copy)."""
+    home page becomes a Markdown page of prose as long as the text of the page's content, at
+    the same address (verification pages excluded from search); every other file of our docs/
+    (/api/, seals, assets, hand-written pages) is there as it is (hard links: the same bytes
+    to copy)."""
     cfg = yaml.load((ours / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Tolerant)
     cfg.pop("hooks", None)
     cfg.pop("watch", None)
@@ -155,12 +168,11 @@ def plain_project(tmp: Path, ours: Path) -> Path:
             if folder == "docs" and path.name == "index.html" and (
                 rel.parts[0] in PLAIN_PAGES or rel.as_posix() == "index.html"
             ):
-                raw = path.read_bytes()
-                main = _MAIN.search(raw)
-                size = len(main.group(0)) if main else len(raw)
                 n += 1
+                hidden = "search:\n  exclude: true\n" if rel.parts[0] == "verifikasi" else ""
                 target.with_suffix(".md").write_text(
-                    f"---\ntitle: Halaman {n}\n---\n\n" + _filler(size, n), "utf-8")
+                    f"---\ntitle: Halaman {n}\n{hidden}---\n\n"
+                    + _filler(text_size(path.read_bytes()), n), "utf-8")
                 continue
             try:
                 os.link(path, target)

@@ -18,10 +18,11 @@ from . import signing
 from .api import exports
 from .data import config, load, trust
 from .data.model import Registry
-from .publish import guard, ledger, lock
+from .publish import guard, ledger, lock, reuse
 from .publish.site_folder import check_site_dir, mark_site
 from .publish.swap import aside, clean_leftovers, swap_in
 from .site import docs_files, pages
+from .site.memo import Memo
 
 DATA_ENV = "REGISTRI_DATA"  # lets `generator build --data X` reach the hook
 DEFAULT_DATA = "data/umkm.yaml"
@@ -49,6 +50,10 @@ _last_signer: signing.Signer | None = None
 _last_docs_dir: Path | None = None  # where the last generation wrote (finish links from it)
 # True while `build` runs the engine: the hook then leaves finishing the site to `build`.
 _building = False
+# The incremental plan of the engine run under way (publish/reuse.py), None outside engine_build.
+_reuse: reuse.Reuse | None = None
+# The generator's files the engine leaves to place_generated.
+_placed = reuse.Placed()
 
 
 def fix_clock() -> None:
@@ -72,6 +77,7 @@ def generate(
     config_file: Path | None = None,
     refuse_placeholders: bool = True,
     for_preview: bool = False,
+    cold: bool = False,
 ) -> Registry:
     """Validate `data` and write every generated page into docs/ (only changed files).
 
@@ -113,7 +119,9 @@ def generate(
     signer = signing.signer_for(registry, built, site_url, preview=for_preview or preview)
     docs_dir = docs_dir or project_dir / "docs"
     overrides_dir = overrides_dir or project_dir / "overrides"
-    site = pages.Site(registry, built, site_url, site_name)
+    # only the files whose inputs changed are rendered (site/memo.py); `cold`: every file
+    memo = Memo(docs_dir, enabled=not cold)
+    site = pages.Site(registry, built, site_url, site_name, memo)
 
     # signing: credentials, status lists and did.json (timed apart for the benchmark)
     signed = _timed(
@@ -122,14 +130,15 @@ def generate(
 
     def produced():
         yield from site.files()
-        yield from exports.iter_api_files(registry, built, site_url)
+        yield from exports.iter_api_files(registry, built, site_url, site)
         yield from signed
 
     t1 = time.perf_counter()
     render = _timed(produced())
     docs_files.sync_tree(
-        docs_dir, render, docs_files.GENERATED_DOCS, docs_files.GENERATED_DOCS_FILES
+        docs_dir, render, docs_files.GENERATED_DOCS, docs_files.GENERATED_DOCS_FILES, memo
     )
+    memo.save()
     docs_files.sync_tree(overrides_dir, site.overrides().items(), docs_files.GENERATED_OVERRIDES)
     total = time.perf_counter() - t1
     TIMINGS.add("generate", render.seconds - signed.seconds)
@@ -155,14 +164,27 @@ def placed_after_engine(src_uri: str) -> bool:
     return src_uri.startswith(signing.CREDENTIAL_DIR + "/")
 
 
-def finish(site_dir: Path) -> None:
+def take_generated(files) -> None:
+    """The hook's on_files (a build that is published, not a preview): see reuse.Placed."""
+    _placed.take(files)
+
+
+def place_generated(site_dir: Path) -> None:
+    """The hook's on_post_build, first: link what take_generated took into `site_dir`."""
+    t0 = time.perf_counter()
+    _placed.place(site_dir, _reuse)
+    TIMINGS.add("place", time.perf_counter() - t0)
+
+
+def finish(site_dir: Path, digest=None) -> None:
     """The hook point after the engine, before the site is published: signing completes the
     built folder (the credentials linked in from docs/, SHA256SUMS over the final files, its
-    JWS, .well-known/did.json)."""
+    JWS, .well-known/did.json). `digest`: `build`'s reuse.Sums (hashes kept from the previous
+    site), None: every file read."""
     t0 = time.perf_counter()
     if _last_signer is not None and _last_docs_dir is not None:
         signing.place_credentials(_last_docs_dir, site_dir)
-    signing.finish_site(site_dir, _last_signer)
+    signing.finish_site(site_dir, _last_signer, digest)
     TIMINGS.add("sums", time.perf_counter() - t0)
 
 
@@ -220,13 +242,15 @@ def build(
     strict: bool = False,
     record: bool = False,
     engine: str = "mkdocs",
+    cold: bool = False,
 ) -> Registry:
     """Generate and build the site into a fresh folder, then swap it into place.
 
     Holds the project lock throughout; refuses a site folder it may not replace (SiteDirError
     of publish/site_folder.py). `record` (a build that is going to be published: `build
     --catat`) also checks the ledger's git history first and appends the new ids to the ledger
-    before the swap. `engine`: one of ENGINES."""
+    before the swap. `engine`: one of ENGINES. The engine renders only what changed since the
+    site in place was built (publish/reuse.py); `cold` renders everything (`build --bersih`)."""
     use_engine(engine)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     # One clock for the whole build: the engine's hook then sees the same date and finds the
@@ -239,26 +263,69 @@ def build(
     target = check_site_dir(chosen, project_dir, data, cfg_raw)
     try:
         with lock.project_lock(project_dir):
-            return _build_locked(config_file, project_dir, data, cfg_raw, target, strict, record)
+            return _build_locked(
+                config_file, project_dir, data, cfg_raw, target, strict, record, cold
+            )
     except lock.LockError as e:
         raise BuildError(str(e)) from None
 
 
-def engine_build(config_file: Path, out: Path, strict: bool = False) -> None:
+def plan_reuse(nav, config, files, mode: object) -> None:
+    """The hook's on_nav, during engine_build: decide which outputs the engine renders and link
+    the others from the previous site (publish/reuse.py)."""
+    if _reuse is not None:
+        _reuse.plan(nav, config, files, [Path(__file__).parent], mode)
+
+
+def engine_done() -> None:
+    """The hook's on_post_build, before anything else writes into the site."""
+    if _reuse is not None:
+        _reuse.engine_done()
+
+
+_templates: reuse.MemoryBytecodeCache | None = None
+
+
+def engine_env(env):
+    """The hook's on_env: the engine's templates compile once per process."""
+    global _templates
+    _templates = _templates or reuse.MemoryBytecodeCache()
+    env.bytecode_cache = _templates.cache
+    return env
+
+
+class _NoDirtyWarning(logging.Filter):
+    """The engine warns that a --dirty build may be inaccurate: not ours (publish/reuse.py keys
+    every output by all it depends on), and in --strict a warning would fail the build."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build")
+
+
+def engine_build(
+    config_file: Path, out: Path, strict: bool = False, previous: Path | None = None
+) -> reuse.Reuse:
     """Run the engine (MkDocs) into the fresh folder `out`, marked as our site before and
-    after. BuildError when the engine fails; `out` is removed on any failure."""
+    after; outputs whose inputs did not change since the site `previous` was built are linked
+    from it instead of rendered (None: a cold build). Returns the plan (for the manifest).
+    BuildError when the engine fails; `out` is removed on any failure."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
 
     out.mkdir(parents=True)
     mark_site(out)  # first, so that a killed build's folder is recognised and cleaned up
     t0 = time.perf_counter()
-    global _building
-    try:
-        from mkdocs.commands.build import build as mkdocs_build
+    global _reuse
+    plan = _reuse = reuse.Reuse(previous, out)
+    from mkdocs.commands import build as engine
 
+    # the engine's own logger: "properdocs.commands.build" under ProperDocs
+    engine_log = logging.getLogger(engine.__name__)
+    quiet = _NoDirtyWarning()
+    engine_log.addFilter(quiet)
+    try:
         cfg = load_config(config_file=str(config_file), site_dir=str(out), strict=strict)
-        mkdocs_build(cfg)
+        engine.build(cfg, dirty=True)  # every output's --dirty test is the plan's (on_nav)
         mark_site(out)
     except (Abort, ConfigurationError, MkDocsException) as e:
         shutil.rmtree(out, ignore_errors=True)
@@ -266,7 +333,11 @@ def engine_build(config_file: Path, out: Path, strict: bool = False) -> None:
     except BaseException:
         shutil.rmtree(out, ignore_errors=True)
         raise
+    finally:
+        _reuse = None
+        engine_log.removeFilter(quiet)
     TIMINGS.add("engine", time.perf_counter() - t0)
+    return plan
 
 
 def _build_locked(
@@ -277,11 +348,14 @@ def _build_locked(
     target: Path,
     strict: bool,
     record: bool,
+    cold: bool = False,
 ) -> Registry:
     clean_leftovers(target)  # first: a site a killed build left aside is put back
     check_site_dir(target, project_dir, data, cfg_raw)  # again: it may have changed meanwhile
     site_url = config.SiteUrl.of(cfg_raw.get("site_url"))
-    registry = generate(project_dir, data, site_url, config_file=config_file)
+    global _last_generated
+    _last_generated = None  # every build looks at docs/ again (only the hook's call is spared)
+    registry = generate(project_dir, data, site_url, config_file=config_file, cold=cold)
     if record and not registry.registri.contoh:
         history = guard.history_problems(data)
         for line in history.warnings:
@@ -293,8 +367,12 @@ def _build_locked(
     shutil.rmtree(tmp, ignore_errors=True)
     global _building
     _building = True  # the hook leaves finishing the site to us
+    if cold:
+        reuse.forget(target)
+    previous = None if cold or not target.is_dir() else target
+    sums = reuse.Sums(previous)  # SHA256SUMS keeps the hashes of files linked from it
     try:
-        engine_build(config_file, tmp, strict)
+        plan = engine_build(config_file, tmp, strict, previous)
     finally:
         _building = False
     # -- post-build (generator/site/postbuild.py): the hook ran it; an engine without hooks did not
@@ -308,21 +386,33 @@ def _build_locked(
             except search.SearchIndexError as e:
                 raise BuildError(str(e)) from None
         # -- end of post-build
-        finish(tmp)  # -- hook point: signing completes the built site before it is swapped in --
+        # -- hook point: signing completes the built site before it is swapped in --
+        finish(tmp, sums)
+        touched = plan.check_untouched()
+        if touched:
+            reuse.forget(target)
+            raise BuildError(
+                "galat program: berkas yang ditautkan dari situs lama ikut diubah "
+                f"({', '.join(touched[:3])}); bangun ulang dengan --bersih dan laporkan ke "
+                "pengembang"
+            )
         if record:
             _record(registry, data)  # before the swap: an id is recorded before it is published
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    install(tmp, target)
+    install(tmp, target, later=True)
+    plan.write_manifest(target)  # after the swap: they describe the site now in place
+    sums.save(target)
     return registry
 
 
-def install(tmp: Path, target: Path) -> None:
+def install(tmp: Path, target: Path, later: bool = False) -> None:
     """The finished site `tmp` replaces `target` in one step; on failure, tmp is removed, the
-    old site is left as it was and the admin gets one line."""
+    old site is left as it was and the admin gets one line. `later`: the old site is removed
+    in the background (publish/swap.py's remove_later)."""
     try:
-        swap_in(tmp, target)
+        swap_in(tmp, target, later)
     except OSError as e:
         shutil.rmtree(tmp, ignore_errors=True)
         raise BuildError(

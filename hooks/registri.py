@@ -12,12 +12,13 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
 
 from generator import pipeline, signing
 from generator.data import config as registri_config
 from generator.data import load, trust
 from generator.publish import lock, site_folder
-from generator.site import docs_files, postbuild, search, security
+from generator.site import assets, docs_files, postbuild, search, security
 
 log = logging.getLogger("mkdocs.registri")
 _command = "build"
@@ -82,7 +83,26 @@ def on_files(files, config):
     if _command != "serve" and not pipeline.preview:
         for f in [f for f in files if pipeline.placed_after_engine(f.src_uri)]:
             files.remove(f)
+        pipeline.take_generated(files)  # linked in by place_generated (on_post_build)
+    # Our scripts and stylesheets are written compacted by the engine itself (postbuild's
+    # compaction then finds them done), so an incremental build can link them (reuse.py).
+    for f in [f for f in files if assets.is_ours(f.src_uri)]:
+        files.remove(f)
+        files.append(
+            File.generated(config, f.src_uri, content=assets.compacted(f.src_uri, f.content_string))
+        )
     return files
+
+
+def on_nav(nav, config, files):
+    # `generator build`/`serve`: the engine renders only the outputs whose inputs changed
+    # since the previous site; the others are linked from it (generator/publish/reuse.py)
+    pipeline.plan_reuse(nav, config, files, (_command, pipeline.preview))
+    return nav
+
+
+def on_env(env, config, files):
+    return pipeline.engine_env(env)
 
 
 _raw_html: dict[str, str] = {}  # the set-aside HTML of the page being built
@@ -126,6 +146,9 @@ def on_post_template(output: str, template_name: str, config) -> str:
 
 
 def on_post_build(config, **kwargs) -> None:
+    pipeline.engine_done()  # first: what is written below is not the engine's (reuse.py)
+    if _command != "serve" and not pipeline.preview:
+        pipeline.place_generated(Path(config.site_dir))  # what take_generated took
     if _command != "serve":  # build, gh-deploy
         trust.write_cname(Path(config.site_dir), config.site_url)
     # The search index and the sitemaps are made from the finished site (site/postbuild.py).

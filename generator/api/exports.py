@@ -29,10 +29,16 @@ def api_files(
     return dict(iter_api_files(registry, built, site_url))
 
 
+def _certificate_json(registry, u, c, built, site_url) -> bytes:
+    return json_bytes(certificate_data(registry, u, c, built, site_url))
+
+
 def iter_api_files(
-    registry: model.Registry, built: datetime, site_url: SiteUrl | None
+    registry: model.Registry, built: datetime, site_url: SiteUrl | None, site=None
 ) -> Iterator[tuple[str, bytes]]:
-    """`api_files` one file at a time (the build writes each before the next is made)."""
+    """`api_files` one file at a time (the build writes each before the next is made).
+    `site`: the pages.Site of this build, whose `cached` skips a certificate's JSON when its
+    UMKM's record and the global inputs are unchanged (site/memo.py)."""
     yield "api/index.md", index_page(registry, built, site_url).encode("utf-8")
     yield "api/dibangun.json", json_bytes(build_stamp(built))
     yield from registry_files(registry, built, site_url).items()
@@ -40,5 +46,17 @@ def iter_api_files(
     yield "api/perubahan.json", feed.json_bytes(registry, built, site_url)
     yield "api/perubahan.xml", feed.atom_bytes(registry, built, site_url)
     for u, c in registry.certificates():
-        data = certificate_data(registry, u, c, built, site_url)
-        yield f"api/sertifikat/{c.id}.json", json_bytes(data)
+        rel = f"api/sertifikat/{c.id}.json"
+        if site is None:
+            yield rel, _certificate_json(registry, u, c, built, site_url)
+            continue
+        yield site.cached(
+            rel,
+            (site.umkm_key(u),),
+            _certificate_json,
+            registry,
+            u,
+            c,
+            built,
+            site_url,
+        )

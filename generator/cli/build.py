@@ -37,6 +37,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             strict=args.strict,
             engine=args.mesin,
             record=args.catat,
+            cold=args.bersih,
         )
     except load.DataError as e:
         return report.data_error(e, "Situs tidak diubah.")

@@ -159,6 +159,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="pratinjau yang tidak diterbitkan (pemeriksaan pull request): tanpa kunci privat "
         "situs dibangun tanpa tanda tangan",
     )
+    b.add_argument(
+        "--bersih",
+        action="store_true",
+        help="bangun semua halaman dari awal (bawaan: hanya halaman yang berubah sejak "
+        "pembangunan terakhir; hasilnya sama)",
+    )
     b.set_defaults(func=build.cmd_build)
 
     s = sub.add_parser(

@@ -15,6 +15,7 @@ and everything read over the network goes through one bounded client.
     lock.py         one build at a time per project
     site_folder.py  where a build may write (never the project, docs/, data/, ...)
     swap.py         the finished site replaces the old one in one step
+    reuse.py        incremental builds: outputs keyed by their inputs, unchanged ones linked
 
 May import: data, sheets, site.
 """

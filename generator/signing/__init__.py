@@ -181,14 +181,14 @@ def place_credentials(docs_dir: Path, site_dir: Path) -> int:
     return n
 
 
-def finish_site(site_dir: Path, signer: Signer | None) -> None:
+def finish_site(site_dir: Path, signer: Signer | None, digest=None) -> None:
     """Complete a built site before it is published: what did:web resolution needs beside
     /did.json (`.well-known/did.json` on a bare host), then api/SHA256SUMS over every file,
-    and its JWS when the site is signed."""
+    and its JWS when the site is signed. `digest`: see sums.render."""
     if signer is not None:
         where = keys.did_document_path(signer.site_url)
         if where != credentials.DID_PATH:
             target = site_dir / where
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes((site_dir / credentials.DID_PATH).read_bytes())
-    sums.write(site_dir, signer)
+    sums.write(site_dir, signer, digest=digest)

@@ -48,23 +48,29 @@ def file_sha256(path: Path) -> str:
 def site_files(site_dir: Path) -> list[str]:
     """Every file of the site (relative, '/'-separated, sorted) but the sums and their JWS."""
     out = []
+    skip = len(os.path.join(site_dir, ""))
     for folder, dirs, files in os.walk(site_dir):
         dirs.sort()
         for name in files:
-            rel = (Path(folder) / name).relative_to(site_dir).as_posix()
+            rel = os.path.join(folder, name)[skip:].replace(os.sep, "/")
             if rel not in (SUMS_PATH, JWS_PATH):
                 out.append(rel)
     return sorted(out)
 
 
-def render(site_dir: Path, part_lines: int = PART_LINES) -> tuple[bytes, dict[str, bytes]]:
+def render(
+    site_dir: Path, part_lines: int = PART_LINES, digest=None
+) -> tuple[bytes, dict[str, bytes]]:
     """(SHA256SUMS, {part path: part}): the list whole while it has at most `part_lines`
-    lines; otherwise parts of that many lines, and SHA256SUMS listing the parts."""
+    lines; otherwise parts of that many lines, and SHA256SUMS listing the parts. `digest(site,
+    rel)` gives a file's sha256 (an incremental build's, publish/reuse.py: a linked file's
+    previous hash); by default each file is read and hashed."""
+    digest = digest or (lambda site, rel: file_sha256(site / rel))
     lines = []
     for rel in site_files(site_dir):
         if "\n" in rel or "\\" in rel:
             raise keys.SigningError(f"{rel!r}: nama berkas memuat baris baru atau '\\'")
-        lines.append(f"{file_sha256(site_dir / rel)}  {rel}\n")
+        lines.append(f"{digest(site_dir, rel)}  {rel}\n")
     if len(lines) <= part_lines:
         return "".join(lines).encode("utf-8"), {}
     parts = {
@@ -133,13 +139,15 @@ def check_jws(jws: str, payload: bytes, public_for_kid) -> str:
     return kid
 
 
-def write(site_dir: Path, signer: keys.Signer | None, part_lines: int = PART_LINES) -> None:
+def write(
+    site_dir: Path, signer: keys.Signer | None, part_lines: int = PART_LINES, digest=None
+) -> None:
     api = site_dir / SUMS_PATH
     api.parent.mkdir(parents=True, exist_ok=True)
     for old in api.parent.glob("SHA256SUMS-*"):
         if is_part(old.relative_to(site_dir).as_posix()):
             old.unlink()
-    payload, parts = render(site_dir, part_lines)
+    payload, parts = render(site_dir, part_lines, digest)
     for rel, content in parts.items():
         (site_dir / rel).write_bytes(content)
     api.write_bytes(payload)

@@ -60,6 +60,18 @@ def compact_css(text: str) -> str:
     return "\n".join(line for line in lines if line) + "\n"
 
 
+def is_ours(rel_path: str) -> bool:
+    """Whether `rel_path` (a site path, "/"-separated) is one of the scripts and stylesheets
+    `compact` publishes compacted."""
+    folder, _, name = rel_path.rpartition("/")
+    return folder == "/".join(FOLDER) and name.endswith((".js", ".css"))
+
+
+def compacted(rel_path: str, text: str) -> str:
+    """The published text of our script or stylesheet `rel_path` (see `is_ours`)."""
+    return compact_js(text) if rel_path.endswith(".js") else compact_css(text)
+
+
 def compact(site_dir: Path) -> int:
     """Compact every .js and .css of the site's own asset folder in place; returns the bytes
     saved. Idempotent: a compacted file stays as it is."""
@@ -69,7 +81,7 @@ def compact(site_dir: Path) -> int:
         if path.suffix not in (".js", ".css") or not path.is_file():
             continue
         text = path.read_text(encoding="utf-8")
-        small = compact_js(text) if path.suffix == ".js" else compact_css(text)
+        small = compacted(path.name, text)
         if small != text:
             path.write_text(small, encoding="utf-8")
             saved += len(text.encode("utf-8")) - len(small.encode("utf-8"))

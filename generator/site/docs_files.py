@@ -5,12 +5,15 @@ through without Python-Markdown), and writing the tree without touching unchange
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from collections.abc import Iterable
 from html import escape
 from pathlib import Path
 
 from ..data import yaml_text
+from .memo import KEEP, Memo
 
 # Folders of docs/ (and of the theme overrides) that belong to the generator: git-ignored,
 # rewritten on every build, stale files removed.
@@ -68,36 +71,60 @@ def sync_tree(
     files: Iterable[tuple[str, str | bytes]],
     managed: tuple[str, ...],
     managed_files: tuple[str, ...] = (),
+    memo: Memo | None = None,
 ) -> int:
     """Write `files` under `root`, touching only files whose bytes change (so `mkdocs serve`
-    does not loop), and delete stale files inside the `managed` folders. Returns writes."""
+    does not loop; a write is a new file renamed into place), and delete stale files inside the
+    `managed` folders. A content of KEEP (memo.py) keeps the file as it is. With `memo`, each
+    file's sha256 and stat are recorded, and a file is compared through them, unread.
+    Returns writes."""
     written = 0
     wanted = set()
     for rel, content in files:
-        data = content.encode("utf-8") if isinstance(content, str) else content
         target = root / rel
-        wanted.add(target)
-        try:
-            if target.read_bytes() == data:
-                continue
-        except OSError:
-            pass
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(target)
-        written += 1
+        wanted.add(os.path.join(root, rel))
+        if content is KEEP:
+            continue
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        sha = hashlib.sha256(data).hexdigest() if memo is not None else ""
+        if memo is None or not memo.same(rel, sha):
+            try:
+                same = target.read_bytes() == data
+            except OSError:
+                same = False
+            if not same:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp = target.with_name(target.name + ".tmp")
+                tmp.write_bytes(data)
+                tmp.replace(target)
+                written += 1
+        if memo is not None:
+            memo.record(rel, sha)
     for folder in managed:
         base = root / folder
-        if not base.exists():
-            continue
-        for p in sorted(base.rglob("*"), reverse=True):
-            if p.is_file() and p not in wanted:
-                p.unlink()
-            elif p.is_dir() and not any(p.iterdir()):
-                p.rmdir()
+        if base.exists():
+            _remove_stale(base, wanted)
     for name in managed_files:
         p = root / name
-        if p.exists() and p not in wanted:
+        if p.exists() and str(p) not in wanted:
             p.unlink()
     return written
+
+
+def _remove_stale(base: Path, wanted: set[str]) -> None:
+    """Delete the files under `base` that are not `wanted`, then the folders left empty."""
+    emptied: set[str] = set()
+    for folder, dirs, names in os.walk(base, topdown=False):
+        left = len(names) + len(dirs)
+        for name in names:
+            p = os.path.join(folder, name)
+            if p not in wanted:
+                os.unlink(p)
+                left -= 1
+        for name in dirs:
+            p = os.path.join(folder, name)
+            if p in emptied and not os.path.islink(p):
+                os.rmdir(p)
+                left -= 1
+        if left == 0:
+            emptied.add(folder)

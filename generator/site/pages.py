@@ -16,6 +16,7 @@ from datetime import datetime
 from ..data import history
 from ..data.model import DISPLAYED_STATUSES, STATUS_LABELS, Registry, Umkm, slugify
 from . import charts, directory, lookup, portfolio, qr
+from .memo import KEEP, Memo, global_key, h
 from .render import ENV, standalone
 from .views import CertView, UmkmView, current_certificate, tel_number, whatsapp_number
 
@@ -48,8 +49,13 @@ class Site:
         built: datetime,
         site_url: str | None,
         site_name: str | None = None,
+        memo: Memo | None = None,
     ):
         self.r = registry
+        # generate only what changed (memo.py): None renders every file
+        self.memo = memo
+        self.key = global_key(registry, built.date(), site_url, site_name) if memo else ""
+        self._umkm_keys: dict[str, str] = {}
         self.built = built
         self.today = built.date()
         self.site_url = site_url
@@ -78,6 +84,22 @@ class Site:
             )
         return UmkmView(u, self.r.sektor[u.sektor], tuple(certs))
 
+    # -- what changed ------------------------------------------------------------------------
+
+    def umkm_key(self, u: Umkm) -> str:
+        """The key of one UMKM's record (its certificates, contact, products...)."""
+        k = self._umkm_keys.get(u.id)
+        if k is None:
+            k = self._umkm_keys[u.id] = h(repr(u))
+        return k
+
+    def cached(self, rel: str, key_parts: tuple, render, *args, **kwargs) -> tuple[str, object]:
+        """(rel, content): KEEP when docs/`rel` was rendered from the same inputs (the global
+        key and `key_parts`), else `render(*args, **kwargs)`."""
+        if self.memo is not None and self.memo.keep(rel, h(self.key, rel, *key_parts)):
+            return rel, KEEP
+        return rel, render(*args, **kwargs)
+
     # -- pages -----------------------------------------------------------------------------
 
     def files(self) -> Iterator[tuple[str, str | bytes]]:
@@ -89,11 +111,19 @@ class Site:
         yield "index.html", self.home()
         yield from self.lists("umkm/", self.views, "Direktori UMKM", directory=True)
         for v in self.views:
-            yield f"umkm/{v.u.id}/index.html", self.profile(v)
+            uk = (self.umkm_key(v.u),)  # a UMKM's pages show its record and the global inputs
+            yield self.cached(f"umkm/{v.u.id}/index.html", uk, self.profile, v)
             if self.site_url:  # the seal names the host: none without an address
-                yield f"lencana/{v.u.id}.svg", portfolio.seal_file(v, self.host, self.today)
+                yield self.cached(
+                    f"lencana/{v.u.id}.svg",
+                    uk,
+                    portfolio.seal_file,
+                    v,
+                    self.host,
+                    self.today,
+                )
             for cv in v.certs:
-                yield f"verifikasi/{cv.c.id}/index.html", self.verification(v, cv)
+                yield self.cached(f"verifikasi/{cv.c.id}/index.html", uk, self.verification, v, cv)
         qr.clear_memory_cache()  # every code drawn: the engine needs none of them
         by_sector: dict[str, list[UmkmView]] = {k: [] for k in self.r.sektor}
         by_district: dict[str, list[UmkmView]] = {n: [] for n in self.r.kecamatan}
@@ -219,26 +249,27 @@ class Site:
             depth = path.count("/")
             root = "../" * depth
             page_title = title if k == 1 else f"{title} (halaman {k})"
-            yield (
+            shown = (title, heading, k, n, len(members), directory, repr(facets), facet_title)
+            yield self.cached(
                 f"{path}index.html",
-                standalone(
-                    "list.html.j2",
-                    path,
-                    title=page_title,
-                    root=root,
-                    page_title=page_title,
-                    heading=heading or title,
-                    items=items,
-                    page_no=k,
-                    n_pages=n,
-                    base_root="../" * (depth - base.count("/")),
-                    total=len(members),
-                    directory=directory,
-                    facets=facets,
-                    facet_title=facet_title,
-                    kecamatan=[(slugify(x), x) for x in self.r.kecamatan],
-                    **self.common,
-                ),
+                (*shown, *(self.umkm_key(v.u) for v in items)),
+                standalone,
+                "list.html.j2",
+                path,
+                title=page_title,
+                root=root,
+                page_title=page_title,
+                heading=heading or title,
+                items=items,
+                page_no=k,
+                n_pages=n,
+                base_root="../" * (depth - base.count("/")),
+                total=len(members),
+                directory=directory,
+                facets=facets,
+                facet_title=facet_title,
+                kecamatan=[(slugify(x), x) for x in self.r.kecamatan],
+                **self.common,
             )
 
     def profile(self, v: UmkmView) -> str:
