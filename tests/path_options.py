@@ -30,6 +30,7 @@ OPTIONS: dict[tuple[str, str], str] = {
     ("build", "--mesin"): "-",
     ("build", "--catat"): "-",
     ("build", "--pratinjau"): "-",
+    ("build", "--bersih"): "-",
     ("serve", "--data"): "in",
     ("serve", "--config"): "in",
     ("serve", "--dev-addr"): "-",
