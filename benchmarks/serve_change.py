@@ -48,7 +48,11 @@ def main() -> int:
     env = project.env(tmp)
     proc = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=tmp, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=tmp,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         t0 = time.perf_counter()
@@ -59,8 +63,11 @@ def main() -> int:
             t0 = time.perf_counter()
             cert = incremental.change_one_status(tmp / "data" / "umkm.yaml", 100 + k)
             line = _rebuilt(proc)
-            print(f"one status ({cert}): wall {time.perf_counter() - t0:.1f} s, CPU "
-                  f"{_cpu(proc.pid) - c0:.1f} s; serve: {line}", flush=True)
+            print(
+                f"one status ({cert}): wall {time.perf_counter() - t0:.1f} s, CPU "
+                f"{_cpu(proc.pid) - c0:.1f} s; serve: {line}",
+                flush=True,
+            )
     finally:
         proc.terminate()
         proc.wait(timeout=60)
