@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import test_incremental
+from conftest import ROOT
 from test_incremental import build, start
 
 in_process = test_incremental.in_process  # the fixture: builds in this process
@@ -120,4 +123,74 @@ def test_an_old_site_file_edited_in_place_with_size_and_mtime_kept(in_process, t
         f.write(bytes(data))
     os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns))
     build(project, "site")
+    same_as_cold(project)
+
+
+def test_a_generated_file_chmodded_in_the_old_site_is_published_as_a_cold_build_does(
+    in_process, tmp_path
+):
+    """A page of docs/ is linked into the site (reuse.Placed): chmod on the site's file is
+    chmod on docs/'s; both builds publish the file with a fresh file's mode."""
+    project, editor = start(tmp_path, 6004, in_process)
+    build(project, "site")
+    u = editor.data["umkm"][0]["id"]
+    (project / "site" / "umkm" / u / "index.html").chmod(0o600)
+    build(project, "site")
+    same_as_cold(project)
+    assert tree(project / "site")[f"umkm/{u}/index.html"][1] == 0o644
+
+
+_KILLER = """
+import os, signal, sys
+from pathlib import Path
+from generator import pipeline
+from generator.publish import reuse
+from generator.site import memo
+point, n, project = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
+owner, name = {
+    "record": (memo.Memo, "record"),
+    "save": (memo.Memo, "save"),
+    "engine_done": (pipeline, "engine_done"),
+    "install": (pipeline, "install"),
+    "manifest": (reuse.Reuse, "write_manifest"),
+}[point]
+real, calls = getattr(owner, name), [0]
+def killed_after(*a, **k):
+    out = real(*a, **k)
+    calls[0] += 1
+    if calls[0] >= n:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return out
+setattr(owner, name, killed_after)
+pipeline.quiet_mkdocs_logging()
+pipeline.build(project / "mkdocs.yml", project / "data" / "umkm.yaml", project / "site",
+               strict=True)
+"""
+
+
+@pytest.mark.parametrize(
+    "point,n",
+    [("record", 3), ("record", 40), ("save", 1), ("engine_done", 1), ("install", 1)]
+    + [("manifest", 1)],
+)
+def test_a_build_killed_mid_way_then_an_incremental_build(in_process, tmp_path, point, n):
+    """SIGKILL at one point of a build (after the n-th docs/ file, after the generator's
+    manifest, after the engine, after the swap, after the engine's manifest), with an edit
+    under way; the next incremental build equals a cold one and its SHA256SUMS holds."""
+    project, editor = start(tmp_path, 6100 + n, in_process)
+    editor.sign(True, in_process)
+    build(project, "site")
+    for _ in range(2):
+        editor.apply()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    r = subprocess.run(
+        [sys.executable, "-c", _KILLER, point, str(n), str(project)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == -signal.SIGKILL, r.stderr[-2000:]
+    editor.apply()
+    build(project, "site")
+    sums_match(project / "site")
     same_as_cold(project)

@@ -40,6 +40,12 @@ from ..site.memo import h as _h
 from ..site.memo import tree_hash as _tree_hash
 
 VERSION = 2  # of the manifest format and of the keying rules: change when either changes
+# What the build writes into the site after the engine (the sitemaps and robots.txt, CNAME,
+# SHA256SUMS, the search index, did.json on a bare host), in place when the file is there: a
+# file of docs/ at one of these paths is never linked from the previous site (the write would
+# change the previous site too), even when the build that recorded it wrote nothing over it.
+WRITTEN_AFTER_ENGINE = ("CNAME", "robots.txt", "sitemap.xml", ".well-known/did.json")
+WRITTEN_AFTER_ENGINE_PREFIXES = ("sitemap-", "pagefind/", "api/SHA256SUMS")
 _PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "properdocs")
 
 
@@ -142,9 +148,11 @@ class Reuse:
         entry = self.old.get(dest)
         if entry is None or entry[0] != key or self.previous is None:
             return False
+        if dest in WRITTEN_AFTER_ENGINE or dest.startswith(WRITTEN_AFTER_ENGINE_PREFIXES):
+            return False
         src = os.path.join(self.previous, dest)
         st = file_stat(src)
-        if st is None or st != entry[1:]:
+        if st is None or st != entry[1:] or not fresh_mode(src):
             return False
         target = os.path.join(self.out, dest)
         try:
@@ -189,6 +197,22 @@ class Reuse:
             write_manifest(manifest_path(site), VERSION, entries)
         except OSError:
             pass  # the site is in place; the next build renders what it cannot reuse
+
+
+_umask: int | None = None
+
+
+def fresh_mode(path: str) -> bool:
+    """Whether the file at `path` has the permissions a file written now gets (0o666 less the
+    umask), as every output of a cold build has: a file chmodded by hand is not linked."""
+    global _umask
+    if _umask is None:
+        _umask = os.umask(0o022)
+        os.umask(_umask)
+    try:
+        return os.lstat(path).st_mode & 0o7777 == 0o666 & ~_umask
+    except OSError:
+        return False
 
 
 def _sha(shas: dict[str, list], f) -> str:
@@ -342,6 +366,8 @@ class Placed:
                 os.makedirs(folder, exist_ok=True)
                 made.add(folder)
             try:
+                if not fresh_mode(src):  # chmodded by hand: published as a cold build's file
+                    raise OSError
                 os.link(src, target)
             except OSError:
                 shutil.copyfile(src, target)
