@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 from importlib import metadata
 from pathlib import Path
@@ -71,12 +72,37 @@ def global_key(config, code_dirs: list[Path], mode: object) -> str:
     the theme's custom_dir, the code (`code_dirs`, the hooks), package versions, `mode`."""
     cfg_file = Path(config.config_file_path)
     hooks = [cfg_file.parent / h for h in (config.get("hooks") or [])]
-    parts: list[object] = [VERSION, _versions(), cfg_file.read_bytes(), mode]
+    parts: list[object] = [VERSION, _versions(), *_config_sources(cfg_file), mode]
     parts += [str(config.site_url), config.use_directory_urls]
     parts += [_tree_hash(Path(config.theme.custom_dir)) if config.theme.custom_dir else "-"]
     parts += [_tree_hash(d) for d in code_dirs]
     parts += [_h(Path(h).read_bytes()) if Path(h).is_file() else "-" for h in hooks]
     return _h(*parts)
+
+
+_INHERIT = re.compile(rb"""(?m)^INHERIT:[ \t]*["']?([^"'#\r\n]+?)["']?[ \t]*(?:#.*)?$""")
+_ENV = re.compile(rb"!ENV[ \t]*\[?[ \t]*['\"]?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _config_sources(cfg_file: Path) -> list[object]:
+    """What the engine's settings are read from: mkdocs.yml's bytes, those of the files it
+    INHERITs (MkDocs merges them, a chain), and the values of the environment variables that
+    `!ENV` tags in them name."""
+    out: list[object] = []
+    seen: set[Path] = set()
+    path: Path | None = cfg_file
+    while path is not None and path not in seen and len(seen) < 20:
+        seen.add(path)
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            out.append(f"{path}: -")
+            break
+        out.append(raw)
+        out += [f"{n.decode()}={os.environ.get(n.decode())}" for n in _ENV.findall(raw)]
+        m = _INHERIT.search(raw)
+        path = (path.parent / m.group(1).decode("utf-8", "replace")).resolve() if m else None
+    return out
 
 
 def read_manifest(site: Path | None) -> dict[str, list]:
