@@ -12,6 +12,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -146,6 +147,7 @@ def test_a_generated_file_chmodded_in_the_old_site_is_published_as_a_cold_build_
 
 _KILLER = """
 import os, signal, sys
+from datetime import date
 from pathlib import Path
 from generator import pipeline
 from generator.publish import reuse
@@ -295,3 +297,64 @@ def test_a_generated_docs_file_edited_in_place_with_size_and_mtime_kept(in_proce
     os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns))
     build(project, "site")
     same_as_cold(project)
+
+
+def test_shared_inputs_back_and_forth(in_process, tmp_path):
+    """Inputs every page shares, changed and changed back: the build date moved past a
+    certificate's end and back before it (a clock set back), the registry's contacts,
+    site_url with and without its trailing slash, the site's name."""
+    project, editor = start(tmp_path, 6300, in_process)
+    editor.sign(True, in_process)
+    cert = editor.data["umkm"][0]["sertifikat"][0]
+    cert.update(status="aktif", berlaku_sampai=date(2026, 12, 1))
+    for k in ("alasan_status", "tanggal_status"):
+        cert.pop(k, None)
+    editor.save()
+    start_epoch = os.environ["SOURCE_DATE_EPOCH"]
+    try:
+        build(project, "site")
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(start_epoch) + 86400 * 60)  # expired
+        build(project, "site")
+        same_as_cold(project)
+        os.environ["SOURCE_DATE_EPOCH"] = start_epoch  # the clock set back
+        build(project, "site")
+        same_as_cold(project)
+    finally:
+        os.environ["SOURCE_DATE_EPOCH"] = start_epoch
+    editor.data["registri"].setdefault("kontak", {})["email"] = "dinas@example.org"
+    editor.save()
+    build(project, "site")
+    same_as_cold(project)
+    for url in ("https://example.github.io/r", "https://example.github.io/r/"):
+        set_site_url(project, url)
+        build(project, "site")
+        same_as_cold(project)
+    cfg = project / "mkdocs.yml"
+    cfg.write_text(
+        cfg.read_text(encoding="utf-8").replace("site_name: ", "site_name: Baru "), "utf-8"
+    )
+    build(project, "site")
+    same_as_cold(project)
+
+
+def test_symlinks_put_into_the_old_site(in_process, tmp_path):
+    """A page of the old site replaced by a symbolic link to another file, a folder by a link
+    to an edited copy: nothing is read through them into the new site."""
+    project, _ = start(tmp_path, 6301, in_process)
+    build(project, "site")
+    site = project / "site"
+    other = tmp_path / "lain.html"
+    other.write_text("<p>palsu</p>\n", encoding="utf-8")
+    (site / "tentang" / "index.html").unlink()
+    (site / "tentang" / "index.html").symlink_to(other)
+    copy = tmp_path / "assets-salinan"
+    subprocess.run(["cp", "-a", str(site / "assets"), str(copy)], check=True)
+    for css in copy.rglob("*.css"):
+        st = css.stat()
+        css.write_bytes(css.read_bytes().replace(b"{", b"{x:y;", 1))
+        os.utime(css, ns=(st.st_atime_ns, st.st_mtime_ns))
+    shutil.rmtree(site / "assets")
+    (site / "assets").symlink_to(copy)
+    build(project, "site")
+    same_as_cold(project)
+    assert not any(p.is_symlink() for p in site.rglob("*"))
