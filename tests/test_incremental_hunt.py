@@ -358,3 +358,26 @@ def test_symlinks_put_into_the_old_site(in_process, tmp_path):
     build(project, "site")
     same_as_cold(project)
     assert not any(p.is_symlink() for p in site.rglob("*"))
+
+
+def test_serve_after_a_generated_page_was_deleted_by_hand(in_process, tmp_path):
+    """`serve` (generator/serve.py's Preview, in this process): a generated page of docs/
+    deleted by hand, then a guide page saved; the new version must still have the page."""
+    from generator.serve import Preview
+
+    project, editor = start(tmp_path, 6400, in_process)
+    preview = Preview(project / "mkdocs.yml", project / "data" / "umkm.yaml", None)
+    pipeline.preview = True
+    try:
+        assert preview.rebuild()
+        u = editor.data["umkm"][0]["id"]
+        page = f"umkm/{u}/index.html"
+        assert (preview.root / page).is_file()
+        (project / "docs" / page).unlink()
+        tentang = project / "docs" / "tentang.md"
+        tentang.write_text(tentang.read_text(encoding="utf-8") + "\nBaru.\n", encoding="utf-8")
+        assert preview.rebuild()
+        assert (preview.root / page).is_file()
+    finally:
+        pipeline.preview = False
+        preview.close()
