@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 from importlib import metadata
 from pathlib import Path
@@ -40,6 +41,12 @@ from ..site.memo import h as _h
 from ..site.memo import tree_hash as _tree_hash
 
 VERSION = 2  # of the manifest format and of the keying rules: change when either changes
+# What the build writes into the site after the engine (the sitemaps and robots.txt, CNAME,
+# SHA256SUMS, the search index, did.json on a bare host), in place when the file is there: a
+# file of docs/ at one of these paths is never linked from the previous site (the write would
+# change the previous site too), even when the build that recorded it wrote nothing over it.
+WRITTEN_AFTER_ENGINE = ("CNAME", "robots.txt", "sitemap.xml", ".well-known/did.json")
+WRITTEN_AFTER_ENGINE_PREFIXES = ("sitemap-", "pagefind/", "api/SHA256SUMS")
 _PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "properdocs")
 
 
@@ -65,12 +72,37 @@ def global_key(config, code_dirs: list[Path], mode: object) -> str:
     the theme's custom_dir, the code (`code_dirs`, the hooks), package versions, `mode`."""
     cfg_file = Path(config.config_file_path)
     hooks = [cfg_file.parent / h for h in (config.get("hooks") or [])]
-    parts: list[object] = [VERSION, _versions(), cfg_file.read_bytes(), mode]
+    parts: list[object] = [VERSION, _versions(), *_config_sources(cfg_file), mode]
     parts += [str(config.site_url), config.use_directory_urls]
     parts += [_tree_hash(Path(config.theme.custom_dir)) if config.theme.custom_dir else "-"]
     parts += [_tree_hash(d) for d in code_dirs]
     parts += [_h(Path(h).read_bytes()) if Path(h).is_file() else "-" for h in hooks]
     return _h(*parts)
+
+
+_INHERIT = re.compile(rb"""(?m)^INHERIT:[ \t]*["']?([^"'#\r\n]+?)["']?[ \t]*(?:#.*)?$""")
+_ENV = re.compile(rb"!ENV[ \t]*\[?[ \t]*['\"]?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _config_sources(cfg_file: Path) -> list[object]:
+    """What the engine's settings are read from: mkdocs.yml's bytes, those of the files it
+    INHERITs (MkDocs merges them, a chain), and the values of the environment variables that
+    `!ENV` tags in them name."""
+    out: list[object] = []
+    seen: set[Path] = set()
+    path: Path | None = cfg_file
+    while path is not None and path not in seen and len(seen) < 20:
+        seen.add(path)
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            out.append(f"{path}: -")
+            break
+        out.append(raw)
+        out += [f"{n.decode()}={os.environ.get(n.decode())}" for n in _ENV.findall(raw)]
+        m = _INHERIT.search(raw)
+        path = (path.parent / m.group(1).decode("utf-8", "replace")).resolve() if m else None
+    return out
 
 
 def read_manifest(site: Path | None) -> dict[str, list]:
@@ -142,9 +174,11 @@ class Reuse:
         entry = self.old.get(dest)
         if entry is None or entry[0] != key or self.previous is None:
             return False
+        if dest in WRITTEN_AFTER_ENGINE or dest.startswith(WRITTEN_AFTER_ENGINE_PREFIXES):
+            return False
         src = os.path.join(self.previous, dest)
         st = file_stat(src)
-        if st is None or st != entry[1:]:
+        if st is None or st != entry[1:] or not fresh_mode(src):
             return False
         target = os.path.join(self.out, dest)
         try:
@@ -189,6 +223,22 @@ class Reuse:
             write_manifest(manifest_path(site), VERSION, entries)
         except OSError:
             pass  # the site is in place; the next build renders what it cannot reuse
+
+
+_umask: int | None = None
+
+
+def fresh_mode(path: str) -> bool:
+    """Whether the file at `path` has the permissions a file written now gets (0o666 less the
+    umask), as every output of a cold build has: a file chmodded by hand is not linked."""
+    global _umask
+    if _umask is None:
+        _umask = os.umask(0o022)
+        os.umask(_umask)
+    try:
+        return os.lstat(path).st_mode & 0o7777 == 0o666 & ~_umask
+    except OSError:
+        return False
 
 
 def _sha(shas: dict[str, list], f) -> str:
@@ -342,6 +392,8 @@ class Placed:
                 os.makedirs(folder, exist_ok=True)
                 made.add(folder)
             try:
+                if not fresh_mode(src):  # chmodded by hand: published as a cold build's file
+                    raise OSError
                 os.link(src, target)
             except OSError:
                 shutil.copyfile(src, target)
