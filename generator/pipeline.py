@@ -78,6 +78,7 @@ def generate(
     refuse_placeholders: bool = True,
     for_preview: bool = False,
     cold: bool = False,
+    recheck_docs: bool = False,
 ) -> Registry:
     """Validate `data` and write every generated page into docs/ (only changed files).
 
@@ -86,7 +87,9 @@ def generate(
     refuse_placeholders=False: a preview is neither published nor printed), and
     signing.SigningError (nothing written) when keys are listed and the build cannot sign;
     a preview (`for_preview`, or `preview` set by generator serve) without the private key
-    is built unsigned instead."""
+    is built unsigned instead. `recheck_docs` (serve, between saves): the last generation is
+    reused only while every file it wrote to docs/ still has the stat it left (one lstat per
+    file; a page deleted or edited by hand is written again)."""
     global _last_generated, _last_signer, _last_docs_dir
     built = config.build_datetime()
     site_url = config.SiteUrl.of(site_url)  # the hook's MkDocs setting, or a test's str
@@ -105,7 +108,8 @@ def generate(
     site_name = _site_name(config_file or project_dir / "mkdocs.yml")  # titles the pages
     key += (site_name,)
     if _last_generated and _last_generated[0] == key:
-        return _last_generated[1]
+        if not recheck_docs or _last_generated[2].intact():
+            return _last_generated[1]
     t0 = time.perf_counter()
     registry = load.load(data)
     problem = guard.ledger_problems(registry, data)
@@ -144,7 +148,7 @@ def generate(
     TIMINGS.add("generate", render.seconds - signed.seconds)
     TIMINGS.add("sign", signed.seconds)
     TIMINGS.add("write", total - render.seconds)
-    _last_generated = (key, registry)
+    _last_generated = (key, registry, memo)
     _last_signer = signer
     _last_docs_dir = docs_dir
     return registry

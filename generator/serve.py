@@ -147,6 +147,7 @@ class Preview:
                     self.site_url,
                     config_file=self.config_file,
                     refuse_placeholders=False,  # a preview is neither published nor printed
+                    recheck_docs=True,  # a page of docs/ deleted or edited by hand comes back
                 )
                 # only what changed since the version on show is rendered (publish/reuse.py)
                 plan = pipeline.engine_build(self.config_file, out, previous=self.root)

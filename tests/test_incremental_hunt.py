@@ -360,13 +360,6 @@ def test_symlinks_put_into_the_old_site(in_process, tmp_path):
     assert not any(p.is_symlink() for p in site.rglob("*"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not fixed (pipeline.py, not reuse/memo): generate's in-process cache "
-    "(_last_generated: data and ledger stat, date, site_url, site_name) returns before the "
-    "memo looks at docs/, so a rebuild caused by another save leaves the page missing until "
-    "the data changes; clearing it per rebuild costs a data load per save (a choice for serve)",
-)
 def test_serve_after_a_generated_page_was_deleted_by_hand(in_process, tmp_path):
     """`serve` (generator/serve.py's Preview, in this process): a generated page of docs/
     deleted by hand, then a guide page saved; the new version must still have the page."""
@@ -392,3 +385,31 @@ def test_serve_after_a_generated_page_was_deleted_by_hand(in_process, tmp_path):
     finally:
         pipeline.preview = False
         preview.close()
+
+
+def test_a_new_version_of_a_package_that_shapes_pages_renders_every_page(
+    in_process, tmp_path, monkeypatch
+):
+    """Jinja2, MarkupSafe or segno upgraded between two builds: no generated page is kept
+    from the old version's output (their bytes may differ: escaping, QR drawing)."""
+    from generator.site import memo
+
+    project, _ = start(tmp_path, 6500, in_process)
+    build(project, "site")
+    kept = []
+    real_keep = memo.Memo.keep
+
+    def spy(self, rel, key):
+        ok = real_keep(self, rel, key)
+        kept.append(ok)
+        return ok
+
+    monkeypatch.setattr(memo.Memo, "keep", spy)
+    build(project, "site")
+    assert kept and all(kept)  # unchanged: every keyed page kept
+    kept.clear()
+    real_versions = memo._versions
+    monkeypatch.setattr(memo, "_versions", lambda: real_versions() + ";segno=99.0")
+    build(project, "site")
+    assert kept and not any(kept)
+    same_as_cold(project)

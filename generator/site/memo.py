@@ -9,7 +9,8 @@ the generator wrote it (always by rename: a rewrite is a new inode) or found it 
 is trusted only while the file still has exactly that stat, so a file edited or replaced by
 anyone else, a missing, corrupt or foreign manifest only costs a render (a cold build at worst).
 
-A key always holds `global_key`: the generator's code and templates, everything of the registry
+A key always holds `global_key`: the generator's code and templates, the versions of Python,
+Jinja2, MarkupSafe and segno (they shape the bytes), everything of the registry
 but its UMKM list (registry name, keys, masa_status_hari, sector labels, kecamatan, LSP), the
 build date (a status that passes its end on the next day), site_url and the site's name. Pages
 show the build date, never the build time (only api/dibangun.json does, which is rendered
@@ -23,6 +24,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
+from importlib import metadata
 from pathlib import Path
 
 VERSION = 1
@@ -69,11 +72,33 @@ def code_hash() -> str:
     return _code_hash[1]
 
 
+# the packages whose code shapes a generated file's bytes (templates, escaping, QR drawing)
+_PACKAGES = ("jinja2", "markupsafe", "segno")
+
+
+def _versions() -> str:
+    out = [sys.version]
+    for name in _PACKAGES:
+        try:
+            out.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            out.append(f"{name}=-")
+    return ";".join(out)
+
+
 def global_key(registry, today, site_url, site_name) -> str:
     """What every generated file may show beside its own records (see the module's text)."""
     r = registry
     parts = (repr(r.registri), repr(r.sektor), repr(r.kecamatan), repr(r.lsp))
-    return h(VERSION, code_hash(), *parts, today.isoformat(), repr(site_url), repr(site_name))
+    return h(
+        VERSION,
+        code_hash(),
+        _versions(),
+        *parts,
+        today.isoformat(),
+        repr(site_url),
+        repr(site_name),
+    )
 
 
 def write_manifest(path: Path, version: int, entries: dict) -> None:
@@ -160,6 +185,15 @@ class Memo:
         key = self.new.get(rel, [None])[0]
         st = file_stat(os.path.join(self._dir, rel))
         self.new[rel] = [key, sha, *st] if st else [None, None, None, None, None]
+
+    def intact(self) -> bool:
+        """Whether every file this generation wrote or kept in docs/ still has the stat
+        recorded for it (nothing deleted, edited or replaced since)."""
+        return all(
+            file_stat(os.path.join(self._dir, rel)) == v[2:]
+            for rel, v in self.new.items()
+            if v[1] is not None
+        )
 
     def save(self) -> None:
         """Write the manifest aside and rename it over the old one."""
