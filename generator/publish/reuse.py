@@ -38,6 +38,7 @@ from pathlib import Path
 from ..site.docs_files import GENERATED_DOCS
 from ..site.memo import file_stat, sha_of, sha_table, write_manifest
 from ..site.memo import h as _h
+from ..site.memo import read_manifest as memo_manifest
 from ..site.memo import tree_hash as _tree_hash
 
 VERSION = 2  # of the manifest format and of the keying rules: change when either changes
@@ -110,17 +111,7 @@ def read_manifest(site: Path | None) -> dict[str, list]:
     there is none or it cannot be trusted (the build is then cold)."""
     if site is None:
         return {}
-    try:
-        data = json.loads(manifest_path(site).read_text(encoding="utf-8"))
-        if data.get("versi") != VERSION or not isinstance(data.get("berkas"), dict):
-            return {}
-        return {
-            k: v
-            for k, v in data["berkas"].items()
-            if isinstance(k, str) and isinstance(v, list) and len(v) == 4
-        }
-    except (OSError, ValueError, AttributeError):
-        return {}
+    return memo_manifest(manifest_path(site), VERSION, 4)
 
 
 class Reuse:
@@ -313,18 +304,7 @@ class Sums:
 
     def __init__(self, previous: Path | None):
         self.previous = previous
-        self.old: dict[str, list] = {}
-        if previous is not None:
-            try:
-                data = json.loads(sums_path(previous).read_text(encoding="utf-8"))
-                if data.get("versi") == VERSION and isinstance(data.get("berkas"), dict):
-                    self.old = {
-                        k: v
-                        for k, v in data["berkas"].items()
-                        if isinstance(v, list) and len(v) == 4
-                    }
-            except (OSError, ValueError, AttributeError):
-                self.old = {}
+        self.old = memo_manifest(sums_path(previous), VERSION, 4) if previous is not None else {}
         self.new: dict[str, list] = {}
         self.reused = 0
 

@@ -118,6 +118,22 @@ def write_manifest(path: Path, version: int, entries: dict) -> None:
         raise
 
 
+def read_manifest(path: Path, version: int, width: int) -> dict[str, list]:
+    """The entries of a manifest `write_manifest` wrote, each a list of `width` values; {}
+    when it is missing, unreadable or of another version (what it held is then not trusted)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("versi") != version or not isinstance(data.get("berkas"), dict):
+            return {}
+        return {
+            k: v
+            for k, v in data["berkas"].items()
+            if isinstance(k, str) and isinstance(v, list) and len(v) == width
+        }
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
 def manifest_path(docs_dir: Path) -> Path:
     docs_dir = Path(docs_dir)
     return docs_dir.with_name(f".{docs_dir.name}-generated.json")
@@ -147,17 +163,7 @@ class Memo:
         self.kept = self.rendered = 0
 
     def _read(self) -> dict[str, list]:
-        try:
-            data = json.loads(manifest_path(self.docs_dir).read_text(encoding="utf-8"))
-            if data.get("versi") != VERSION or not isinstance(data.get("berkas"), dict):
-                return {}
-            return {
-                k: v
-                for k, v in data["berkas"].items()
-                if isinstance(k, str) and isinstance(v, list) and len(v) == 5
-            }
-        except (OSError, ValueError, AttributeError):
-            return {}
+        return read_manifest(manifest_path(self.docs_dir), VERSION, 5)
 
     def keep(self, rel: str, key: str) -> bool:
         """True when the file now at docs/`rel` was rendered from inputs with this `key` and
