@@ -351,15 +351,21 @@ def test_unreachable_member_keeps_its_last_good_copy_with_its_age(world):
     assert one["terjangkau"] is False and one["kunci"]
 
 
+def portal_project(
+    folder: Path, members: str, head: str = "portal: {judul: P, penerbit: Q, contoh: true}"
+) -> Path:
+    """A portal project in `folder`: the sample portal's mkdocs.yml and a data/portal.yaml of
+    `head` and the members' lines."""
+    (folder / "data").mkdir(parents=True)
+    shutil.copy(ROOT / "contoh" / "portal" / "mkdocs.yml", folder / "mkdocs.yml")
+    text = f"{head}\nanggota:\n{members}"
+    (folder / "data" / "portal.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
 def test_no_usable_member_fails_and_changes_nothing(tmp_path):
-    project = tmp_path / "p"
-    (project / "data").mkdir(parents=True)
-    shutil.copy(ROOT / "contoh" / "portal" / "mkdocs.yml", project / "mkdocs.yml")
-    (project / "data" / "portal.yaml").write_text(
-        "portal: {judul: P, penerbit: Q, contoh: true}\nanggota:\n"
-        f"  - {{id: mati, nama: Mati, url: 'http://127.0.0.1:{free_port()}/'}}\n",
-        encoding="utf-8",
-    )
+    dead = f"  - {{id: mati, nama: Mati, url: 'http://127.0.0.1:{free_port()}/'}}\n"
+    project = portal_project(tmp_path / "p", dead)
     r = run_generator(project, "build")
     assert r.returncode == 1 and "tidak ada registri anggota" in r.stdout + r.stderr
     assert not (project / "site").exists()

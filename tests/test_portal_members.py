@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, make_project, run_generator
-from test_portal import Server, free_port, member_text
+from test_portal import Server, free_port, member_text, portal_project
 from test_signing import new_key
 
 from generator.portal import members
@@ -65,6 +65,20 @@ class Hostile:
         self.srv.server_close()
 
 
+def start_file(h, folder: Path) -> bytes | None:
+    """Answer 404, or the status and headers of the file of `folder` the request names; its
+    bytes are returned for the caller to send (None after a 404)."""
+    f = folder / h.path.split("?", 1)[0].lstrip("/")
+    if not f.is_file():
+        h.send_error(404)
+        return None
+    body = f.read_bytes()
+    h.send_response(200)
+    h.send_header("Content-Length", str(len(body)))
+    h.end_headers()
+    return body
+
+
 def folder_with(folder: Path, overrides: dict):
     """Serve `folder`, but a path in `overrides` is answered by its function."""
 
@@ -72,15 +86,9 @@ def folder_with(folder: Path, overrides: dict):
         path = h.path.split("?", 1)[0]
         if path in overrides:
             return overrides[path](h)
-        f = folder / path.lstrip("/")
-        if not f.is_file():
-            h.send_error(404)
-            return
-        body = f.read_bytes()
-        h.send_response(200)
-        h.send_header("Content-Length", str(len(body)))
-        h.end_headers()
-        h.wfile.write(body)
+        body = start_file(h, folder)
+        if body is not None:
+            h.wfile.write(body)
 
     return answer
 
@@ -105,14 +113,9 @@ def slowly(folder: Path):
     within the client's deadline for one request; only the member's own time limit stops it."""
 
     def answer(h):
-        f = folder / h.path.split("?", 1)[0].lstrip("/")
-        if not f.is_file():
-            h.send_error(404)
+        body = start_file(h, folder)
+        if body is None:
             return
-        body = f.read_bytes()
-        h.send_response(200)
-        h.send_header("Content-Length", str(len(body)))
-        h.end_headers()
         step = len(body) // 3 + 1
         for i in range(0, len(body), step):
             if i and h.stop.wait(1.0):
@@ -270,13 +273,8 @@ def test_a_did_json_with_too_many_keys_is_refused(good, tmp_path):
 
 
 def test_bad_limit_settings_are_one_plain_line(good, tmp_path):
-    project = tmp_path / "p"
-    (project / "data").mkdir(parents=True)
-    shutil.copy(ROOT / "contoh" / "portal" / "mkdocs.yml", project / "mkdocs.yml")
-    (project / "data" / "portal.yaml").write_text(
-        "portal: {judul: P, penerbit: Q, contoh: true}\nanggota:\n"
-        f"  - {{id: baik, nama: Baik, url: '{good['url']}'}}\n",
-        encoding="utf-8",
+    project = portal_project(
+        tmp_path / "p", f"  - {{id: baik, nama: Baik, url: '{good['url']}'}}\n"
     )
     for name, value in (("REGISTRI_PORTAL_DETIK", "lama"), ("REGISTRI_PORTAL_WORKERS", "0"),
                         ("REGISTRI_PORTAL_MB", "nan")):  # fmt: skip
@@ -319,16 +317,13 @@ def hostile_portal(good, tmp_path_factory):
     srv = Server(jahat, port)
     endless_srv = Hostile(folder_with(jahat, {"/api/SHA256SUMS": endless}))
     loop_srv = Hostile(redirect(lambda p: p))
-    project = base / "proyek"
-    (project / "data").mkdir(parents=True)
-    shutil.copy(ROOT / "contoh" / "portal" / "mkdocs.yml", project / "mkdocs.yml")
-    (project / "data" / "portal.yaml").write_text(
-        "portal: {judul: Portal Uji, penerbit: Dinas Uji, contoh: true}\nanggota:\n"
+    project = portal_project(
+        base / "proyek",
         f"  - {{id: baik, nama: Kabupaten Baik, url: '{good['url']}'}}\n"
         f"  - {{id: jahat, nama: Kabupaten Jahat, url: 'http://127.0.0.1:{port}/'}}\n"
         f"  - {{id: tanpa-akhir, nama: Tanpa Akhir, url: '{endless_srv.url}'}}\n"
         f"  - {{id: berputar, nama: Berputar, url: '{loop_srv.url}'}}\n",
-        encoding="utf-8",
+        head="portal: {judul: Portal Uji, penerbit: Dinas Uji, contoh: true}",
     )
     env = {"REGISTRI_PORTAL_MB": "2", "REGISTRI_PORTAL_DETIK": "60"}
     try:

@@ -19,7 +19,7 @@ import pytest
 from conftest import run_generator
 from test_portal import world  # noqa: F401
 from test_signing import keys  # noqa: F401
-from test_trust_binding import REAL_DID, REAL_URL, forged, real, verify  # noqa: F401
+from test_trust_binding import REAL_DID, REAL_URL, forged, real, trust_member, verify  # noqa: F401
 
 from generator.data import model
 from generator.signing import keys as signing_keys
@@ -28,17 +28,7 @@ from generator.signing.anchor import did_of_site
 
 
 def member(did: str, publik: str, status: str = "terverifikasi") -> dict:
-    return {
-        "id": "probolinggo",
-        "nama": "Registri UMKM Kabupaten Probolinggo",
-        "url": REAL_URL,
-        "host": "registri-umkm.probolinggokab.go.id",
-        "did": did,
-        "kunci": [{"id": "kunci-a", "publik": publik}],
-        "diperiksa": "2026-12-01T00:00:00Z",
-        "status": status,
-        "terjangkau": True,
-    }
+    return {**trust_member(did, publik, status), "terjangkau": True}
 
 
 def did_document(did: str, publik: str) -> dict:

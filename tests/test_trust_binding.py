@@ -59,23 +59,24 @@ def signed_project(
     return project
 
 
+def trust_member(did: str, publik: str, status: str = "terverifikasi") -> dict:
+    """One member of a portal's trust list: the real registry's address, `did`, key `publik`."""
+    return {
+        "id": "probolinggo",
+        "nama": "Registri UMKM Kabupaten Probolinggo",
+        "url": REAL_URL,
+        "host": "registri-umkm.probolinggokab.go.id",
+        "did": did,
+        "kunci": [{"id": "kunci-a", "publik": publik}],
+        "diperiksa": "2026-12-01T00:00:00Z",
+        "status": status,
+    }
+
+
 def trust_list(dest: Path, did: str, publik: str) -> Path:
     """A portal's /api/anggota.json listing `did` with key `publik` (the format the portal
     publishes: generator/signing/anchor.trust_list_keys)."""
-    data = {
-        "anggota": [
-            {
-                "id": "probolinggo",
-                "nama": "Registri UMKM Kabupaten Probolinggo",
-                "url": REAL_URL,
-                "host": "registri-umkm.probolinggokab.go.id",
-                "did": did,
-                "kunci": [{"id": "kunci-a", "publik": publik}],
-                "diperiksa": "2026-12-01T00:00:00Z",
-                "status": "terverifikasi",
-            }
-        ]
-    }
+    data = {"anggota": [trust_member(did, publik)]}
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_text(json.dumps(data), encoding="utf-8")
     return dest
