@@ -228,6 +228,27 @@ def test_portal_never_republishes_profiles_or_verification_pages(world):
     assert [p.name for p in (site / "umkm").iterdir()] == ["index.html"]
 
 
+def test_every_stylesheet_and_script_a_portal_page_names_is_published(world):
+    """A page that links a file the portal does not publish loses its design (the page
+    stylesheet split from the header's in issue 19 was missing on the portal)."""
+    site = world["site"]
+    pages = list(site.rglob("*.html"))
+    assert len(pages) >= 3
+    named = set()
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        refs = [t["href"] for t in soup.select('link[rel~="stylesheet"][href]')]
+        refs += [t["src"] for t in soup.select("script[src]")]
+        for ref in refs:
+            assert not ref.startswith(("http:", "https:", "//")), (page, ref)
+            path = ref.split("?", 1)[0]  # a root-relative address (404.html): the portal's root
+            base = site if path.startswith("/") else page.parent
+            target = (base / path.lstrip("/")).resolve()
+            assert target.is_file(), f"{page.relative_to(site)} names {ref}"
+            named.add(target.name)
+    assert {"situs.css", "halaman.css"} <= named
+
+
 def test_trust_list_names_members_keys_and_is_signed_by_the_portal(world):
     site = world["site"]
     raw = (site / "api" / "anggota.json").read_bytes()

@@ -36,7 +36,7 @@ FEED_JSON = "api/perubahan.json"
 FORMAT_VERSION = 1
 # The browser side of the pages: the registry's own files (docs/assets/registri/ of this
 # repository), copied into the portal's docs/.
-ASSETS = ("situs.css", "status.js", "pencarian.js", "direktori.js", "cari.js")
+ASSETS = ("situs.css", "halaman.css", "status.js", "pencarian.js", "direktori.js", "cari.js")
 ASSET_DIR = Path(__file__).resolve().parents[2] / "docs" / "assets" / "registri"
 GENERATED = ("umkm", "verifikasi", "api", "assets/registri")
 GENERATED_FILES = ("index.html", "did.json")
